@@ -1,0 +1,22 @@
+/* batch.h — running commands without a screen (umlab --batch FILE). */
+#ifndef UMLAB_BATCH_H
+#define UMLAB_BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "core/err.h"
+
+struct lab;
+
+struct batch_opts {
+    bool json;       /* one JSON object per command instead of text */
+    bool keep_going; /* do not stop at the first failing command */
+    bool echo;       /* print each command before its result (text mode) */
+};
+
+/* Runs every line of IN. Returns the number of failed commands (0: all ok),
+ * or -1 when IN cannot be read. */
+int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_opts *o, FILE *out,
+              struct err *e);
+
+#endif

@@ -1,0 +1,58 @@
+/* cmd.h — the command table: one entry per command, shared by batch mode, the
+ * prompt and the one-key actions (which build a command line and run it). */
+#ifndef UMLAB_CMD_H
+#define UMLAB_CMD_H
+
+#include <stdbool.h>
+#include "core/err.h"
+#include "core/out.h"
+
+struct lab;
+
+#define CMD_MAX_OPTS  6
+#define CMD_MAX_ARGS  16
+#define CMD_MAX_WORDS 32
+
+struct cmd_opt {
+    const char *name; /* without the leading "--" */
+    bool has_value;
+};
+
+struct cmd_args {
+    int argc;                        /* positional arguments */
+    char *argv[CMD_MAX_ARGS];
+    const char *opt[CMD_MAX_OPTS];   /* value (or "" for flags) when given, else NULL */
+    char *words[CMD_MAX_WORDS];      /* storage of every word */
+    int nwords;
+};
+
+struct cmd_entry {
+    const char *name;  /* "guest add": one or two words */
+    const char *usage; /* arguments as shown in help */
+    const char *summary;
+    int min_args, max_args;
+    struct cmd_opt opts[CMD_MAX_OPTS];
+    int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+
+/* Splits LINE into words: blanks separate, "..." and '...' quote, backslash
+ * escapes, '#' at a word start begins a comment. Words are malloc'd into A.
+ * Returns the number of words (0: blank line). */
+int cmd_split(const char *line, struct cmd_args *a, struct err *e);
+void cmd_args_free(struct cmd_args *a);
+
+/* Finds the entry named by the first words of A (TABLE NULL-terminated) and
+ * moves the remaining words into positional args and options. */
+const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct cmd_args *a,
+                                    struct err *e);
+
+/* Parses and runs LINE. Returns 0, -1 on error (E says why), or 1 for a blank
+ * line. */
+int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e);
+
+/* Command names for completion: the Nth name (NULL past the end). */
+const char *cmd_name(int n);
+
+#endif

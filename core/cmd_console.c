@@ -1,0 +1,156 @@
+/* cmd_console.c — send, expect, sleep, echo: scripting a guest's console. */
+#include <regex.h>
+#include <stdlib.h>
+
+#include "core/cmds.h"
+#include "core/console.h"
+
+#define EXPECT_TIMEOUT_MS 10000
+
+/* Decodes \n \r \t \e \\ \xHH in S into OUT. */
+static int unescape(const char *s, struct strbuf *out, struct err *e)
+{
+    for (; *s; s++) {
+        if (*s != '\\') {
+            sb_append(out, s, 1);
+            continue;
+        }
+        char c;
+        switch (*++s) {
+        case 'n':
+            c = '\n';
+            break;
+        case 'r':
+            c = '\r';
+            break;
+        case 't':
+            c = '\t';
+            break;
+        case 'e':
+            c = 0x1b;
+            break;
+        case '\\':
+            c = '\\';
+            break;
+        case 'x': {
+            char hex[3] = {s[1], s[1] ? s[2] : 0, 0};
+            char *end;
+            long v = strtol(hex, &end, 16);
+            if (!hex[0] || !hex[1] || *end)
+                return err_set(e, "bad \\x escape (use \\xHH)");
+            c = (char)v;
+            s += 2;
+            break;
+        }
+        default:
+            return err_set(e, "unknown escape '\\%c'", *s ? *s : ' ');
+        }
+        sb_append(out, &c, 1);
+    }
+    return 0;
+}
+
+static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    if (g->state == GUEST_EXITED)
+        return err_set(e, "%s is not running", g->name);
+    struct strbuf text = {0};
+    for (int i = 1; i < a->argc; i++) {
+        if (i > 1)
+            sb_append(&text, " ", 1);
+        if (a->opt[0]) {
+            if (unescape(a->argv[i], &text, e) < 0) {
+                sb_free(&text);
+                return -1;
+            }
+        } else {
+            sb_append(&text, a->argv[i], strlen(a->argv[i]));
+        }
+    }
+    if (!a->opt[0])
+        sb_append(&text, "\r", 1);
+    int rc = guest_send(g, sb_str(&text), e);
+    if (rc == 0) {
+        out_printf(o, "%s: sent %zu byte(s)\n", g->name, text.len);
+        out_str(o, "name", g->name);
+        out_uint(o, "bytes", text.len);
+    }
+    sb_free(&text);
+    return rc;
+}
+
+static int expect_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    int timeout;
+    if (!g || cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
+        return -1;
+    regex_t re;
+    int rc = regcomp(&re, a->argv[1], REG_EXTENDED | REG_NEWLINE);
+    if (rc != 0) {
+        char msg[128];
+        regerror(rc, &re, msg, sizeof msg);
+        return err_set(e, "expect: bad pattern '%s': %s", a->argv[1], msg);
+    }
+    char line[1024];
+    rc = console_expect(lab, g, &re, timeout, line, sizeof line, e);
+    regfree(&re);
+    if (rc < 0)
+        return -1;
+    out_printf(o, "%s: %s\n", g->name, line);
+    out_str(o, "name", g->name);
+    out_str(o, "line", line);
+    return 0;
+}
+
+static int sleep_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    int ms;
+    if (cmd_parse_timeout(a->argv[0], 0, &ms, e) < 0)
+        return -1;
+    int64_t deadline = loop_now_ms() + ms;
+    while (loop_now_ms() < deadline) {
+        if (lab->quit_signal)
+            return err_set(e, "interrupted");
+        if (loop_run_once(lab->loop, (int)(deadline - loop_now_ms()), e) < 0)
+            return -1;
+    }
+    out_double(o, "slept", ms / 1000.0);
+    return 0;
+}
+
+static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)lab;
+    (void)e;
+    struct strbuf t = {0};
+    for (int i = 0; i < a->argc; i++) {
+        if (i)
+            sb_append(&t, " ", 1);
+        sb_append(&t, a->argv[i], strlen(a->argv[i]));
+    }
+    out_printf(o, "%s\n", sb_str(&t));
+    out_str(o, "text", sb_str(&t));
+    sb_free(&t);
+    return 0;
+}
+
+const struct cmd_entry cmd_send = {
+    "send", "GUEST TEXT... [--raw]",
+    "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)", 2,
+    CMD_MAX_ARGS, {{"raw", false}}, send_cmd,
+};
+const struct cmd_entry cmd_expect = {
+    "expect", "GUEST REGEX [TIMEOUT]",
+    "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)", 2, 3,
+    {}, expect_cmd,
+};
+const struct cmd_entry cmd_sleep = {
+    "sleep", "SECONDS", "pause a script (the guests keep running)", 1, 1, {}, sleep_cmd,
+};
+const struct cmd_entry cmd_echo = {
+    "echo", "TEXT...", "print TEXT (for scripted demos)", 0, CMD_MAX_ARGS, {}, echo_cmd,
+};

@@ -1,0 +1,176 @@
+/* cmd_guest.c — guest add / del / restart / halt / sysrq, and wait. */
+#include <stdlib.h>
+
+#include "core/cmd.h"
+#include "core/cmds.h"
+#include "core/console.h"
+#include "core/lab.h"
+
+#define BOOT_TIMEOUT_MS 120000
+
+struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e)
+{
+    struct guest *g = lab_find_guest(lab, name);
+    if (!g)
+        err_set(e, "no guest named '%s'", name);
+    return g;
+}
+
+int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
+{
+    if (!s) {
+        *out = def_ms;
+        return 0;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || v <= 0 || v > 3600)
+        return err_set(e, "timeout '%s': give seconds (0 < t <= 3600)", s);
+    *out = (int)(v * 1000);
+    return 0;
+}
+
+void cmd_put_guest(struct out *o, const struct guest *g)
+{
+    char st[48], as[INET_ADDRSTRLEN];
+    out_str(o, "name", g->name);
+    out_str(o, "state", guest_state_name(g, st, sizeof st));
+    out_str(o, "tap", g->tap);
+    out_str(o, "address", g->addr.s_addr ? addr_str(g->addr, as) : NULL);
+    out_int(o, "pid", g->reaped ? 0 : g->pty.pid);
+    out_int(o, "mem_mb", g->mem_mb);
+}
+
+static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest_opts go = {.name = a->argc ? a->argv[0] : NULL,
+                            .rootfs = a->opt[1],
+                            .kernel = a->opt[2]};
+    if (a->opt[0]) {
+        char *end;
+        long m = strtol(a->opt[0], &end, 10);
+        if (end == a->opt[0] || (*end && strcmp(end, "M") != 0) || m < 16 || m > 65536)
+            return err_set(e, "--mem '%s': give MiB between 16 and 65536 (e.g. 64 or 64M)",
+                           a->opt[0]);
+        go.mem_mb = (int)m;
+    }
+    if (a->opt[3]) {
+        if (strcmp(a->opt[3], "auto") == 0)
+            go.auto_addr = true;
+        else if (addr_parse(a->opt[3], &go.addr, NULL, e) < 0)
+            return -1;
+    }
+    struct guest *g;
+    if (lab_guest_add(lab, &go, &g, e) < 0)
+        return -1;
+    out_progress(o, "%s: booting on %s", g->name, g->tap);
+    if (a->opt[4] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
+        return -1;
+    char as[INET_ADDRSTRLEN];
+    out_printf(o, "%s: %s on %s%s%s, %d MiB\n", g->name,
+               g->state == GUEST_RUNNING ? "running" : "booting", g->tap,
+               g->addr.s_addr ? ", address " : "", g->addr.s_addr ? addr_str(g->addr, as) : "",
+               g->mem_mb);
+    cmd_put_guest(o, g);
+    return 0;
+}
+
+static int guest_del(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    char name[GUEST_NAME_MAX];
+    snprintf(name, sizeof name, "%s", g->name);
+    if (lab_guest_del(lab, g, e) < 0)
+        return -1;
+    out_printf(o, "%s: removed (its tap, route and rules are gone)\n", name);
+    out_str(o, "name", name);
+    out_str(o, "state", "removed");
+    return 0;
+}
+
+static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g || lab_guest_restart(lab, g, e) < 0)
+        return -1;
+    if (a->opt[0] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
+        return -1;
+    out_printf(o, "%s: restarting\n", g->name);
+    cmd_put_guest(o, g);
+    return 0;
+}
+
+static int guest_halt(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g || lab_guest_halt(lab, g, 5000, e) < 0)
+        return -1;
+    char st[48];
+    out_printf(o, "%s: %s\n", g->name, guest_state_name(g, st, sizeof st));
+    cmd_put_guest(o, g);
+    return 0;
+}
+
+static int guest_sysrq(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    const char *k = a->argv[1];
+    if (strlen(k) != 1)
+        return err_set(e, "sysrq key '%s': give one character (e.g. t, m, s)", k);
+    char cmd[16], reply[512];
+    snprintf(cmd, sizeof cmd, "sysrq %s", k);
+    if (lab_guest_mconsole(lab, g, cmd, reply, sizeof reply, e) < 0)
+        return -1;
+    out_printf(o, "%s: sysrq %s sent%s%s\n", g->name, k, reply[0] ? ": " : "", reply);
+    out_str(o, "name", g->name);
+    out_str(o, "reply", reply);
+    return 0;
+}
+
+static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    int timeout;
+    if (!g || cmd_parse_timeout(a->argc > 1 ? a->argv[1] : NULL, BOOT_TIMEOUT_MS, &timeout, e) < 0)
+        return -1;
+    if (console_wait_prompt(lab, g, timeout, e) < 0)
+        return -1;
+    int64_t ms = g->ready_ms ? g->ready_ms - g->started_ms : 0;
+    out_printf(o, "%s: at its shell prompt (booted in %.2f s)\n", g->name, (double)ms / 1000.0);
+    out_str(o, "name", g->name);
+    out_double(o, "boot_seconds", (double)ms / 1000.0);
+    return 0;
+}
+
+const struct cmd_entry cmd_guest_add = {
+    "guest add",
+    "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait]",
+    "boot a new guest on its own tap (name g1, g2... when omitted)",
+    0,
+    1,
+    {{"mem", true}, {"rootfs", true}, {"kernel", true}, {"ip", true}, {"wait", false}},
+    guest_add,
+};
+const struct cmd_entry cmd_guest_del = {
+    "guest del", "NAME", "halt a guest and remove it with its tap, routes and rules", 1, 1, {},
+    guest_del,
+};
+const struct cmd_entry cmd_guest_restart = {
+    "guest restart", "NAME [--wait]", "reboot a guest (or boot an exited one again)", 1, 1,
+    {{"wait", false}}, guest_restart,
+};
+const struct cmd_entry cmd_guest_halt = {
+    "guest halt", "NAME", "halt a guest (mconsole), keeping its tab and tap", 1, 1, {},
+    guest_halt,
+};
+const struct cmd_entry cmd_guest_sysrq = {
+    "guest sysrq", "NAME KEY", "send a magic SysRq key through the mconsole", 2, 2, {},
+    guest_sysrq,
+};
+const struct cmd_entry cmd_wait = {
+    "wait", "GUEST [TIMEOUT]", "wait until a guest shows its shell prompt", 1, 2, {}, guest_wait,
+};

@@ -1,0 +1,200 @@
+/* cmd_info.c — status, counters, rules, help. */
+#include <stdlib.h>
+
+#include "core/cmds.h"
+#include "core/hoststate.h"
+#include "netcfg/iptc.h"
+#include "netcfg/link.h"
+#include "netcfg/sysctl.h"
+
+static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)a;
+    (void)e;
+    char hs[INET_ADDRSTRLEN], ns[INET_ADDRSTRLEN], fwd[16] = "?";
+    sysctl_read("net/ipv4/ip_forward", fwd, sizeof fwd, NULL);
+    out_printf(o, "lab %s: subnet %s/%d, host %s, namespace %s\n", lab->name,
+               addr_str(lab->subnet.net, ns), lab->subnet.prefix, addr_str(lab->host, hs),
+               lab->netns[0] ? lab->netns : "(the host's)");
+    out_printf(o, "ip_forward %s, NAT %s%s%s\n", fwd, lab->nat ? "on, out of " : "off",
+               lab->nat ? lab->uplink : "", lab->inet_netns[0] ? ", internet 198.51.100.1" : "");
+    out_str(o, "lab", lab->name);
+    out_str(o, "netns", lab->netns[0] ? lab->netns : NULL);
+    out_str(o, "subnet", ns);
+    out_int(o, "prefix", lab->subnet.prefix);
+    out_str(o, "host", hs);
+    out_bool(o, "ip_forward", strcmp(fwd, "1") == 0);
+    out_bool(o, "nat", lab->nat);
+    out_str(o, "uplink", lab->uplink[0] ? lab->uplink : NULL);
+    out_printf(o, "%-10s %-18s %-7s %-15s %-9s %s\n", "GUEST", "STATE", "TAP", "ADDRESS",
+               "PROXYARP", "ROUTE");
+    out_arr_begin(o, "guests");
+    for (size_t i = 0; i < lab->nguests; i++) {
+        struct guest *g = lab->guests[i];
+        struct host_tap_state hst;
+        host_tap_state(lab, g, &hst);
+        char st[48], as[INET_ADDRSTRLEN];
+        out_printf(o, "%-10s %-18s %-7s %-15s %-9s %s\n", g->name,
+                   guest_state_name(g, st, sizeof st), g->tap,
+                   g->addr.s_addr ? addr_str(g->addr, as) : "-", hst.proxy_arp ? "on" : "off",
+                   hst.route ? "yes" : "no");
+        out_obj_begin(o, NULL);
+        cmd_put_guest(o, g);
+        out_bool(o, "proxy_arp", hst.proxy_arp);
+        out_bool(o, "route", hst.route);
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+    return 0;
+}
+
+static void put_stats(struct out *o, const char *ifname, const char *guest,
+                      const struct link_stats *s)
+{
+    out_printf(o, "%-9s %-8s %12llu %9llu %12llu %9llu %6llu %6llu\n", ifname, guest,
+               (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+               (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
+               (unsigned long long)(s->rx_errors + s->tx_errors),
+               (unsigned long long)(s->rx_dropped + s->tx_dropped));
+    out_obj_begin(o, NULL);
+    out_str(o, "interface", ifname);
+    out_str(o, "guest", guest[0] == '-' ? NULL : guest);
+    out_uint(o, "rx_bytes", s->rx_bytes);
+    out_uint(o, "rx_packets", s->rx_packets);
+    out_uint(o, "tx_bytes", s->tx_bytes);
+    out_uint(o, "tx_packets", s->tx_packets);
+    out_uint(o, "rx_errors", s->rx_errors);
+    out_uint(o, "tx_errors", s->tx_errors);
+    out_uint(o, "rx_dropped", s->rx_dropped);
+    out_uint(o, "tx_dropped", s->tx_dropped);
+    out_bool(o, "carrier", s->carrier);
+    out_obj_end(o);
+}
+
+static int counters_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)a;
+    out_printf(o, "%-9s %-8s %12s %9s %12s %9s %6s %6s\n", "IFACE", "GUEST", "RX-BYTES", "RX-PKTS",
+               "TX-BYTES", "TX-PKTS", "ERRS", "DROPS");
+    out_arr_begin(o, "interfaces");
+    for (size_t i = 0; i < lab->nguests; i++) {
+        struct link_stats s;
+        if (link_get_stats(lab->nl, lab->guests[i]->tap, &s, e) < 0)
+            return -1;
+        put_stats(o, lab->guests[i]->tap, lab->guests[i]->name, &s);
+    }
+    if (lab->uplink[0]) {
+        struct link_stats s;
+        if (link_get_stats(lab->nl, lab->uplink, &s, e) == 0)
+            put_stats(o, lab->uplink, "-", &s);
+    }
+    out_arr_end(o);
+    return 0;
+}
+
+static int list_chain(struct lab *lab, struct out *o, const char *table, const char *chain,
+                      struct err *e)
+{
+    struct rule_info *rules;
+    size_t n;
+    if (iptc_rule_list(table, chain, &rules, &n, e) < 0)
+        return -1;
+    out_printf(o, "%s %s:\n", table, chain);
+    if (n == 0)
+        out_printf(o, "  (no rules)\n");
+    for (size_t i = 0; i < n; i++) {
+        struct rule_info *r = &rules[i];
+        bool ours = rule_comment_is_lab(r->spec.comment, lab->name);
+        out_printf(o, "%s %3zu %10llu pkts %12llu bytes  %-10s %s%s %s%s %s\n", ours ? "*" : " ",
+                   i + 1, (unsigned long long)r->packets, (unsigned long long)r->bytes,
+                   r->target_name, r->spec.in_if[0] ? "-i " : "", r->spec.in_if,
+                   r->spec.out_if[0] ? "-o " : "", r->spec.out_if, r->spec.comment);
+        out_obj_begin(o, NULL);
+        out_str(o, "table", table);
+        out_str(o, "chain", chain);
+        out_str(o, "target", r->target_name);
+        out_str(o, "in", r->spec.in_if[0] ? r->spec.in_if : NULL);
+        out_str(o, "out", r->spec.out_if[0] ? r->spec.out_if : NULL);
+        out_str(o, "comment", r->spec.comment[0] ? r->spec.comment : NULL);
+        out_bool(o, "umlab", ours);
+        out_uint(o, "packets", r->packets);
+        out_uint(o, "bytes", r->bytes);
+        out_obj_end(o);
+    }
+    free(rules);
+    return 0;
+}
+
+static int rules_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)a;
+    out_arr_begin(o, "rules");
+    if (list_chain(lab, o, "nat", "POSTROUTING", e) < 0 ||
+        list_chain(lab, o, "filter", "FORWARD", e) < 0)
+        return -1;
+    out_arr_end(o);
+    const char *flavor = iptables_flavor();
+    out_str(o, "iptables", flavor);
+    out_printf(o, "(* = umlab's rules)\n");
+    if (strcmp(flavor, "nf_tables") == 0)
+        out_printf(o, "note: `iptables` here is the nf_tables one; umlab's rules are legacy "
+                      "x_tables rules: see them with `iptables-legacy -t nat -L -v`%s\n",
+                   lab->netns[0] ? " inside the lab's namespace" : "");
+    return 0;
+}
+
+static void help_one(struct out *o, const struct cmd_entry *c)
+{
+    out_printf(o, "  %s %s\n      %s\n", c->name, c->usage, c->summary);
+}
+
+static int help_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)lab;
+    if (a->argc > 0) {
+        bool any = false;
+        size_t n = strlen(a->argv[0]);
+        for (int i = 0; cmd_table[i]; i++) {
+            const char *name = cmd_table[i]->name;
+            if (strcmp(name, a->argv[0]) == 0 ||
+                (strncmp(name, a->argv[0], n) == 0 && name[n] == ' ')) {
+                help_one(o, cmd_table[i]);
+                any = true;
+            }
+        }
+        if (!any)
+            return err_set(e, "help: no command '%s'", a->argv[0]);
+        return 0;
+    }
+    out_printf(o, "commands:\n");
+    out_arr_begin(o, "commands");
+    for (int i = 0; cmd_table[i]; i++) {
+        help_one(o, cmd_table[i]);
+        out_str(o, NULL, cmd_table[i]->name);
+    }
+    out_arr_end(o);
+    return 0;
+}
+
+const struct cmd_entry cmd_status = {
+    "status", "", "the lab, its guests and what decides whether packets flow", 0, 0, {},
+    status_cmd,
+};
+const struct cmd_entry cmd_counters = {
+    "counters", "", "bytes, packets, errors and drops of every tap and the uplink", 0, 0, {},
+    counters_cmd,
+};
+const struct cmd_entry cmd_rules = {
+    "rules", "", "the nat POSTROUTING and filter FORWARD rules with their counters", 0, 0, {},
+    rules_cmd,
+};
+const struct cmd_entry cmd_help = {
+    "help", "[COMMAND]", "list the commands, or explain one", 0, 1, {}, help_cmd,
+};
+
+const struct cmd_entry *const cmd_table[] = {
+    &cmd_guest_add, &cmd_guest_del, &cmd_guest_restart, &cmd_guest_halt, &cmd_guest_sysrq,
+    &cmd_wait,      &cmd_ip,        &cmd_nat,           &cmd_send,       &cmd_expect,
+    &cmd_ping,      &cmd_pingall,   &cmd_status,        &cmd_counters,   &cmd_rules,
+    &cmd_sleep,     &cmd_echo,      &cmd_help,          NULL,
+};

@@ -1,0 +1,87 @@
+/* cmd_net.c — ip (both sides of a guest's address) and nat. */
+#include <stdio.h>
+
+#include "core/cmds.h"
+#include "core/console.h"
+
+#define GUEST_CMD_TIMEOUT_MS 20000
+#define BOOT_TIMEOUT_MS      120000
+
+static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    struct in_addr addr;
+    if (a->argc > 1) {
+        if (addr_parse(a->argv[1], &addr, NULL, e) < 0)
+            return -1;
+        if (addr.s_addr != g->addr.s_addr && lab_check_addr(lab, g, addr, e) < 0)
+            return -1;
+    } else if (g->addr.s_addr) {
+        addr = g->addr; /* re-apply what it has */
+    } else if (lab_alloc_addr(lab, &addr, e) < 0) {
+        return -1;
+    }
+    if (g->state == GUEST_EXITED)
+        return err_set(e, "%s is not running (restart it with `guest restart %s`)", g->name,
+                       g->name);
+
+    char as[INET_ADDRSTRLEN], hs[INET_ADDRSTRLEN];
+    addr_str(addr, as);
+    addr_str(lab->host, hs);
+    /* Host side: the recipe's `route add -host` and proxy_arp on the tap. */
+    if (lab_host_side(lab, g, addr, e) < 0)
+        return -1;
+    out_progress(o, "host: route %s/32 dev %s, proxy_arp on %s, ip_forward on", as, g->tap,
+                 g->tap);
+    /* Guest side, typed into its console so the student sees it. */
+    char line[256];
+    snprintf(line, sizeof line,
+             "ip addr flush dev eth0; ip link set eth0 up; ip addr add %s/%d dev eth0; "
+             "ip route add default via %s",
+             as, lab->subnet.prefix, hs);
+    if (console_ready(lab, g, BOOT_TIMEOUT_MS, e) < 0 ||
+        console_run(lab, g, line, GUEST_CMD_TIMEOUT_MS, NULL, e) < 0)
+        return -1;
+    out_printf(o, "%s: %s/%d on eth0 (default via %s); host route %s/32 dev %s\n", g->name, as,
+               lab->subnet.prefix, hs, as, g->tap);
+    out_str(o, "name", g->name);
+    out_str(o, "address", as);
+    out_int(o, "prefix", lab->subnet.prefix);
+    out_str(o, "gateway", hs);
+    out_str(o, "tap", g->tap);
+    return 0;
+}
+
+static int nat_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    const char *what = a->argv[0];
+    if (strcmp(what, "on") == 0) {
+        if (lab_nat_on(lab, a->argc > 1 ? a->argv[1] : NULL, e) < 0)
+            return -1;
+        out_printf(o, "NAT on: MASQUERADE out of %s, FORWARD accepted to/from %zu tap(s)\n",
+                   lab->uplink, lab->nguests);
+    } else if (strcmp(what, "off") == 0) {
+        if (a->argc > 1)
+            return err_set(e, "usage: nat off");
+        if (lab_nat_off(lab, e) < 0)
+            return -1;
+        out_printf(o, "NAT off: umlab's MASQUERADE and FORWARD rules removed\n");
+    } else {
+        return err_set(e, "usage: nat on [UPLINK] | nat off");
+    }
+    out_bool(o, "nat", lab->nat);
+    out_str(o, "uplink", lab->uplink[0] ? lab->uplink : NULL);
+    return 0;
+}
+
+const struct cmd_entry cmd_ip = {
+    "ip", "GUEST [ADDR]",
+    "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest", 1, 2,
+    {}, ip_cmd,
+};
+const struct cmd_entry cmd_nat = {
+    "nat", "on [UPLINK] | off", "MASQUERADE out of the uplink and FORWARD the guests' taps", 1,
+    2, {}, nat_cmd,
+};

@@ -1,0 +1,230 @@
+/* cmd_ping.c — ping from a guest, and the all-pairs ping matrix. */
+#include <regex.h>
+#include <stdlib.h>
+
+#include "core/cmds.h"
+#include "core/console.h"
+
+/* TARGET: a guest name, "host", "internet" (sandbox) or an IPv4 address. */
+static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, struct err *e)
+{
+    if (strcmp(t, "host") == 0) {
+        *out = lab->host;
+        return 0;
+    }
+    if (strcmp(t, "internet") == 0) {
+        if (!lab->inet_netns[0])
+            return err_set(e, "'internet' names the sandbox's stand-in (only with --sandbox)");
+        return addr_parse(SANDBOX_INET, out, NULL, e);
+    }
+    struct guest *g = lab_find_guest(lab, t);
+    if (g) {
+        if (!g->addr.s_addr)
+            return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name,
+                           g->name);
+        *out = g->addr;
+        return 0;
+    }
+    struct err pe;
+    if (addr_parse(t, out, NULL, &pe) < 0)
+        return err_set(e, "ping target '%s' is neither a guest, 'host', nor an IPv4 address", t);
+    return 0;
+}
+
+struct ping_result {
+    long sent, received, loss;
+    double min, avg, max;
+    bool have_rtt;
+};
+
+/* Parses busybox/iputils ping summary lines out of TEXT. Returns 0 when found. */
+static int parse_ping(const char *text, struct ping_result *r)
+{
+    const char *p = strstr(text, " packets transmitted, ");
+    if (!p)
+        return -1;
+    const char *b = p;
+    while (b > text && b[-1] >= '0' && b[-1] <= '9')
+        b--;
+    r->sent = strtol(b, NULL, 10);
+    p += strlen(" packets transmitted, ");
+    r->received = strtol(p, NULL, 10);
+    r->loss = r->sent ? 100 * (r->sent - r->received) / r->sent : 100;
+    const char *rt = strstr(text, "min/avg/max");
+    r->have_rtt = false;
+    if (rt && (rt = strstr(rt, "= ")) != NULL)
+        r->have_rtt = sscanf(rt + 2, "%lf/%lf/%lf", &r->min, &r->avg, &r->max) == 3;
+    return 0;
+}
+
+static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    struct in_addr dst;
+    if (!g || resolve_target(lab, a->argv[1], &dst, e) < 0)
+        return -1;
+    long count = 3;
+    if (a->opt[0]) {
+        char *end;
+        count = strtol(a->opt[0], &end, 10);
+        if (*end || count < 1 || count > 100)
+            return err_set(e, "--count '%s': give 1..100", a->opt[0]);
+    }
+    char ds[INET_ADDRSTRLEN], line[128];
+    addr_str(dst, ds);
+    snprintf(line, sizeof line, "ping -c %ld -i 0.2 -w %ld %s", count, count + 2, ds);
+    uint64_t start;
+    if (console_run(lab, g, line, (int)(count + 10) * 1000, &start, e) < 0)
+        return -1;
+    struct strbuf text = {0};
+    console_text(g, start, &text);
+    struct ping_result r;
+    int rc = parse_ping(sb_str(&text), &r);
+    sb_free(&text);
+    if (rc < 0)
+        return err_set(e, "%s: ping %s printed no summary (is `ping` in the guest?)", g->name, ds);
+    out_printf(o, "%s -> %s (%s): %ld/%ld received, %ld%% loss", g->name, a->argv[1], ds,
+               r.received, r.sent, r.loss);
+    if (r.have_rtt)
+        out_printf(o, ", rtt min/avg/max %.3f/%.3f/%.3f ms", r.min, r.avg, r.max);
+    out_printf(o, "\n");
+    out_str(o, "from", g->name);
+    out_str(o, "to", a->argv[1]);
+    out_str(o, "address", ds);
+    out_int(o, "sent", r.sent);
+    out_int(o, "received", r.received);
+    out_int(o, "loss_percent", r.loss);
+    if (r.have_rtt) {
+        out_double(o, "rtt_min_ms", r.min);
+        out_double(o, "rtt_avg_ms", r.avg);
+        out_double(o, "rtt_max_ms", r.max);
+    }
+    if (r.received == 0)
+        return err_set(e, "%s -> %s (%s): 100%% packet loss", g->name, a->argv[1], ds);
+    return 0;
+}
+
+/* pingall: every guest pings every other guest and the host, all guests at once. */
+struct pingall_row {
+    struct guest *g;
+    uint64_t start;
+    bool done;
+};
+
+struct pingall_ctx {
+    struct pingall_row *rows;
+    size_t n;
+};
+
+static bool pingall_done(void *ctx)
+{
+    struct pingall_ctx *c = ctx;
+    for (size_t i = 0; i < c->n; i++) {
+        struct pingall_row *r = &c->rows[i];
+        if (r->done)
+            continue;
+        if (r->g->state == GUEST_EXITED)
+            return true;
+        struct strbuf t = {0};
+        console_text(r->g, r->start, &t);
+        r->done = strstr(sb_str(&t), "\numlab-pingall-done") != NULL && guest_at_prompt(r->g);
+        sb_free(&t);
+        if (!r->done)
+            return false;
+    }
+    return true;
+}
+
+/* Looks up "umlab-ping ADDR ok|fail" in T. 1 ok, 0 fail, -1 missing. */
+static int pair_result(const char *t, const char *addr)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\numlab-ping %s ", addr);
+    const char *p = strstr(t, pat);
+    if (!p)
+        return -1;
+    p += strlen(pat);
+    return strncmp(p, "ok", 2) == 0 ? 1 : 0;
+}
+
+static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    (void)a;
+    struct pingall_row rows[256];
+    size_t n = 0;
+    for (size_t i = 0; i < lab->nguests && n < 256; i++)
+        if (lab->guests[i]->addr.s_addr && lab->guests[i]->state != GUEST_EXITED)
+            rows[n++] = (struct pingall_row){lab->guests[i], 0, false};
+    if (n == 0)
+        return err_set(e, "pingall: no running guest has an address (use `ip GUEST`)");
+    for (size_t i = 0; i < n; i++)
+        if (console_ready(lab, rows[i].g, 120000, e) < 0)
+            return -1;
+
+    /* One shell loop per guest, typed into each console; they run in parallel. */
+    struct strbuf targets = {0};
+    char as[INET_ADDRSTRLEN];
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&targets, "%s ", addr_str(rows[i].g->addr, as));
+    sb_printf(&targets, "%s", addr_str(lab->host, as));
+    char line[4096];
+    snprintf(line, sizeof line,
+             "for t in %s; do if ping -c 1 -w 2 $t >/dev/null 2>&1; then r=ok; else r=fail; fi; "
+             "echo \"umlab-ping $t $r\"; done; echo umlab-pingall-\"done\"\r",
+             sb_str(&targets));
+    sb_free(&targets);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].start = console_cursor_line(rows[i].g);
+        if (guest_send(rows[i].g, line, e) < 0)
+            return -1;
+    }
+    struct pingall_ctx ctx = {rows, n};
+    if (lab_wait(lab, pingall_done, &ctx, (int)(n + 1) * 3000 + 10000, "pingall", e) < 0)
+        return -1;
+
+    int failures = 0;
+    out_printf(o, "%-10s", "from\\to");
+    for (size_t j = 0; j < n; j++)
+        out_printf(o, " %-8s", rows[j].g->name);
+    out_printf(o, " %-8s\n", "host");
+    out_arr_begin(o, "pairs");
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf t = {0};
+        sb_append(&t, "\n", 1);
+        console_text(rows[i].g, rows[i].start, &t);
+        out_printf(o, "%-10s", rows[i].g->name);
+        for (size_t j = 0; j <= n; j++) {
+            const char *to = j < n ? rows[j].g->name : "host";
+            struct in_addr dst = j < n ? rows[j].g->addr : lab->host;
+            int res = pair_result(sb_str(&t), addr_str(dst, as));
+            const char *cell = i == j ? "-" : res == 1 ? "ok" : res == 0 ? "FAIL" : "?";
+            if (i != j && res != 1)
+                failures++;
+            out_printf(o, " %-8s", cell);
+            if (i != j) {
+                out_obj_begin(o, NULL);
+                out_str(o, "from", rows[i].g->name);
+                out_str(o, "to", to);
+                out_bool(o, "ok", res == 1);
+                out_obj_end(o);
+            }
+        }
+        out_printf(o, "\n");
+        sb_free(&t);
+    }
+    out_arr_end(o);
+    out_int(o, "failures", failures);
+    if (failures)
+        return err_set(e, "pingall: %d pair(s) could not ping", failures);
+    return 0;
+}
+
+const struct cmd_entry cmd_ping = {
+    "ping", "GUEST TARGET [--count N]",
+    "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)", 2, 2,
+    {{"count", true}}, ping_cmd,
+};
+const struct cmd_entry cmd_pingall = {
+    "pingall", "", "every guest pings every guest and the host: a reachability matrix", 0, 0, {},
+    pingall_cmd,
+};

@@ -1,0 +1,169 @@
+/* cmdline.c — splitting command lines and matching them to the table. */
+#include "core/cmd.h"
+
+#include <stdlib.h>
+
+static int add_word(struct cmd_args *a, const char *s, size_t n, struct err *e)
+{
+    if (a->nwords == CMD_MAX_WORDS)
+        return err_set(e, "too many words (max %d)", CMD_MAX_WORDS);
+    char *w = strndup(s, n);
+    if (!w)
+        return err_sys(e, "command");
+    a->words[a->nwords++] = w;
+    return 0;
+}
+
+int cmd_split(const char *line, struct cmd_args *a, struct err *e)
+{
+    memset(a, 0, sizeof *a);
+    size_t cap = strlen(line) + 1;
+    char *buf = malloc(cap);
+    if (!buf)
+        return err_sys(e, "command");
+    const char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        if (!*p || *p == '#')
+            break;
+        size_t n = 0;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+            if (*p == '"' || *p == '\'') {
+                char q = *p++;
+                while (*p && *p != q) {
+                    if (q == '"' && *p == '\\' && p[1])
+                        p++;
+                    buf[n++] = *p++;
+                }
+                if (*p != q) {
+                    free(buf);
+                    cmd_args_free(a);
+                    return err_set(e, "unterminated %c quote", q);
+                }
+                p++;
+            } else if (*p == '\\' && p[1]) {
+                buf[n++] = p[1];
+                p += 2;
+            } else {
+                buf[n++] = *p++;
+            }
+        }
+        if (add_word(a, buf, n, e) < 0) {
+            free(buf);
+            cmd_args_free(a);
+            return -1;
+        }
+    }
+    free(buf);
+    return a->nwords;
+}
+
+void cmd_args_free(struct cmd_args *a)
+{
+    for (int i = 0; i < a->nwords; i++)
+        free(a->words[i]);
+    memset(a, 0, sizeof *a);
+}
+
+/* Does the entry's name equal the first one or two words? Returns words used. */
+static int name_match(const struct cmd_entry *c, const struct cmd_args *a)
+{
+    const char *sp = strchr(c->name, ' ');
+    if (!sp)
+        return strcmp(c->name, a->words[0]) == 0 ? 1 : 0;
+    size_t n1 = (size_t)(sp - c->name);
+    if (strlen(a->words[0]) != n1 || strncmp(c->name, a->words[0], n1) != 0)
+        return 0;
+    return a->nwords > 1 && strcmp(sp + 1, a->words[1]) == 0 ? 2 : 0;
+}
+
+static bool is_group(const struct cmd_entry *const *table, const char *word)
+{
+    size_t n = strlen(word);
+    for (int i = 0; table[i]; i++)
+        if (strncmp(table[i]->name, word, n) == 0 && table[i]->name[n] == ' ')
+            return true;
+    return false;
+}
+
+const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct cmd_args *a,
+                                    struct err *e)
+{
+    const struct cmd_entry *c = NULL;
+    int used = 0;
+    for (int i = 0; table[i] && !c; i++)
+        if ((used = name_match(table[i], a)) > 0)
+            c = table[i];
+    if (!c) {
+        if (is_group(table, a->words[0])) {
+            char list[256] = "";
+            size_t n = strlen(a->words[0]);
+            for (int i = 0; table[i]; i++)
+                if (strncmp(table[i]->name, a->words[0], n) == 0 && table[i]->name[n] == ' ') {
+                    strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
+                    strncat(list, table[i]->name + n + 1, sizeof list - strlen(list) - 1);
+                }
+            if (a->nwords > 1)
+                return err_set(e, "unknown command '%s %s' (%s takes: %s)", a->words[0],
+                               a->words[1], a->words[0], list), NULL;
+            return err_set(e, "'%s' needs a subcommand: %s", a->words[0], list), NULL;
+        }
+        return err_set(e, "unknown command '%s' (try `help`)", a->words[0]), NULL;
+    }
+    for (int i = used; i < a->nwords; i++) {
+        const char *w = a->words[i];
+        if (strncmp(w, "--", 2) == 0 && w[2]) {
+            const char *name = w + 2;
+            const char *eq = strchr(name, '=');
+            size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+            int k;
+            for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name; k++)
+                if (strlen(c->opts[k].name) == nlen && strncmp(c->opts[k].name, name, nlen) == 0)
+                    break;
+            if (k == CMD_MAX_OPTS || !c->opts[k].name)
+                return err_set(e, "%s: unknown option '%s' (usage: %s %s)", c->name, w, c->name,
+                               c->usage),
+                       NULL;
+            if (!c->opts[k].has_value) {
+                if (eq)
+                    return err_set(e, "%s: option --%s takes no value", c->name, c->opts[k].name),
+                           NULL;
+                a->opt[k] = "";
+            } else if (eq) {
+                a->opt[k] = eq + 1;
+            } else if (i + 1 < a->nwords) {
+                a->opt[k] = a->words[++i];
+            } else {
+                return err_set(e, "%s: option --%s needs a value", c->name, c->opts[k].name), NULL;
+            }
+            continue;
+        }
+        if (a->argc == CMD_MAX_ARGS)
+            return err_set(e, "%s: too many arguments", c->name), NULL;
+        a->argv[a->argc++] = a->words[i];
+    }
+    if (a->argc < c->min_args || a->argc > c->max_args)
+        return err_set(e, "usage: %s %s", c->name, c->usage), NULL;
+    return c;
+}
+
+int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e)
+{
+    struct cmd_args a;
+    int n = cmd_split(line, &a, e);
+    if (n <= 0)
+        return n < 0 ? -1 : 1;
+    const struct cmd_entry *c = cmd_resolve(cmd_table, &a, e);
+    int rc = c ? c->exec(lab, &a, o, e) : -1;
+    cmd_args_free(&a);
+    return rc < 0 ? -1 : 0;
+}
+
+const char *cmd_name(int n)
+{
+    for (int i = 0; cmd_table[i]; i++)
+        if (i == n)
+            return cmd_table[i]->name;
+    return NULL;
+}

@@ -1,0 +1,22 @@
+/* cmds.h — the command entries (one file per family) and helpers they share. */
+#ifndef UMLAB_CMDS_H
+#define UMLAB_CMDS_H
+
+#include "core/cmd.h"
+#include "core/lab.h"
+
+extern const struct cmd_entry cmd_guest_add, cmd_guest_del, cmd_guest_restart, cmd_guest_halt,
+    cmd_guest_sysrq, cmd_wait;
+extern const struct cmd_entry cmd_ip, cmd_nat;
+extern const struct cmd_entry cmd_send, cmd_expect, cmd_sleep, cmd_echo;
+extern const struct cmd_entry cmd_ping, cmd_pingall;
+extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help;
+
+/* The guest called NAME, or NULL with "no guest named ..." in E. */
+struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e);
+/* Seconds as text (NULL: DEF_MS) into milliseconds. */
+int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e);
+/* The guest's fields into the JSON result. */
+void cmd_put_guest(struct out *o, const struct guest *g);
+
+#endif

@@ -1,0 +1,298 @@
+/* guest.c — one UML guest: its process on a pty, its terminal, its state. */
+#include "core/guest.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/procinfo.h"
+#include "core/umlargv.h"
+
+#define READ_CHUNK      65536
+#define READ_BUDGET     (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
+
+static void notify(struct guest *g)
+{
+    if (g->lab->hooks.guest_changed)
+        g->lab->hooks.guest_changed(g->lab->hooks.ctx, g);
+}
+
+bool guest_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= GUEST_NAME_MAX)
+        return false;
+    if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+        return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    return strcmp(name, "host") != 0 && strcmp(name, "all") != 0;
+}
+
+const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz)
+{
+    switch (g->state) {
+    case GUEST_BOOTING:
+        return "booting";
+    case GUEST_RUNNING:
+        return "running";
+    case GUEST_EXITED:
+        if (WIFSIGNALED(g->wstatus))
+            snprintf(buf, bufsz, "exited (signal %d)", WTERMSIG(g->wstatus));
+        else
+            snprintf(buf, bufsz, "exited (status %d)", WEXITSTATUS(g->wstatus));
+        return buf;
+    }
+    return "?";
+}
+
+/* A shell prompt: the cursor sits one blank after a '#', '$' or '>' that ends
+ * the cursor row. Busybox, bash and dash prompts all look like this. */
+bool guest_at_prompt(const struct guest *g)
+{
+    if (!g->term || g->state == GUEST_EXITED)
+        return false;
+    struct term_cursor c;
+    term_get_cursor(g->term, &c);
+    char row[1024];
+    size_t n = term_row_text(g->term, c.row, row, sizeof row);
+    if (n == 0)
+        return false;
+    char last = row[n - 1];
+    if (last != '#' && last != '$' && last != '>')
+        return false;
+    /* column of the cursor vs. characters on the row (ASCII prompts) */
+    return (size_t)c.col == n + 1 || (size_t)c.col == n;
+}
+
+static void maybe_finish(struct guest *g)
+{
+    if (g->state != GUEST_EXITED && !g->pty_open && g->reaped) {
+        g->state = GUEST_EXITED;
+        notify(g);
+    }
+}
+
+static void close_pty(struct guest *g)
+{
+    if (!g->pty_open)
+        return;
+    loop_unwatch(g->lab->loop, g->pty.master);
+    pty_close(&g->pty);
+    g->pty_open = false;
+}
+
+static void on_pty(void *ctx, int fd, short revents)
+{
+    struct guest *g = ctx;
+    (void)fd;
+    if (revents & POLLOUT) {
+        struct err e;
+        if (pty_flush(&g->pty, &e) < 0)
+            revents |= POLLHUP;
+        else if (!pty_wants_pollout(&g->pty))
+            loop_set_events(g->lab->loop, g->pty.master, POLLIN);
+    }
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        char buf[READ_CHUNK];
+        size_t total = 0;
+        while (total < READ_BUDGET) {
+            ssize_t n = pty_read(&g->pty, buf, sizeof buf);
+            if (n > 0) {
+                term_feed(g->term, buf, (size_t)n);
+                total += (size_t)n;
+                continue;
+            }
+            if (n < 0) { /* the guest closed its console: everything has been read */
+                close_pty(g);
+                maybe_finish(g);
+            }
+            break;
+        }
+        if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
+            g->state = GUEST_RUNNING;
+            g->ready_ms = loop_now_ms();
+        }
+        if (total)
+            notify(g);
+    }
+}
+
+static void on_exit_status(void *ctx, pid_t pid, int wstatus)
+{
+    struct guest *g = ctx;
+    (void)pid;
+    g->wstatus = wstatus;
+    g->reaped = true;
+    if (g->j_proc > 0) {
+        struct err e;
+        if (journal_done(&g->lab->journal, (unsigned)g->j_proc, &e) == 0)
+            g->j_proc = -1;
+    }
+    /* Keep reading until EIO: the last output is still in the pty. Poll drives it. */
+    maybe_finish(g);
+    notify(g);
+}
+
+/* Terminal replies (cursor position reports, keys) go to the guest. */
+static void term_to_pty(const char *bytes, size_t len, void *ctx)
+{
+    struct guest *g = ctx;
+    if (!g->pty_open)
+        return;
+    struct err e;
+    if (pty_write(&g->pty, bytes, len, &e) < 0)
+        return; /* the guest is going away; its EIO will follow */
+    if (pty_wants_pollout(&g->pty))
+        loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+}
+
+int guest_send(struct guest *g, const char *text, struct err *e)
+{
+    if (!g->pty_open)
+        return err_set(e, "%s is not running", g->name);
+    if (pty_write(&g->pty, text, strlen(text), e) < 0)
+        return -1;
+    if (pty_wants_pollout(&g->pty))
+        loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+    /* `expect` looks at what the guest shows from here on */
+    g->expect_mark = term_lines_pushed(g->term) + (uint64_t)guest_cursor_row(g);
+    return 0;
+}
+
+int guest_cursor_row(const struct guest *g)
+{
+    struct term_cursor c;
+    term_get_cursor(g->term, &c);
+    return c.row;
+}
+
+int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e)
+{
+    struct lab *lab = g->lab;
+    char uml_dir[PATH_MAX];
+    if (snprintf(uml_dir, sizeof uml_dir, "%s/uml", lab->statedir) >= (int)sizeof uml_dir)
+        return err_set(e, "state directory path too long");
+    struct uml_params p = {
+        .kernel = g->kernel,
+        .rootfs = g->rootfs,
+        .cow = g->cow,
+        .umid = g->umid,
+        .uml_dir = uml_dir,
+        .tap = g->tap,
+        .hostname = g->name,
+        .ip_cidr = ip_cidr,
+        .gateway = gateway,
+        .mem_mb = g->mem_mb,
+    };
+    char **argv = uml_argv_build(&p, e);
+    if (!argv)
+        return -1;
+
+    if (!g->term) {
+        g->term = term_new(lab->rows, lab->cols, LAB_SCROLLBACK, term_to_pty, g);
+        if (!g->term) {
+            uml_argv_free(argv);
+            return err_set(e, "%s: cannot create its terminal", g->name);
+        }
+    }
+    struct pty_spawn_opts so = {
+        .rows = (unsigned short)lab->rows,
+        .cols = (unsigned short)lab->cols,
+        .uid = lab->guest_uid,
+        .gid = lab->guest_gid,
+        .drop_priv = lab->drop_priv,
+        .cwd = lab->statedir,
+        .keep_fds = {-1, -1, -1, -1},
+    };
+    int rc = pty_spawn(&g->pty, argv, &so, e);
+    uml_argv_free(argv);
+    if (rc < 0)
+        return -1;
+    g->pty_open = true;
+    g->reaped = false;
+    g->state = GUEST_BOOTING;
+    g->started_ms = loop_now_ms();
+    g->ready_ms = 0;
+    g->boots++;
+
+    /* Recorded right after fork: a pid cannot be known before. */
+    char pid[16], start[32];
+    snprintf(pid, sizeof pid, "%d", (int)g->pty.pid);
+    unsigned long long st = 0;
+    if (proc_starttime(g->pty.pid, &st) < 0)
+        st = 0;
+    snprintf(start, sizeof start, "%llu", st);
+    g->j_proc = journal_add(&lab->journal, J_PROC, e, 2, pid, start);
+    if (g->j_proc < 0 ||
+        loop_watch(lab->loop, g->pty.master, POLLIN, on_pty, g, e) < 0 ||
+        loop_watch_child(lab->loop, g->pty.pid, on_exit_status, g, e) < 0) {
+        kill(-g->pty.pid, SIGKILL);
+        waitpid(g->pty.pid, NULL, 0);
+        loop_unwatch(lab->loop, g->pty.master);
+        pty_close(&g->pty);
+        g->pty_open = false;
+        g->reaped = true;
+        g->state = GUEST_EXITED;
+        return -1;
+    }
+    notify(g);
+    return 0;
+}
+
+/* Kills the guest's whole process group and reaps it (no mconsole). */
+void guest_kill(struct guest *g)
+{
+    if (g->reaped || g->pty.pid <= 0)
+        return;
+    kill(-g->pty.pid, SIGKILL);
+    kill(g->pty.pid, SIGKILL);
+    int st;
+    pid_t r;
+    do
+        r = waitpid(g->pty.pid, &st, 0);
+    while (r < 0 && errno == EINTR);
+    loop_unwatch_child(g->lab->loop, g->pty.pid);
+    on_exit_status(g, g->pty.pid, r == g->pty.pid ? st : 0);
+}
+
+/* Reads what is left in the pty (after the child exited) and closes it. */
+void guest_drain(struct guest *g)
+{
+    if (!g->pty_open)
+        return;
+    char buf[READ_CHUNK];
+    for (int i = 0; i < 64; i++) {
+        ssize_t n = pty_read(&g->pty, buf, sizeof buf);
+        if (n > 0) {
+            term_feed(g->term, buf, (size_t)n);
+            continue;
+        }
+        if (n < 0)
+            break;
+        if (!g->reaped)
+            break;
+        /* reaped but no EIO yet: UML helpers may still hold the slave */
+        usleep(2000);
+    }
+    close_pty(g);
+    maybe_finish(g);
+}
+
+void guest_free(struct guest *g)
+{
+    if (!g)
+        return;
+    if (g->pty_open) {
+        loop_unwatch(g->lab->loop, g->pty.master);
+        pty_close(&g->pty);
+    }
+    term_free(g->term);
+    free(g);
+}

@@ -1,0 +1,16 @@
+/* guest.h — internals of a guest shared by the lab (struct guest is in lab.h). */
+#ifndef UMLAB_GUEST_H
+#define UMLAB_GUEST_H
+
+#include "core/lab.h"
+
+/* Starts linux.uml on a new pty (guest fields already filled in). */
+int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e);
+/* SIGKILLs the process group and reaps it. */
+void guest_kill(struct guest *g);
+/* Reads the pty's remaining output, then closes it. */
+void guest_drain(struct guest *g);
+void guest_free(struct guest *g);
+int guest_cursor_row(const struct guest *g);
+
+#endif

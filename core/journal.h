@@ -1,0 +1,69 @@
+/* journal.h — the record of everything a lab created, written before creating it.
+ *
+ * A text file, one record a line: "SEQ KIND ARG...". Undoing record SEQ appends
+ * "SEQ-done". On exit the lab undoes what is left in reverse order; after a
+ * crash, `umlab cleanup` replays the same file. Each record also knows the
+ * network namespace it was made in (the last "enter" record before it). */
+#ifndef UMLAB_JOURNAL_H
+#define UMLAB_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/err.h"
+
+enum jkind {
+    J_NETNS,  /* NAME: a named network namespace umlab created */
+    J_ENTER,  /* NAME: later records live in netns NAME ("-" = the starting one) */
+    J_TAP,    /* IFNAME */
+    J_VETH,   /* IFNAME (its peer goes with it) */
+    J_ADDR,   /* IFNAME ADDR/PREFIX */
+    J_ROUTE,  /* DST/PREFIX IFNAME [GW] */
+    J_SYSCTL, /* KEY OLDVALUE */
+    J_RULE,   /* TABLE CHAIN COMMENT */
+    J_PROC,   /* PID STARTTIME (a process group leader: the whole group is killed) */
+    J_FILE,   /* PATH */
+    J_DIR,    /* PATH (removed with everything in it) */
+    J_KIND_COUNT
+};
+
+#define JOURNAL_MAX_ARGS 3
+#define JOURNAL_ARG_MAX  256
+
+struct jrecord {
+    unsigned seq;
+    enum jkind kind;
+    int nargs;
+    char args[JOURNAL_MAX_ARGS][JOURNAL_ARG_MAX];
+    char netns[JOURNAL_ARG_MAX]; /* where it was made; "" = the starting namespace */
+    bool done;
+};
+
+struct journal {
+    int fd;
+    unsigned next_seq;
+    char netns[JOURNAL_ARG_MAX]; /* where new records are being made */
+    struct jrecord *recs;        /* every record so far, in order (what the file says) */
+    size_t nrecs, caprecs;
+};
+
+const char *journal_kind_name(enum jkind k);
+
+/* Formats REC as one line (with '\n'); returns length or -1 if it does not fit
+ * or an argument holds whitespace. Pure. */
+int journal_format(const struct jrecord *rec, char *buf, size_t bufsz);
+/* Parses a whole journal text into records (malloc'd array), resolving "done"
+ * marks and the namespace of each record. Pure. Unknown lines are an error. */
+int journal_parse(const char *text, struct jrecord **out, size_t *n, struct err *e);
+
+/* Creates PATH (must not exist) and writes the header. */
+int journal_create(struct journal *j, const char *path, struct err *e);
+/* Appends a record (fsync'd) and returns its seq, or -1. */
+int journal_add(struct journal *j, enum jkind kind, struct err *e, int nargs, ...);
+int journal_done(struct journal *j, unsigned seq, struct err *e);
+/* Closes the file and frees the records. */
+void journal_close(struct journal *j);
+
+/* Reads and parses the journal at PATH. */
+int journal_load(const char *path, struct jrecord **out, size_t *n, struct err *e);
+
+#endif

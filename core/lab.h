@@ -1,0 +1,153 @@
+/* lab.h — a lab: guests on taps, the host side of their network, NAT, and the
+ * journal that lets all of it be undone. The event loop drives it. */
+#ifndef UMLAB_LAB_H
+#define UMLAB_LAB_H
+
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/addr.h"
+#include "core/err.h"
+#include "core/journal.h"
+#include "core/loop.h"
+#include "pty/pty.h"
+#include "pty/term.h"
+
+#define GUEST_NAME_MAX   16 /* including the NUL */
+#define LAB_NAME_MAX     16
+#define LAB_SCROLLBACK   5000
+#define LAB_DEFAULT_MEM  64
+#define SANDBOX_INET     "198.51.100.1"
+#define SANDBOX_UPLINK_ADDR "198.51.100.2"
+#define SANDBOX_UPLINK   "uplink0"
+
+struct lab;
+struct nlconn;
+
+enum guest_state { GUEST_BOOTING, GUEST_RUNNING, GUEST_EXITED };
+
+struct guest {
+    struct lab *lab;
+    char name[GUEST_NAME_MAX];
+    char tap[16];
+    char umid[64];
+    char cow[PATH_MAX];
+    char kernel[PATH_MAX];
+    char rootfs[PATH_MAX];
+    int mem_mb;
+    struct in_addr addr; /* s_addr 0: none */
+    enum guest_state state;
+    int wstatus; /* when exited */
+    struct ptyproc pty;
+    bool pty_open, reaped;
+    struct term *term;
+    int64_t started_ms, ready_ms;
+    uint64_t expect_mark; /* absolute line where `expect` starts looking */
+    unsigned boots;       /* how many times started */
+    /* journal records to undo when the guest goes away */
+    int j_tap, j_addr, j_proxyarp, j_route, j_cow, j_proc, j_fwd;
+};
+
+struct lab_opts {
+    const char *name;      /* lab name (default "lab") */
+    const char *state_base; /* default /run/umlab */
+    const char *subnet;    /* default 192.168.0.0/24 */
+    const char *host_addr; /* default: last usable address of the subnet */
+    const char *netns;     /* create and run in this namespace */
+    bool sandbox;          /* netns + a stand-in internet behind uplink0 */
+    const char *kernel;    /* default /usr/bin/linux.uml */
+    const char *rootfs;    /* default: the embedded busybox image */
+    int mem_mb;
+    int rows, cols;        /* guest terminal size */
+};
+
+/* Hooks for a front end (the TUI) to hear about changes. */
+struct lab_hooks {
+    void (*guest_changed)(void *ctx, struct guest *g); /* added/state/output */
+    void (*guest_removed)(void *ctx, struct guest *g); /* about to be freed */
+    void *ctx;
+};
+
+struct lab {
+    char name[LAB_NAME_MAX];
+    char statedir[PATH_MAX];
+    char netns[64];      /* the lab's own namespace, "" when none */
+    char inet_netns[64]; /* sandbox internet, "" when none */
+    struct loop *loop;
+    struct journal journal;
+    int lockfd;
+    int orig_netns_fd;
+    struct nlconn *nl;
+    struct subnet subnet;
+    struct in_addr host;
+    char kernel[PATH_MAX];
+    char rootfs[PATH_MAX];
+    int mem_mb;
+    int rows, cols;
+    uid_t guest_uid;
+    gid_t guest_gid;
+    bool drop_priv;
+    /* NAT */
+    bool nat;
+    char uplink[16];
+    int j_masq;
+    int j_forward; /* ip_forward sysctl record, -1 until set */
+    struct guest **guests;
+    size_t nguests;
+    struct lab_hooks hooks;
+    int quit_signal; /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
+};
+
+/* Sets up the lab: state directory and lock, journal, namespaces. */
+int lab_open(struct lab **out, const struct lab_opts *opts, struct loop *loop, struct err *e);
+/* Halts the guests and undoes everything in the journal, in reverse. */
+int lab_close(struct lab *lab, struct err *e);
+
+/* Undoes what a killed umlab left of lab NAME (under STATE_BASE, NULL = default).
+ * Prints what it does through LOG. */
+int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, const char *),
+                void *logctx, struct err *e);
+
+struct guest *lab_find_guest(const struct lab *lab, const char *name);
+
+struct guest_opts {
+    const char *name; /* NULL: next free gN */
+    const char *kernel, *rootfs;
+    int mem_mb;             /* 0: lab default */
+    struct in_addr addr;    /* 0: none at boot */
+    bool auto_addr;         /* pick one at boot */
+};
+int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **out, struct err *e);
+int lab_guest_del(struct lab *lab, struct guest *g, struct err *e);
+/* Reboots a live guest (mconsole) or starts an exited one again. */
+int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e);
+/* Asks the guest to halt and waits for it to exit (killed after TIMEOUT_MS). */
+int lab_guest_halt(struct lab *lab, struct guest *g, int timeout_ms, struct err *e);
+int lab_guest_mconsole(struct lab *lab, struct guest *g, const char *cmd, char *reply,
+                       size_t replysz, struct err *e);
+
+/* Host side of a guest address: route to it through its tap, proxy_arp, ip_forward. */
+int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e);
+/* Picks the lowest free address of the subnet. */
+int lab_alloc_addr(const struct lab *lab, struct in_addr *out, struct err *e);
+/* Validates A for guest G (subnet, not taken by another guest). */
+int lab_check_addr(const struct lab *lab, const struct guest *g, struct in_addr a, struct err *e);
+
+int lab_nat_on(struct lab *lab, const char *uplink, struct err *e);
+int lab_nat_off(struct lab *lab, struct err *e);
+
+/* Serves the event loop until PRED(CTX) is true. Fails on timeout or when a
+ * quit signal arrives. */
+int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms,
+             const char *what, struct err *e);
+
+/* Console helpers */
+bool guest_at_prompt(const struct guest *g);
+int guest_send(struct guest *g, const char *text, struct err *e);
+const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz);
+bool guest_name_valid(const char *name);
+
+#endif

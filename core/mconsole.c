@@ -1,0 +1,112 @@
+/* mconsole.c — see mconsole.h. */
+#include "core/mconsole.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/loop.h"
+
+int mconsole_encode(const char *cmd, struct mconsole_request *req, struct err *e)
+{
+    size_t len = strlen(cmd);
+    if (len == 0)
+        return err_set(e, "mconsole: empty command");
+    if (len >= MCONSOLE_MAX)
+        return err_set(e, "mconsole: command too long (%zu bytes, max %d)", len, MCONSOLE_MAX - 1);
+    memset(req, 0, sizeof *req);
+    req->magic = MCONSOLE_MAGIC;
+    req->version = MCONSOLE_VERSION;
+    req->len = (uint32_t)len;
+    memcpy(req->data, cmd, len);
+    return 0;
+}
+
+int mconsole_decode(const void *buf, size_t n, struct mconsole_reply *rep, struct err *e)
+{
+    const size_t head = offsetof(struct mconsole_reply, data);
+    if (n < head)
+        return err_set(e, "mconsole: short reply (%zu bytes)", n);
+    memset(rep, 0, sizeof *rep);
+    memcpy(rep, buf, n < sizeof *rep ? n : sizeof *rep);
+    if (rep->len >= MCONSOLE_MAX || head + rep->len > n)
+        return err_set(e, "mconsole: reply length %u does not fit", rep->len);
+    rep->data[rep->len] = '\0';
+    return 0;
+}
+
+int mconsole_call(const char *path, const char *cmd, int timeout_ms, char *out, size_t outsz,
+                  struct err *e)
+{
+    struct mconsole_request req;
+    if (mconsole_encode(cmd, &req, e) < 0)
+        return -1;
+    if (outsz)
+        out[0] = '\0';
+
+    struct sockaddr_un to = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof to.sun_path)
+        return err_set(e, "mconsole %s: path too long", path);
+    strcpy(to.sun_path, path);
+
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return err_sys(e, "mconsole: socket");
+    /* Autobind to an abstract address so the guest has somewhere to reply. */
+    sa_family_t fam = AF_UNIX;
+    if (bind(fd, (struct sockaddr *)&fam, sizeof fam) < 0) {
+        err_sys(e, "mconsole: bind");
+        close(fd);
+        return -1;
+    }
+    size_t reqlen = offsetof(struct mconsole_request, data) + req.len;
+    if (sendto(fd, &req, reqlen, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        err_sys(e, "mconsole %s", path);
+        close(fd);
+        return -1;
+    }
+
+    int64_t deadline = loop_now_ms() + timeout_ms;
+    size_t used = 0;
+    int rc = 0;
+    for (;;) {
+        int left = (int)(deadline - loop_now_ms());
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = left > 0 ? poll(&p, 1, left) : 0;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = err_sys(e, "mconsole: poll");
+            break;
+        }
+        if (r == 0) {
+            rc = err_set(e, "mconsole '%s': no answer within %d ms", cmd, timeout_ms);
+            break;
+        }
+        char buf[sizeof(struct mconsole_reply)];
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0) {
+            rc = err_sys(e, "mconsole: recv");
+            break;
+        }
+        struct mconsole_reply rep;
+        if (mconsole_decode(buf, (size_t)n, &rep, e) < 0) {
+            rc = -1;
+            break;
+        }
+        if (outsz > used + 1) {
+            int w = snprintf(out + used, outsz - used, "%s", rep.data);
+            used += (w > 0 && (size_t)w < outsz - used) ? (size_t)w : outsz - used - 1;
+        }
+        if (rep.err)
+            rc = 1;
+        if (!rep.more)
+            break;
+    }
+    close(fd);
+    if (rc == 1)
+        err_set(e, "mconsole '%s': %s", cmd, out);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* out.h — what a command says: human text and a JSON result, built side by side.
+ * The front end (batch, prompt, keys) prints the one it needs. */
+#ifndef UMLAB_OUT_H
+#define UMLAB_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+};
+
+void sb_append(struct strbuf *b, const char *s, size_t n);
+__attribute__((format(printf, 2, 3))) void sb_printf(struct strbuf *b, const char *fmt, ...);
+void sb_free(struct strbuf *b);
+static inline const char *sb_str(const struct strbuf *b)
+{
+    return b->s ? b->s : "";
+}
+
+#define OUT_MAX_DEPTH 16
+
+struct out {
+    struct strbuf text; /* human-readable lines */
+    struct strbuf json; /* the command's result object, "{...}" */
+    int depth;
+    bool first[OUT_MAX_DEPTH];
+    char closer[OUT_MAX_DEPTH]; /* '}' or ']' for each open level */
+    /* Progress lines ("booting g1...") go here as they happen; may be NULL. */
+    void (*progress)(void *ctx, const char *line);
+    void *progress_ctx;
+};
+
+void out_init(struct out *o);
+void out_free(struct out *o);
+/* Clears text and JSON, keeps the progress callback. */
+void out_reset(struct out *o);
+
+__attribute__((format(printf, 2, 3))) void out_printf(struct out *o, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void out_progress(struct out *o, const char *fmt, ...);
+
+/* JSON builder. KEY is NULL inside arrays. The outermost object is implicit:
+ * the first call opens it, out_json_result() closes it. */
+void out_obj_begin(struct out *o, const char *key);
+void out_obj_end(struct out *o);
+void out_arr_begin(struct out *o, const char *key);
+void out_arr_end(struct out *o);
+void out_str(struct out *o, const char *key, const char *val); /* NULL val -> null */
+void out_int(struct out *o, const char *key, int64_t val);
+void out_uint(struct out *o, const char *key, uint64_t val);
+void out_double(struct out *o, const char *key, double val);
+void out_bool(struct out *o, const char *key, bool val);
+
+/* The finished result object ("{}" when the command set nothing). */
+const char *out_json_result(struct out *o);
+
+/* Appends S as a JSON string literal (quotes and escapes). */
+void json_escape(struct strbuf *b, const char *s);
+
+#endif

@@ -1,0 +1,55 @@
+/* pty.h — a child process on a pseudo-terminal, with non-blocking I/O.
+ * Writes go through a queue drained on POLLOUT: never a blocking loop. */
+#ifndef UMLAB_PTY_H
+#define UMLAB_PTY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "core/err.h"
+
+struct pty_spawn_opts {
+    unsigned short rows, cols;
+    uid_t uid; /* run as this user/group when drop_priv */
+    gid_t gid;
+    bool drop_priv;
+    const char *cwd;  /* NULL: inherit */
+    char *const *env; /* NULL: inherit; else the whole environment */
+    int keep_fds[4];  /* fds the child keeps (besides 0..2), -1 = unused */
+};
+
+struct ptyproc {
+    int master; /* non-blocking, close-on-exec; -1 when closed */
+    pid_t pid;  /* child, leader of its own session and process group; 0 when reaped */
+    char *wq;   /* pending input for the child */
+    size_t wq_len, wq_cap;
+};
+
+/* Starts ARGV[0] (searched on PATH) on a new pty. The child is a session leader
+ * with the pty as controlling terminal. */
+int pty_spawn(struct ptyproc *p, char *const argv[], const struct pty_spawn_opts *opts,
+              struct err *e);
+
+/* Reads what is available into BUF. Returns bytes read, 0 when nothing is
+ * available now (EAGAIN), -1 at end (EIO/EOF: the child side is closed).
+ * Keep reading until -1 before closing, or the child's last output is lost.
+ * (Writes still succeed after the child is gone: -1 here is the end signal.) */
+ssize_t pty_read(struct ptyproc *p, char *buf, size_t len);
+
+/* Queues LEN bytes for the child and tries to write right away. */
+int pty_write(struct ptyproc *p, const char *buf, size_t len, struct err *e);
+/* Writes as much of the queue as the pty takes now (call on POLLOUT). */
+int pty_flush(struct ptyproc *p, struct err *e);
+static inline bool pty_wants_pollout(const struct ptyproc *p)
+{
+    return p->wq_len > 0;
+}
+
+int pty_resize(struct ptyproc *p, unsigned short rows, unsigned short cols, struct err *e);
+/* Reaps the child: BLOCK waits, else WNOHANG. Returns 1 when reaped (STATUS
+ * as from waitpid, pid set to 0), 0 when still running, -1 on error. */
+int pty_reap(struct ptyproc *p, bool block, int *status, struct err *e);
+/* Closes the master and frees the queue (does not signal or reap the child). */
+void pty_close(struct ptyproc *p);
+
+#endif

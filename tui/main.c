@@ -1,0 +1,277 @@
+/* main.c — umlab's entry point: options, then the console, batch mode or cleanup. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core/batch.h"
+#include "core/lab.h"
+#include "core/loop.h"
+#include "tui/tui.h"
+
+#define UMLAB_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+    fputs("usage: umlab [OPTIONS]                  open the lab console\n"
+          "       umlab --batch FILE|- [OPTIONS]   run lab commands without a screen\n"
+          "       umlab cleanup [LAB]              undo what a killed umlab left behind\n"
+          "\n"
+          "Lab options:\n"
+          "  --lab NAME         lab name (default: lab); state in /run/umlab/NAME\n"
+          "  --sandbox          run in a new network namespace umlab-LAB with a stand-in\n"
+          "                     internet (198.51.100.1) behind uplink0: nothing touches the host\n"
+          "  --netns NAME       run in a new network namespace NAME (removed on exit)\n"
+          "  --subnet CIDR      the guests' subnet (default 192.168.0.0/24)\n"
+          "  --host-addr ADDR   the host's address on every tap (default: last of the subnet)\n"
+          "  --kernel PATH      UML kernel (default /usr/bin/linux.uml)\n"
+          "  --rootfs IMAGE     ext2 root filesystem shared by the guests (copy-on-write)\n"
+          "                     (default: umlab's embedded busybox image)\n"
+          "  --mem MIB          guest memory (default 64)\n"
+          "\n"
+          "Console options:\n"
+          "  --guests N         guests to boot when the console opens (default 1)\n"
+          "\n"
+          "Batch options:\n"
+          "  --batch FILE       read commands from FILE (- for standard input)\n"
+          "  --json             print one JSON object per command\n"
+          "  --keep-going       do not stop at the first failing command\n"
+          "  --quiet            do not echo each command before its result\n"
+          "\n"
+          "  -h, --help         this text;  --version  the version\n"
+          "\n"
+          "Commands (batch files and the console's prompt): run `umlab --batch - <<<help`\n"
+          "or see man umlab. umlab needs root (CAP_NET_ADMIN); guests run as the user who\n"
+          "called sudo.\n",
+          f);
+}
+
+struct cli {
+    struct lab_opts lab;
+    const char *batch;
+    struct batch_opts bo;
+    int guests;
+};
+
+static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "umlab: %s '%s': give a number between %d and %d\n", opt, s, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *c)
+{
+    enum { O_LAB = 256, O_SANDBOX, O_NETNS, O_SUBNET, O_HOST, O_KERNEL, O_ROOTFS, O_MEM,
+           O_GUESTS, O_BATCH, O_JSON, O_KEEP, O_QUIET, O_VERSION };
+    static const struct option opts[] = {
+        {"lab", required_argument, 0, O_LAB},         {"sandbox", no_argument, 0, O_SANDBOX},
+        {"netns", required_argument, 0, O_NETNS},     {"subnet", required_argument, 0, O_SUBNET},
+        {"host-addr", required_argument, 0, O_HOST},  {"kernel", required_argument, 0, O_KERNEL},
+        {"rootfs", required_argument, 0, O_ROOTFS},   {"mem", required_argument, 0, O_MEM},
+        {"guests", required_argument, 0, O_GUESTS},   {"batch", required_argument, 0, O_BATCH},
+        {"json", no_argument, 0, O_JSON},             {"keep-going", no_argument, 0, O_KEEP},
+        {"quiet", no_argument, 0, O_QUIET},           {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},       {0, 0, 0, 0},
+    };
+    c->bo.echo = true;
+    c->guests = 1;
+    int o;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case O_LAB:
+            c->lab.name = optarg;
+            break;
+        case O_SANDBOX:
+            c->lab.sandbox = true;
+            break;
+        case O_NETNS:
+            c->lab.netns = optarg;
+            break;
+        case O_SUBNET:
+            c->lab.subnet = optarg;
+            break;
+        case O_HOST:
+            c->lab.host_addr = optarg;
+            break;
+        case O_KERNEL:
+            c->lab.kernel = optarg;
+            break;
+        case O_ROOTFS:
+            c->lab.rootfs = optarg;
+            break;
+        case O_MEM:
+            if (parse_int("--mem", optarg, 16, 65536, &c->lab.mem_mb) < 0)
+                return -1;
+            break;
+        case O_GUESTS:
+            if (parse_int("--guests", optarg, 0, 256, &c->guests) < 0)
+                return -1;
+            break;
+        case O_BATCH:
+            c->batch = optarg;
+            break;
+        case O_JSON:
+            c->bo.json = true;
+            break;
+        case O_KEEP:
+            c->bo.keep_going = true;
+            break;
+        case O_QUIET:
+            c->bo.echo = false;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case O_VERSION:
+            printf("umlab %s\n", UMLAB_VERSION);
+            exit(0);
+        default:
+            if (optopt)
+                fprintf(stderr, "umlab: option '%s' needs a value (see umlab --help)\n",
+                        argv[optind - 1]);
+            else
+                fprintf(stderr, "umlab: unknown option '%s' (see umlab --help)\n",
+                        argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (c->lab.sandbox && c->lab.netns) {
+        fprintf(stderr, "umlab: --sandbox and --netns exclude each other\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void log_line(void *ctx, const char *line)
+{
+    fprintf(ctx, "umlab: %s\n", line);
+}
+
+static int do_cleanup(int argc, char **argv)
+{
+    const char *name = argc > 1 ? argv[1] : "lab";
+    if (argc > 2) {
+        fprintf(stderr, "usage: umlab cleanup [LAB]\n");
+        return 2;
+    }
+    if (geteuid() != 0) {
+        fprintf(stderr, "umlab: cleanup needs root: run it with sudo\n");
+        return 1;
+    }
+    struct err e;
+    if (lab_cleanup(name, getenv("UMLAB_STATE_DIR"), log_line, stdout, &e) < 0) {
+        fprintf(stderr, "umlab: cleanup %s: %s\n", name, e.msg);
+        return 1;
+    }
+    printf("umlab: lab '%s' is clean\n", name);
+    return 0;
+}
+
+static void on_signal(void *ctx, int signo)
+{
+    struct lab **lab = ctx;
+    if (*lab && signo != SIGWINCH)
+        (*lab)->quit_signal = signo;
+}
+
+static void history_path(char *out, size_t outsz)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    const char *sudo_user = getenv("SUDO_USER");
+    out[0] = '\0';
+    if (state && *state)
+        snprintf(out, outsz, "%s/umlab_history", state);
+    else if (sudo_user && *sudo_user && strcmp(sudo_user, "root") != 0)
+        snprintf(out, outsz, "/home/%s/.umlab_history", sudo_user);
+    else if (home && *home)
+        snprintf(out, outsz, "%s/.umlab_history", home);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "cleanup") == 0)
+        return do_cleanup(argc - 1, argv + 1);
+
+    struct cli c = {0};
+    if (parse_cli(argc, argv, &c) < 0)
+        return 2;
+    if (optind < argc) {
+        fprintf(stderr, "umlab: unexpected argument '%s' (see umlab --help)\n", argv[optind]);
+        return 2;
+    }
+    c.lab.state_base = getenv("UMLAB_STATE_DIR");
+
+    FILE *in = NULL;
+    if (c.batch) {
+        in = strcmp(c.batch, "-") == 0 ? stdin : fopen(c.batch, "r");
+        if (!in) {
+            fprintf(stderr, "umlab: %s: %s\n", c.batch, strerror(errno));
+            return 2;
+        }
+        c.lab.cols = 120; /* fewer wrapped lines for `expect` to see through */
+    } else {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+            fprintf(stderr, "umlab: the console needs a terminal (use --batch FILE for scripts)\n");
+            return 2;
+        }
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4 && ws.ws_col > 20) {
+            c.lab.rows = ws.ws_row - 4;
+            c.lab.cols = ws.ws_col;
+        }
+    }
+
+    struct err e;
+    struct loop *loop = loop_new(&e);
+    if (!loop) {
+        fprintf(stderr, "umlab: %s\n", e.msg);
+        return 1;
+    }
+    struct lab *lab = NULL;
+    loop_on_signal(loop, on_signal, &lab);
+    if (lab_open(&lab, &c.lab, loop, &e) < 0) {
+        fprintf(stderr, "umlab: %s\n", e.msg);
+        loop_free(loop);
+        return 1;
+    }
+
+    int rc = 0;
+    if (c.batch) {
+        int failed = batch_run(lab, in, c.batch, &c.bo, stdout, &e);
+        if (failed < 0)
+            fprintf(stderr, "umlab: %s\n", e.msg);
+        rc = failed != 0 ? 1 : 0;
+        if (in != stdin)
+            fclose(in);
+    } else {
+        char hist[512];
+        history_path(hist, sizeof hist);
+        struct tui_opts to = {hist[0] ? hist : NULL, c.guests};
+        if (tui_run(lab, &to, &e) < 0) {
+            fprintf(stderr, "umlab: %s\n", e.msg);
+            rc = 1;
+        }
+    }
+    if (!c.bo.json && c.batch)
+        fprintf(stderr, "umlab: cleaning up lab '%s'...\n", lab->name);
+    int sig = lab->quit_signal;
+    if (lab_close(lab, &e) < 0) {
+        fprintf(stderr, "umlab: cleanup: %s (run `umlab cleanup`)\n", e.msg);
+        rc = 1;
+    }
+    loop_free(loop);
+    if (sig)
+        rc = 128 + sig;
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* tui.h — the full-screen lab console (ncursesw) over a lab. */
+#ifndef UMLAB_TUI_H
+#define UMLAB_TUI_H
+
+#include "core/err.h"
+
+struct lab;
+
+struct tui_opts {
+    const char *history_path; /* readline history file; NULL: none */
+    int boot_guests;          /* guests to add at start (the run command: 1) */
+};
+
+/* Runs the console until the user quits or a quit signal arrives. The terminal
+ * is restored before returning. The caller closes the lab afterwards. */
+int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e);
+
+#endif
