@@ -139,9 +139,9 @@ static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 }
 
 const struct cmd_entry cmd_send = {
-    "send", "GUEST TEXT... [--raw]",
+    "send", "GUEST [--raw] TEXT...",
     "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)", 2,
-    CMD_MAX_ARGS, {{"raw", false}}, send_cmd,
+    CMD_MAX_ARGS, {{"raw", false}}, send_cmd, 2,
 };
 const struct cmd_entry cmd_expect = {
     "expect", "GUEST REGEX [TIMEOUT]",
@@ -152,5 +152,5 @@ const struct cmd_entry cmd_sleep = {
     "sleep", "SECONDS", "pause a script (the guests keep running)", 1, 1, {}, sleep_cmd,
 };
 const struct cmd_entry cmd_echo = {
-    "echo", "TEXT...", "print TEXT (for scripted demos)", 0, CMD_MAX_ARGS, {}, echo_cmd,
+    "echo", "TEXT...", "print TEXT (for scripted demos)", 0, CMD_MAX_ARGS, {}, echo_cmd, 1,
 };

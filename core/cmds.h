@@ -10,7 +10,7 @@ extern const struct cmd_entry cmd_guest_add, cmd_guest_del, cmd_guest_restart, c
 extern const struct cmd_entry cmd_ip, cmd_nat;
 extern const struct cmd_entry cmd_send, cmd_expect, cmd_sleep, cmd_echo;
 extern const struct cmd_entry cmd_ping, cmd_pingall;
-extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help;
+extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;
 
 /* The guest called NAME, or NULL with "no guest named ..." in E. */
 struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e);

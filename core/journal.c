@@ -29,7 +29,7 @@ static bool has_space(const char *s)
 int journal_format(const struct jrecord *rec, char *buf, size_t bufsz)
 {
     if (rec->kind < 0 || rec->kind >= J_KIND_COUNT || rec->nargs < 0 ||
-        rec->nargs > JOURNAL_MAX_ARGS)
+        rec->nargs > JOURNAL_MAX_ARGS || (rec->kind == J_ENTER && rec->nargs != 1))
         return -1;
     int n = snprintf(buf, bufsz, "%u %s", rec->seq, kind_names[rec->kind]);
     if (n < 0 || (size_t)n >= bufsz)
@@ -211,7 +211,7 @@ int journal_add(struct journal *j, enum jkind kind, struct err *e, int nargs, ..
     char line[JOURNAL_ARG_MAX * (JOURNAL_MAX_ARGS + 1)];
     int len = journal_format(&rec, line, sizeof line);
     if (len < 0)
-        return err_set(e, "journal: cannot record %s (bad argument)", kind_names[kind]);
+        return err_set(e, "journal: cannot record %s (bad argument)", journal_kind_name(kind));
     if (j->nrecs == j->caprecs) {
         size_t ncap = j->caprecs ? j->caprecs * 2 : 32;
         struct jrecord *r = realloc(j->recs, ncap * sizeof *r);

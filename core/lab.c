@@ -546,8 +546,9 @@ static int guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
     g->j_fwd = journal_add(&lab->journal, J_RULE, e, 3, "filter", "FORWARD", in.comment);
     if (g->j_fwd < 0)
         return -1;
-    if (iptc_rule_append("filter", "FORWARD", &in, e) < 0 ||
-        iptc_rule_append("filter", "FORWARD", &outr, e) < 0) {
+    /* At the head, as the recipe's `iptables -I`: ahead of a host's own REJECTs. */
+    if (iptc_rule_insert("filter", "FORWARD", &outr, e) < 0 ||
+        iptc_rule_insert("filter", "FORWARD", &in, e) < 0) {
         struct err e2;
         undo_now(lab, &g->j_fwd, &e2);
         return -1;
@@ -812,7 +813,7 @@ int lab_nat_on(struct lab *lab, const char *uplink, struct err *e)
     lab->j_masq = journal_add(&lab->journal, J_RULE, e, 3, "nat", "POSTROUTING", masq.comment);
     if (lab->j_masq < 0)
         return -1;
-    if (iptc_rule_append("nat", "POSTROUTING", &masq, e) < 0) {
+    if (iptc_rule_insert("nat", "POSTROUTING", &masq, e) < 0) {
         struct err e2;
         undo_now(lab, &lab->j_masq, &e2);
         return -1;

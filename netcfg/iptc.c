@@ -24,7 +24,8 @@ struct iptc_job {
     const char *table, *chain;
     xt_chainlabel label; /* CHAIN, zero-padded: libiptc's prototypes take char[32] */
     int (*run)(struct xtc_handle *h, struct iptc_job *job);
-    const void *entry;   /* append */
+    const void *entry;   /* append or insert */
+    bool at_head;        /* insert as rule 1 instead of appending */
     const char *comment; /* delete by comment */
     const char *lab;     /* delete by lab */
     int deleted;
@@ -106,8 +107,10 @@ static int iptc_cycle(struct iptc_job *job, struct err *e)
 
 static int run_append(struct xtc_handle *h, struct iptc_job *job)
 {
-    if (!iptc_append_entry(job->label, job->entry, h)) {
-        job->what = "append";
+    int ok = job->at_head ? iptc_insert_entry(job->label, job->entry, 0, h)
+                          : iptc_append_entry(job->label, job->entry, h);
+    if (!ok) {
+        job->what = job->at_head ? "insert" : "append";
         return -1;
     }
     job->dirty = true;
@@ -178,8 +181,8 @@ static int run_list(struct xtc_handle *h, struct iptc_job *job)
     return 0;
 }
 
-int iptc_rule_append(const char *table, const char *chain, const struct rule_spec *spec,
-                     struct err *e)
+static int add_rule(const char *table, const char *chain, const struct rule_spec *spec,
+                    bool at_head, struct err *e)
 {
     size_t size;
     void *entry = rule_entry_build(spec, &size);
@@ -191,10 +194,23 @@ int iptc_rule_append(const char *table, const char *chain, const struct rule_spe
                        "%d chars or comment over %d chars)",
                        table, chain, RULE_IFNAMSIZ - 1, RULE_COMMENTSZ - 1);
     }
-    struct iptc_job job = {.table = table, .chain = chain, .run = run_append, .entry = entry};
+    struct iptc_job job = {
+        .table = table, .chain = chain, .run = run_append, .entry = entry, .at_head = at_head};
     int rc = iptc_cycle(&job, e);
     free(entry);
     return rc;
+}
+
+int iptc_rule_append(const char *table, const char *chain, const struct rule_spec *spec,
+                     struct err *e)
+{
+    return add_rule(table, chain, spec, false, e);
+}
+
+int iptc_rule_insert(const char *table, const char *chain, const struct rule_spec *spec,
+                     struct err *e)
+{
+    return add_rule(table, chain, spec, true, e);
 }
 
 int iptc_rule_delete_comment(const char *table, const char *chain, const char *comment,

@@ -11,6 +11,10 @@
 /* Appends SPEC to TABLE/CHAIN ("nat"/"POSTROUTING", "filter"/"FORWARD"). */
 int iptc_rule_append(const char *table, const char *chain, const struct rule_spec *spec,
                      struct err *e);
+/* Inserts SPEC as the first rule of TABLE/CHAIN (as the recipe's `iptables -I`):
+ * ahead of a host's own DROP/REJECT rules. */
+int iptc_rule_insert(const char *table, const char *chain, const struct rule_spec *spec,
+                     struct err *e);
 /* Deletes every rule of TABLE/CHAIN whose comment is exactly COMMENT.
  * *DELETED (may be NULL) receives how many. No match is success. */
 int iptc_rule_delete_comment(const char *table, const char *chain, const char *comment,
