@@ -559,7 +559,8 @@ static int guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 static int guest_undo_net(struct lab *lab, struct guest *g, struct err *e)
 {
     int rc = 0;
-    int *seqs[] = {&g->j_cow, &g->j_fwd, &g->j_route, &g->j_proxyarp, &g->j_addr, &g->j_tap};
+    int *seqs[] = {&g->j_cow,        &g->j_fwd,  &g->j_route, &g->j_proxydelay,
+                   &g->j_proxyarp,   &g->j_addr, &g->j_tap};
     for (size_t i = 0; i < sizeof seqs / sizeof *seqs; i++) {
         struct err one;
         if (undo_now(lab, seqs[i], &one) < 0 && rc == 0) {
@@ -629,9 +630,33 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     return 0;
 }
 
+/* Sets sysctl KEY to VAL, journaling the old value first; *SEQ gets the
+ * record (0 when it already had VAL: not ours to change back). */
+static int set_sysctl(struct lab *lab, const char *key, const char *val, int *seq, struct err *e)
+{
+    char old[64];
+    if (sysctl_read(key, old, sizeof old, e) < 0)
+        return -1;
+    if (strcmp(old, val) == 0) {
+        *seq = 0;
+        return 0;
+    }
+    *seq = journal_add(&lab->journal, J_SYSCTL, e, 2, key, old);
+    if (*seq < 0 || sysctl_write(key, val, e) < 0)
+        return -1;
+    return 0;
+}
+
+static int lab_ip_forward(struct lab *lab, struct err *e)
+{
+    if (lab->j_forward >= 0)
+        return 0;
+    return set_sysctl(lab, "net/ipv4/ip_forward", "1", &lab->j_forward, e);
+}
+
 int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e)
 {
-    char key[96], old[64], cidr[32], as[INET_ADDRSTRLEN];
+    char key[96], cidr[32], as[INET_ADDRSTRLEN];
     snprintf(cidr, sizeof cidr, "%s/32", addr_str(a, as));
     if (g->j_route > 0 && g->addr.s_addr != a.s_addr && undo_now(lab, &g->j_route, e) < 0)
         return -1;
@@ -642,25 +667,17 @@ int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err
             return -1;
     }
     /* proxy_arp: the host answers ARP for the other guests, so guest<->guest works. */
-    if (g->j_proxyarp <= 0) {
+    if (g->j_proxyarp < 0) {
         snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", g->tap);
-        if (sysctl_read(key, old, sizeof old, e) < 0)
+        if (set_sysctl(lab, key, "1", &g->j_proxyarp, e) < 0)
             return -1;
-        g->j_proxyarp = journal_add(&lab->journal, J_SYSCTL, e, 2, key, old);
-        if (g->j_proxyarp < 0 || sysctl_write(key, "1", e) < 0)
+        /* answer at once, not after the default random delay of up to 0.8 s */
+        snprintf(key, sizeof key, "net/ipv4/neigh/%s/proxy_delay", g->tap);
+        if (set_sysctl(lab, key, "0", &g->j_proxydelay, e) < 0)
             return -1;
     }
-    if (lab->j_forward <= 0) {
-        if (sysctl_read("net/ipv4/ip_forward", old, sizeof old, e) < 0)
-            return -1;
-        if (strcmp(old, "1") != 0) {
-            lab->j_forward = journal_add(&lab->journal, J_SYSCTL, e, 2, "net/ipv4/ip_forward", old);
-            if (lab->j_forward < 0 || sysctl_write("net/ipv4/ip_forward", "1", e) < 0)
-                return -1;
-        } else {
-            lab->j_forward = 0; /* already on: not ours to turn off */
-        }
-    }
+    if (lab_ip_forward(lab, e) < 0)
+        return -1;
     g->addr = a;
     return 0;
 }
@@ -671,7 +688,8 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
     if (!g)
         return err_sys(e, "guest");
     g->lab = lab;
-    g->j_tap = g->j_addr = g->j_proxyarp = g->j_route = g->j_cow = g->j_proc = g->j_fwd = -1;
+    g->j_tap = g->j_addr = g->j_proxyarp = g->j_proxydelay = g->j_route = g->j_cow = g->j_proc =
+        g->j_fwd = -1;
     if (make_guest(lab, o, g, e) < 0) {
         free(g);
         return -1;
@@ -795,18 +813,8 @@ int lab_nat_on(struct lab *lab, const char *uplink, struct err *e)
     char upl[16];
     snprintf(upl, sizeof upl, "%s", up);
 
-    char old[16];
-    if (lab->j_forward <= 0) {
-        if (sysctl_read("net/ipv4/ip_forward", old, sizeof old, e) < 0)
-            return -1;
-        if (strcmp(old, "1") != 0) {
-            lab->j_forward = journal_add(&lab->journal, J_SYSCTL, e, 2, "net/ipv4/ip_forward", old);
-            if (lab->j_forward < 0 || sysctl_write("net/ipv4/ip_forward", "1", e) < 0)
-                return -1;
-        } else {
-            lab->j_forward = 0;
-        }
-    }
+    if (lab_ip_forward(lab, e) < 0)
+        return -1;
     struct rule_spec masq = {.target = RULE_TARGET_MASQUERADE};
     snprintf(masq.out_if, sizeof masq.out_if, "%s", upl);
     snprintf(masq.comment, sizeof masq.comment, "umlab:%s:masq", lab->name);

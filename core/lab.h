@@ -48,7 +48,7 @@ struct guest {
     uint64_t expect_mark; /* absolute line where `expect` starts looking */
     unsigned boots;       /* how many times started */
     /* journal records to undo when the guest goes away */
-    int j_tap, j_addr, j_proxyarp, j_route, j_cow, j_proc, j_fwd;
+    int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
 };
 
 struct lab_opts {
@@ -94,7 +94,7 @@ struct lab {
     bool nat;
     char uplink[16];
     int j_masq;
-    int j_forward; /* ip_forward sysctl record, -1 until set */
+    int j_forward; /* ip_forward sysctl record: -1 not yet set, 0 was on already */
     struct guest **guests;
     size_t nguests;
     struct lab_hooks hooks;

@@ -17,7 +17,7 @@ ok() {
 check() { # check DESCRIPTION COMMAND...
     desc=$1
     shift
-    if "$@"; then ok "$desc"; else fail "$desc"; fi
+    if "$@" >/dev/null; then ok "$desc"; else fail "$desc"; fi
 }
 
 need_root() {

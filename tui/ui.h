@@ -1,0 +1,154 @@
+/* ui.h — the console's state, shared by the tui/ files (not by the engine). */
+#ifndef UMLAB_UI_H
+#define UMLAB_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/hoststate.h"
+#include "core/lab.h"
+#include "netcfg/link.h"
+#include "netcfg/rules.h"
+#include "tui/aux.h"
+#include "tui/curses_inc.h"
+#include "tui/hist.h"
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/logring.h"
+#include "tui/tui.h"
+
+#define FRAME_MS       16 /* at most ~60 frames a second */
+#define AUX_SCROLLBACK 5000
+
+enum tab_kind { TAB_GUEST, TAB_SHELL };
+
+struct tab {
+    enum tab_kind kind;
+    struct guest *g;   /* TAB_GUEST */
+    struct aux *shell; /* TAB_SHELL */
+    struct aux *dump;  /* tcpdump beside a guest's console */
+    int scroll;        /* lines scrolled back into the scrollback; 0 = live */
+    int hl_row;        /* search hit (term row numbering), INT32_MIN: none */
+    char search[128];
+    enum guest_state last_state;
+    /* tap counters (side pane) */
+    struct link_stats st;
+    bool have_st;
+    struct hist rx, tx;
+    struct host_tap_state hs;
+};
+
+/* One chain of rules as the side pane shows it. */
+struct chain_view {
+    const char *table, *chain;
+    struct rule_info *rules;
+    size_t n;
+    bool *moved; /* counters changed at the last refresh */
+    char err[160];
+};
+
+enum prompt_mode { PROMPT_NONE, PROMPT_CMD, PROMPT_SEARCH };
+
+enum {
+    D_TABS = 1,
+    D_CONS = 2,
+    D_SIDE = 4,
+    D_LOG = 8,
+    D_STATUS = 16,
+    D_ALL = 0xff,
+};
+
+struct tui {
+    struct lab *lab;
+    struct loop *loop;
+    const struct tui_opts *opts;
+    struct tab **tabs;
+    size_t ntabs, focus;
+    bool side, log_big;
+    int rows, cols;
+    struct layout lay;
+    int ncolors;
+    unsigned dirty;
+    int64_t last_frame;
+    int timerfd;
+    bool timer_armed;
+    struct keystate ks;
+    struct logring log;
+    char status[256];
+    bool status_err;
+    /* commands run one at a time from the top of the loop (never nested) */
+    char **queue;
+    size_t nqueue;
+    char busy[256];
+    bool quit, confirm_quit, help_shown;
+    enum prompt_mode prompt;
+    /* side pane data, refreshed every second */
+    struct chain_view chains[2];
+    char ip_forward[8];
+    struct link_stats uplink;
+    bool have_uplink;
+    struct hist up_rx, up_tx;
+    const char *iptables;
+    /* tab bar hit boxes for the mouse */
+    int tab_x0[64], tab_x1[64];
+    int ntab_hits;
+};
+
+/* tabs.c */
+struct tab *tab_focused(struct tui *t);
+struct term *tab_term(const struct tab *tab);
+const char *tab_title(const struct tab *tab, char *buf, size_t bufsz);
+void tabs_focus(struct tui *t, size_t i);
+void tabs_install_hooks(struct tui *t);
+void tabs_free_all(struct tui *t);
+int tabs_open_shell(struct tui *t, struct err *e);
+int tabs_toggle_dump(struct tui *t, struct err *e);
+/* Gives every terminal the size the layout has for it (terms and ptys). */
+void tabs_apply_sizes(struct tui *t);
+/* The console rect the focused tab draws into (left of the split or all). */
+void tabs_console_size(const struct tui *t, const struct tab *tab, int *rows, int *cols);
+
+/* render.c */
+/* Draws TERM scrolled back by SCROLL lines into R of stdscr; HL_ROW is
+ * highlighted. Returns true when the cursor should show (at *CY, *CX). */
+bool render_term(struct tui *t, struct term *term, const struct rect *r, int scroll, int hl_row,
+                 int *cy, int *cx);
+int ui_pair(int fg, int bg);
+
+/* draw.c */
+void draw_frame(struct tui *t);
+/* Puts UTF-8 text at Y,X clipped to W columns; returns columns used. */
+int draw_text(int y, int x, int w, attr_t attr, int pair, const char *s);
+void draw_fill(const struct rect *r, attr_t attr, int pair);
+
+/* side.c */
+void side_refresh(struct tui *t);
+void side_draw(struct tui *t);
+void side_free(struct tui *t);
+
+/* actions.c */
+void tui_log(struct tui *t, enum log_level lv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void tui_queue(struct tui *t, const char *line);
+void tui_run_queued(struct tui *t);
+void tui_action(struct tui *t, const struct key_event *ev);
+void tui_mark(struct tui *t, unsigned what);
+
+/* input.c */
+void input_on_stdin(void *ctx, int fd, short revents);
+
+/* prompt.c: readline in the status line */
+int prompt_init(struct tui *t, struct err *e);
+void prompt_fini(struct tui *t);
+void prompt_open(struct tui *t, enum prompt_mode mode, const char *prefill);
+void prompt_close(struct tui *t);
+void prompt_feed(struct tui *t, bool is_keycode, int code);
+/* The prompt text and line, and the cursor's column in them. */
+void prompt_view(const char **prompt, const char **line, int *cursor_col);
+
+/* crash.c */
+void crash_install(void);
+void crash_uninstall(void);
+
+#endif
