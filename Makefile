@@ -71,7 +71,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libumlab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-.PHONY: all deps run check unit integration tui-tests check-one asan format format-check \
+.PHONY: all deps run check unit integration check-one asan format format-check \
         install uninstall clean bench
 
 deps:
@@ -87,17 +87,14 @@ unit: $(UNIT_BIN)
 integration: all
 	sh tests/integration/run.sh $(BUILD)/umlab
 
-tui-tests: all
-	sh tests/tui/run.sh $(BUILD)/umlab
-
 # One full pass: unit, integration and TUI tests with this build.
-check-one: unit integration tui-tests
+check-one: all $(UNIT_BIN)
+	sh tests/run-all.sh $(BUILD)
 
 check: deps
 	$(MAKE) format-check
 	$(MAKE) check-one
 	$(MAKE) SANITIZE=1 check-one
-	@echo "check: all suites passed (plain and ASan+UBSan)"
 
 asan:
 	$(MAKE) SANITIZE=1 check-one

@@ -81,14 +81,24 @@ int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_op
             fprintf(out, "> %s\n", line + strspn(line, " \t"));
             fflush(out);
         }
-        int rc = cmd_run_line(lab, line, &res, &ce);
+        /* "! command": the command is expected to fail (e.g. a ping before NAT). */
+        const char *cmd = line + strspn(line, " \t");
+        bool negate = cmd[0] == '!';
+        if (negate)
+            cmd++;
+        int rc = cmd_run_line(lab, cmd, &res, &ce);
         if (o->json) {
             print_json(out, lineno, line, rc >= 0, &res, ce.msg);
         } else {
             fputs(sb_str(&res.text), out);
             if (rc < 0)
-                fprintf(out, "error: %s:%d: %s\n", name, lineno, ce.msg);
+                fprintf(out, "%s: %s:%d: %s\n", negate ? "failed as expected" : "error", name,
+                        lineno, ce.msg);
+            else if (negate)
+                fprintf(out, "error: %s:%d: succeeded but was expected to fail\n", name, lineno);
         }
+        if (negate)
+            rc = rc < 0 ? 0 : -1;
         fflush(out);
         if (rc < 0) {
             failed++;

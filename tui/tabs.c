@@ -103,7 +103,7 @@ static void remove_tab(struct tui *t, size_t i)
 static void on_guest_changed(void *ctx, struct guest *g)
 {
     struct tui *t = ctx;
-    size_t idx;
+    size_t idx = 0;
     struct tab *tab = find_guest_tab(t, g, &idx);
     if (!tab) {
         tab = add_tab(t, TAB_GUEST);
@@ -252,10 +252,8 @@ int tabs_open_shell(struct tui *t, struct err *e)
     char **env = make_env(ps1);
     if (!env)
         return err_sys(e, "host shell");
-    const char *sh = getenv("SHELL");
-    /* sh, not the user's shell: its rc files would replace our prompt */
+    /* sh, not the user's $SHELL: its rc files would replace our prompt */
     char *argv[] = {(char *)"/bin/sh", NULL};
-    (void)sh;
     int rows, cols;
     tabs_console_size(t, NULL, &rows, &cols);
     struct aux *a;

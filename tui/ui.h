@@ -65,6 +65,7 @@ struct tui {
     const struct tui_opts *opts;
     struct tab **tabs;
     size_t ntabs, focus;
+    WINDOW *inwin; /* keys are read here: never drawn, so wgetch never refreshes */
     bool side, log_big;
     int rows, cols;
     struct layout lay;
@@ -137,6 +138,13 @@ void tui_mark(struct tui *t, unsigned what);
 
 /* input.c */
 void input_on_stdin(void *ctx, int fd, short revents);
+/* Runs a search for the focused tab's needle, older than its current hit. */
+void input_search(struct tui *t, const char *needle);
+
+/* tui.c */
+void tui_resize(struct tui *t);
+/* Runs LINE through the command table unless a command is running. */
+void tui_submit(struct tui *t, const char *line);
 
 /* prompt.c: readline in the status line */
 int prompt_init(struct tui *t, struct err *e);

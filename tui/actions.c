@@ -1,0 +1,340 @@
+/* actions.c — what the keys do, the command queue and the log. Every lab
+ * action goes through cmd_run_line, as in batch mode. Commands run from the
+ * top of the event loop only, so a command that waits (and pumps the loop)
+ * can never start another one. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/cmd.h"
+#include "tui/ui.h"
+
+void tui_mark(struct tui *t, unsigned what)
+{
+    t->dirty |= what;
+}
+
+static void set_status(struct tui *t, bool err, const char *msg)
+{
+    snprintf(t->status, sizeof t->status, "%s", msg);
+    t->status_err = err;
+    tui_mark(t, D_STATUS);
+}
+
+void tui_log(struct tui *t, enum log_level lv, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    logring_add(&t->log, lv, buf);
+    if (lv != LOG_CMD) {
+        char *nl = strchr(buf, '\n');
+        if (nl)
+            *nl = '\0';
+        set_status(t, lv == LOG_ERR, buf);
+    }
+    tui_mark(t, D_LOG);
+}
+
+void tui_queue(struct tui *t, const char *line)
+{
+    char *s = strdup(line);
+    char **q = s ? realloc(t->queue, (t->nqueue + 1) * sizeof *q) : NULL;
+    if (!q) {
+        free(s);
+        tui_log(t, LOG_ERR, "%s: out of memory", line);
+        return;
+    }
+    t->queue = q;
+    t->queue[t->nqueue++] = s;
+}
+
+void tui_submit(struct tui *t, const char *line)
+{
+    if (t->busy[0] || t->nqueue) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "busy: %s (wait for it to finish)",
+                 t->busy[0] ? t->busy : t->queue[0]);
+        set_status(t, true, msg);
+        return;
+    }
+    tui_queue(t, line);
+}
+
+static void on_progress(void *ctx, const char *line)
+{
+    tui_log(ctx, LOG_INFO, "%s", line);
+}
+
+static void run_one(struct tui *t, const char *line)
+{
+    struct out o;
+    out_init(&o);
+    o.progress = on_progress;
+    o.progress_ctx = t;
+    snprintf(t->busy, sizeof t->busy, "%s", line);
+    tui_log(t, LOG_CMD, "> %s", line);
+    tui_mark(t, D_STATUS);
+    struct err e = {{0}};
+    int rc = cmd_run_line(t->lab, line, &o, &e);
+    t->busy[0] = '\0';
+    if (rc < 0) {
+        tui_log(t, LOG_ERR, "error: %s", e.msg[0] ? e.msg : "failed");
+    } else {
+        const char *text = sb_str(&o.text);
+        size_t n = strlen(text);
+        while (n > 0 && text[n - 1] == '\n')
+            n--;
+        if (n) {
+            char *copy = strndup(text, n);
+            if (copy) {
+                logring_add(&t->log, LOG_INFO, copy);
+                const char *last = strrchr(copy, '\n');
+                set_status(t, false, last ? last + 1 : copy);
+                free(copy);
+            }
+        } else {
+            set_status(t, false, "ok");
+        }
+    }
+    out_free(&o);
+    tui_mark(t, D_ALL); /* a command may change tabs, NAT, addresses */
+}
+
+void tui_run_queued(struct tui *t)
+{
+    while (t->nqueue && !t->quit && !t->lab->quit_signal) {
+        char *line = t->queue[0];
+        memmove(t->queue, t->queue + 1, (t->nqueue - 1) * sizeof *t->queue);
+        t->nqueue--;
+        run_one(t, line);
+        free(line);
+    }
+}
+
+static struct guest *focused_guest(struct tui *t, const char *what)
+{
+    struct tab *tab = tab_focused(t);
+    if (!tab || tab->kind != TAB_GUEST) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: focus a guest's tab first", what);
+        set_status(t, true, msg);
+        return NULL;
+    }
+    return tab->g;
+}
+
+static void action_ip(struct tui *t)
+{
+    struct guest *g = focused_guest(t, "ip");
+    if (!g)
+        return;
+    struct in_addr a = g->addr;
+    struct err e;
+    if (!a.s_addr && lab_alloc_addr(t->lab, &a, &e) < 0) {
+        tui_log(t, LOG_ERR, "ip: %s", e.msg);
+        return;
+    }
+    char as[INET_ADDRSTRLEN], line[96];
+    snprintf(line, sizeof line, "ip %s %s", g->name, addr_str(a, as));
+    prompt_open(t, PROMPT_CMD, line);
+}
+
+static void action_ping(struct tui *t)
+{
+    struct guest *g = focused_guest(t, "ping");
+    if (!g)
+        return;
+    const char *target = t->lab->inet_netns[0] ? "internet" : "host";
+    /* the next guest after this one, round the list */
+    size_t n = t->lab->nguests;
+    for (size_t i = 0; i < n; i++) {
+        if (t->lab->guests[i] != g)
+            continue;
+        for (size_t k = 1; k < n; k++) {
+            struct guest *o = t->lab->guests[(i + k) % n];
+            if (o->addr.s_addr) {
+                target = o->name;
+                break;
+            }
+        }
+        break;
+    }
+    char line[96];
+    snprintf(line, sizeof line, "ping %s %s", g->name, target);
+    prompt_open(t, PROMPT_CMD, line);
+}
+
+static void guest_cmd(struct tui *t, const char *verb)
+{
+    struct tab *tab = tab_focused(t);
+    if (tab && tab->kind == TAB_SHELL) {
+        if (strcmp(verb, "restart") == 0) {
+            struct err e;
+            if (tabs_open_shell(t, &e) < 0)
+                tui_log(t, LOG_ERR, "host shell: %s", e.msg);
+        } else {
+            set_status(t, true, "the host shell ends with `exit`");
+        }
+        return;
+    }
+    struct guest *g = focused_guest(t, verb);
+    if (!g)
+        return;
+    char line[96];
+    snprintf(line, sizeof line, "guest %s %s", verb, g->name);
+    tui_submit(t, line);
+}
+
+static bool guests_running(const struct tui *t)
+{
+    for (size_t i = 0; i < t->lab->nguests; i++)
+        if (!t->lab->guests[i]->reaped)
+            return true;
+    return false;
+}
+
+static void scroll_by(struct tui *t, int lines)
+{
+    struct tab *tab = tab_focused(t);
+    struct term *term = tab_term(tab);
+    if (!term)
+        return;
+    int s = tab->scroll + lines, max = term_scrollback_count(term);
+    if (s > max)
+        s = max;
+    if (s < 0)
+        s = 0;
+    if (s == 0)
+        tab->hl_row = INT32_MIN;
+    tab->scroll = s;
+    tui_mark(t, D_CONS);
+}
+
+static void send_to_term(struct tui *t, const struct key_event *ev)
+{
+    struct tab *tab = tab_focused(t);
+    struct term *term = tab_term(tab);
+    if (!term)
+        return;
+    if (tab->kind == TAB_GUEST && !tab->g->pty_open) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s is not running: F7 starts it again", tab->g->name);
+        set_status(t, true, msg);
+        return;
+    }
+    if (tab->scroll) { /* typing returns to the live screen */
+        tab->scroll = 0;
+        tab->hl_row = INT32_MIN;
+        tui_mark(t, D_CONS);
+    }
+    if (ev->act == ACT_SEND_KEY)
+        term_send_key(term, ev->key, ev->mods);
+    else
+        term_send_char(term, ev->ch, ev->mods);
+}
+
+void tui_action(struct tui *t, const struct key_event *ev)
+{
+    struct err e;
+    struct tab *tab = tab_focused(t);
+    int half = t->lay.console.h > 2 ? t->lay.console.h / 2 : 1;
+    switch (ev->act) {
+    case ACT_NONE:
+        break;
+    case ACT_SEND_CHAR:
+    case ACT_SEND_KEY:
+        send_to_term(t, ev);
+        break;
+    case ACT_PREFIX:
+        tui_mark(t, D_STATUS);
+        break;
+    case ACT_BAD_PREFIX:
+        set_status(t, true, KEYS_PREFIX_NAME " and that key do nothing (" KEYS_PREFIX_NAME
+                            " ? lists the keys)");
+        break;
+    case ACT_HELP:
+        t->help_shown = true;
+        tui_mark(t, D_ALL);
+        break;
+    case ACT_ADD:
+        tui_submit(t, "guest add");
+        break;
+    case ACT_IP:
+        action_ip(t);
+        break;
+    case ACT_NAT:
+        tui_submit(t, t->lab->nat ? "nat off" : "nat on");
+        break;
+    case ACT_DUMP:
+        if (tabs_toggle_dump(t, &e) < 0)
+            tui_log(t, LOG_ERR, "%s", e.msg);
+        break;
+    case ACT_PING:
+        action_ping(t);
+        break;
+    case ACT_PINGALL:
+        tui_submit(t, "pingall");
+        break;
+    case ACT_RESTART:
+        guest_cmd(t, "restart");
+        break;
+    case ACT_HALT:
+        guest_cmd(t, "halt");
+        break;
+    case ACT_SHELL:
+        if (tabs_open_shell(t, &e) < 0)
+            tui_log(t, LOG_ERR, "host shell: %s", e.msg);
+        break;
+    case ACT_QUIT:
+        if (guests_running(t)) {
+            t->confirm_quit = true;
+            tui_mark(t, D_STATUS);
+        } else {
+            t->quit = true;
+        }
+        break;
+    case ACT_SCROLL_UP:
+        scroll_by(t, half);
+        break;
+    case ACT_SCROLL_DOWN:
+        scroll_by(t, -half);
+        break;
+    case ACT_SEARCH:
+        if (tab_term(tab))
+            prompt_open(t, PROMPT_SEARCH, NULL);
+        break;
+    case ACT_NEXT_TAB:
+        if (t->ntabs)
+            tabs_focus(t, (t->focus + 1) % t->ntabs);
+        break;
+    case ACT_PREV_TAB:
+        if (t->ntabs)
+            tabs_focus(t, (t->focus + t->ntabs - 1) % t->ntabs);
+        break;
+    case ACT_TAB:
+        if ((size_t)ev->arg < t->ntabs)
+            tabs_focus(t, (size_t)ev->arg);
+        break;
+    case ACT_PROMPT:
+        prompt_open(t, PROMPT_CMD, NULL);
+        break;
+    case ACT_SIDE:
+        t->side = !t->side;
+        tabs_apply_sizes(t);
+        if (t->side)
+            side_refresh(t);
+        tui_mark(t, D_ALL);
+        break;
+    case ACT_LOG:
+        t->log_big = !t->log_big;
+        tabs_apply_sizes(t);
+        tui_mark(t, D_ALL);
+        break;
+    case ACT_MOUSE:
+    case ACT_RESIZE:
+        break; /* input.c handles these: they need curses state */
+    }
+}

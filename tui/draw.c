@@ -1,0 +1,319 @@
+/* draw.c — one frame: tab bar, consoles, side pane, log, status line, help
+ * bar, and the help overlay. Everything goes to stdscr; curses sends only
+ * what changed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "tui/ui.h"
+
+int draw_text(int y, int x, int w, attr_t attr, int pair, const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int col = 0;
+    size_t len = strlen(s);
+    while (len > 0 && col < w) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, len, &st);
+        if (n == 0)
+            break;
+        if (n == (size_t)-1 || n == (size_t)-2) { /* not UTF-8: show a '?' */
+            wc = L'?';
+            n = 1;
+            memset(&st, 0, sizeof st);
+        }
+        int cw = wcwidth(wc);
+        if (cw < 0) {
+            wc = L'?';
+            cw = 1;
+        }
+        if (col + cw > w)
+            break;
+        wchar_t ws[2] = {wc, L'\0'};
+        cchar_t cc;
+        if (cw > 0 && setcchar(&cc, ws, attr, 0, &pair) != ERR)
+            mvwadd_wch(stdscr, y, x + col, &cc);
+        col += cw;
+        s += n;
+        len -= n;
+    }
+    return col;
+}
+
+void draw_fill(const struct rect *r, attr_t attr, int pair)
+{
+    cchar_t cc;
+    wchar_t sp[2] = {L' ', L'\0'};
+    if (setcchar(&cc, sp, attr, 0, &pair) == ERR)
+        return;
+    for (int y = 0; y < r->h; y++)
+        mvwhline_set(stdscr, r->y + y, r->x, &cc, r->w);
+}
+
+static void draw_tabs(struct tui *t)
+{
+    const struct rect *r = &t->lay.tabs;
+    int bar = ui_pair(COLOR_WHITE, COLOR_BLUE);
+    int cur = ui_pair(COLOR_BLACK, COLOR_CYAN);
+    draw_fill(r, A_NORMAL, bar);
+    int x = 0;
+    t->ntab_hits = 0;
+    for (size_t i = 0; i < t->ntabs && x < r->w; i++) {
+        char title[96], label[128];
+        tab_title(t->tabs[i], title, sizeof title);
+        snprintf(label, sizeof label, " %zu:%s%s ", i + 1, title,
+                 t->tabs[i]->dump ? " +tcpdump" : "");
+        bool f = i == t->focus;
+        int w = draw_text(r->y, x, r->w - x, f ? A_BOLD : A_NORMAL, f ? cur : bar, label);
+        if (t->ntab_hits < (int)(sizeof t->tab_x0 / sizeof t->tab_x0[0])) {
+            t->tab_x0[t->ntab_hits] = x;
+            t->tab_x1[t->ntab_hits] = x + w;
+            t->ntab_hits++;
+        }
+        x += w;
+        if (x < r->w)
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, bar, "\u2502");
+    }
+    char right[96];
+    snprintf(right, sizeof right, " lab %s | NAT %s ", t->lab->name, t->lab->nat ? "on" : "off");
+    int rw = (int)strlen(right);
+    if (x + rw < r->w)
+        draw_text(r->y, r->w - rw, rw, A_BOLD, bar, right);
+}
+
+static void draw_empty(const struct rect *r)
+{
+    draw_fill(r, A_NORMAL, 0);
+    static const char *const lines[] = {
+        "No guest yet.",
+        "",
+        "F2 boots a guest, F9 opens a shell in the lab's namespace,",
+        KEYS_PREFIX_NAME " : opens the command prompt (try `help`).",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0] && (int)i + 1 < r->h; i++)
+        draw_text(r->y + 1 + (int)i, r->x + 2, r->w - 2, i == 0 ? A_BOLD : A_NORMAL, 0,
+                  lines[i]);
+}
+
+static void draw_log(struct tui *t)
+{
+    const struct rect *r = &t->lay.log;
+    if (r->h <= 0)
+        return;
+    int title = ui_pair(COLOR_CYAN, -1);
+    draw_fill(r, A_NORMAL, 0);
+    cchar_t hl;
+    wchar_t h[2] = {L'\u2500', L'\0'};
+    int tp = title;
+    if (setcchar(&hl, h, A_NORMAL, 0, &tp) != ERR)
+        mvwhline_set(stdscr, r->y, r->x, &hl, r->w);
+    draw_text(r->y, r->x + 1, r->w - 1, A_BOLD, title,
+              t->log_big ? " log (" KEYS_PREFIX_NAME " l: smaller) "
+                         : " log (" KEYS_PREFIX_NAME " l: bigger) ");
+    int err = ui_pair(COLOR_RED, -1), cmd = ui_pair(COLOR_YELLOW, -1);
+    for (int i = 0; i < r->h - 1; i++) {
+        const struct log_line *l = logring_back(&t->log, i);
+        if (!l)
+            break;
+        int y = r->y + r->h - 1 - i;
+        attr_t a = l->level == LOG_CMD ? A_BOLD : A_NORMAL;
+        int p = l->level == LOG_ERR ? err : l->level == LOG_CMD ? cmd : 0;
+        draw_text(y, r->x, r->w, a, p, l->text);
+    }
+}
+
+/* Returns the cursor column when the prompt is open, else -1. */
+static int draw_status(struct tui *t)
+{
+    const struct rect *r = &t->lay.status;
+    if (r->h <= 0)
+        return -1;
+    draw_fill(r, A_NORMAL, 0);
+    if (t->prompt != PROMPT_NONE) {
+        const char *p, *line;
+        int cur;
+        prompt_view(&p, &line, &cur);
+        int pw = draw_text(r->y, 0, r->w, A_BOLD, ui_pair(COLOR_GREEN, -1), p);
+        /* scroll the line so the cursor stays visible */
+        int avail = r->w - pw - 1, skip = 0;
+        if (avail < 1)
+            return r->w - 1;
+        if (cur > avail)
+            skip = cur - avail;
+        const char *s = line;
+        int col = 0;
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        while (*s && col < skip) {
+            wchar_t wc;
+            size_t n = mbrtowc(&wc, s, strlen(s), &st);
+            if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+                n = 1;
+            int cw = wcwidth(wc);
+            col += cw > 0 ? cw : 1;
+            s += n;
+        }
+        draw_text(r->y, pw, r->w - pw, A_NORMAL, 0, s);
+        return pw + cur - col;
+    }
+    char right[64];
+    snprintf(right, sizeof right, " %s prefix ", KEYS_PREFIX_NAME);
+    int rw = (int)strlen(right);
+    int left_w = r->w > rw ? r->w - rw : r->w;
+    if (t->confirm_quit) {
+        draw_text(r->y, 0, left_w, A_BOLD, ui_pair(COLOR_YELLOW, -1),
+                  "Guests are running: quit, halt them and undo the lab? (y/n)");
+    } else if (t->ks.prefix) {
+        draw_text(r->y, 0, left_w, A_BOLD, 0,
+                  KEYS_PREFIX_NAME " ... (n/p tab, : prompt, s side pane, / search, ? help)");
+    } else {
+        int x = 0;
+        if (t->busy[0]) {
+            char b[300];
+            snprintf(b, sizeof b, "busy: %s ", t->busy);
+            x = draw_text(r->y, 0, left_w, A_BOLD, ui_pair(COLOR_BLACK, COLOR_YELLOW), b);
+            x++;
+        }
+        if (x < left_w)
+            draw_text(r->y, x, left_w - x, t->status_err ? A_BOLD : A_NORMAL,
+                      t->status_err ? ui_pair(COLOR_RED, -1) : 0, t->status);
+    }
+    if (r->w > rw)
+        draw_text(r->y, r->w - rw, rw, A_NORMAL, ui_pair(COLOR_CYAN, -1), right);
+    return -1;
+}
+
+static void draw_helpbar(struct tui *t)
+{
+    const struct rect *r = &t->lay.help;
+    if (r->h <= 0)
+        return;
+    static const char *const labels[10] = {"Help", "Add", "IP",     "NAT",   "Dump",
+                                           "Ping", "Restart", "Halt", "Shell", "Quit"};
+    int lab = ui_pair(COLOR_BLACK, COLOR_CYAN);
+    draw_fill(r, A_NORMAL, lab);
+    int x = 0;
+    for (int i = 0; i < 10 && x < r->w; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "F%d", i + 1);
+        x += draw_text(r->y, x, r->w - x, A_NORMAL, 0, k);
+        if (i == 3 && x < r->w) /* NAT shows what F4 will do */
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab,
+                           t->lab->nat ? "NAToff" : "NATon ");
+        else if (x < r->w)
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, labels[i]);
+        if (x < r->w)
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, " ");
+    }
+}
+
+static const char *const help_text[] = {
+    "umlab keys",
+    "",
+    "F1  this help              F6  ping from this guest (Shift-F6: pingall)",
+    "F2  add a guest            F7  restart this guest (or the exited shell)",
+    "F3  assign an IP (edit it) F8  halt this guest",
+    "F4  NAT on / off           F9  host shell in the lab's namespace",
+    "F5  tcpdump split on/off   F10 quit (asks when guests run)",
+    "Shift-PgUp/PgDn  browse the scrollback (q or Esc: back to live)",
+    "",
+    KEYS_PREFIX_NAME " is the prefix key; after it:",
+    "  :  command prompt (Tab completes, Up/Down history)",
+    "  n / p / 0-9  next, previous, n-th tab     s  side pane on/off",
+    "  /  search the scrollback (n: next hit)    l  bigger log pane",
+    "  [  browse the scrollback                  ?  this help",
+    "  a i t d g G r x ! q  the F-key actions (for terminals without F-keys)",
+    "  " KEYS_PREFIX_NAME "  sends " KEYS_PREFIX_NAME " to the guest",
+    "Every other key goes to the focused console. The mouse selects tabs.",
+    "",
+    "Any key closes this help.",
+};
+
+static void draw_help_overlay(struct tui *t)
+{
+    int n = (int)(sizeof help_text / sizeof help_text[0]);
+    int w = 78, h = n + 2;
+    if (w > t->cols)
+        w = t->cols;
+    if (h > t->rows)
+        h = t->rows;
+    struct rect r = {(t->rows - h) / 2, (t->cols - w) / 2, h, w};
+    int p = ui_pair(COLOR_WHITE, COLOR_BLUE);
+    draw_fill(&r, A_NORMAL, p);
+    for (int i = 0; i < n && i + 1 < h - 1; i++)
+        draw_text(r.y + 1 + i, r.x + 2, w - 4, i == 0 ? A_BOLD : A_NORMAL, p, help_text[i]);
+}
+
+static void draw_split_bar(struct tui *t)
+{
+    const struct rect *r = &t->lay.split_bar;
+    if (r->w <= 0 || r->h <= 0)
+        return;
+    cchar_t v;
+    wchar_t s[2] = {L'\u2502', L'\0'};
+    int p = ui_pair(COLOR_CYAN, -1);
+    if (setcchar(&v, s, A_NORMAL, 0, &p) != ERR)
+        mvwvline_set(stdscr, r->y, r->x, &v, r->h);
+}
+
+void draw_frame(struct tui *t)
+{
+    unsigned d = t->dirty;
+    struct tab *tab = tab_focused(t);
+    bool all = (d & D_ALL) == D_ALL;
+    struct layout_in in = {t->rows, t->cols, t->side, tab && tab->dump, t->log_big};
+    layout_compute(&in, &t->lay);
+    if (all)
+        erase();
+    if (d & D_TABS)
+        draw_tabs(t);
+
+    bool show_cursor = false;
+    int cy = 0, cx = 0;
+    struct term *term = tab_term(tab);
+    if (!term) {
+        if (all)
+            draw_empty(&t->lay.console);
+    } else if (all || (d & D_CONS) || term_is_dirty(term)) {
+        show_cursor = render_term(t, term, &t->lay.console, tab->scroll, tab->hl_row, &cy, &cx);
+        term_clear_dirty(term);
+    } else if (tab->scroll == 0) {
+        struct term_cursor c;
+        term_get_cursor(term, &c);
+        show_cursor = c.visible && c.row < t->lay.console.h && c.col < t->lay.console.w;
+        cy = t->lay.console.y + c.row;
+        cx = t->lay.console.x + c.col;
+    }
+    if (tab && tab->dump && t->lay.dump.w > 0) {
+        if (all)
+            draw_split_bar(t);
+        if (all || (d & D_CONS) || term_is_dirty(tab->dump->term)) {
+            int dy, dx;
+            render_term(t, tab->dump->term, &t->lay.dump, 0, INT32_MIN, &dy, &dx);
+            term_clear_dirty(tab->dump->term);
+        }
+    }
+    if (t->lay.side.w > 0 && (d & D_SIDE))
+        side_draw(t);
+    if (d & D_LOG)
+        draw_log(t);
+    int pc = draw_status(t);
+    if (all)
+        draw_helpbar(t);
+    if (t->help_shown)
+        draw_help_overlay(t);
+
+    if (pc >= 0 && !t->help_shown) {
+        curs_set(1);
+        wmove(stdscr, t->lay.status.y, pc);
+    } else if (show_cursor && !t->help_shown && !t->confirm_quit) {
+        curs_set(1);
+        wmove(stdscr, cy, cx);
+    } else {
+        curs_set(0);
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+    t->dirty = 0;
+}
