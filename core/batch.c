@@ -5,6 +5,7 @@
 
 #include "core/cmd.h"
 #include "core/lab.h"
+#include "core/loop.h"
 #include "core/out.h"
 
 struct progress_ctx {
@@ -21,13 +22,14 @@ static void print_progress(void *ctx, const char *line)
     fflush(p->out);
 }
 
-static void print_json(FILE *out, int lineno, const char *line, bool ok, struct out *o,
-                       const char *error)
+static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t ms,
+                       struct out *o, const char *error)
 {
     struct strbuf b = {0};
     sb_printf(&b, "{\"line\":%d,\"command\":", lineno);
     json_escape(&b, line);
-    sb_printf(&b, ",\"ok\":%s,\"result\":%s", ok ? "true" : "false", out_json_result(o));
+    sb_printf(&b, ",\"ok\":%s,\"ms\":%lld,\"result\":%s", ok ? "true" : "false", (long long)ms,
+              out_json_result(o));
     if (!ok) {
         sb_append(&b, ",\"error\":", 9);
         json_escape(&b, error);
@@ -86,9 +88,10 @@ int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_op
         bool negate = cmd[0] == '!';
         if (negate)
             cmd++;
+        int64_t t0 = loop_now_ms();
         int rc = cmd_run_line(lab, cmd, &res, &ce);
         if (o->json) {
-            print_json(out, lineno, line, rc >= 0, &res, ce.msg);
+            print_json(out, lineno, line, rc >= 0, loop_now_ms() - t0, &res, ce.msg);
         } else {
             fputs(sb_str(&res.text), out);
             if (rc < 0)

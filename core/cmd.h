@@ -33,8 +33,9 @@ struct cmd_entry {
     int min_args, max_args;
     struct cmd_opt opts[CMD_MAX_OPTS];
     int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
-    /* From this positional argument on (1-based; 0: never), words are taken
-     * as they are, "--x" included: `host tcpdump --help`, `send g1 ls --color`. */
+    /* Once this positional argument (1-based; 0: never) has been seen, the
+     * remaining words are taken as they are, "--x" included:
+     * `host tcpdump --help`, `send g1 --raw ls --color`. */
     int verbatim_from;
 };
 

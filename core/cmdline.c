@@ -113,7 +113,7 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
     }
     for (int i = used; i < a->nwords; i++) {
         const char *w = a->words[i];
-        bool verbatim = c->verbatim_from > 0 && a->argc + 1 >= c->verbatim_from;
+        bool verbatim = c->verbatim_from > 0 && a->argc >= c->verbatim_from;
         if (!verbatim && strncmp(w, "--", 2) == 0 && w[2]) {
             const char *name = w + 2;
             const char *eq = strchr(name, '=');

@@ -99,10 +99,15 @@ int console_run(struct lab *lab, struct guest *g, const char *line, int timeout_
     return 0;
 }
 
+/* Lines above the cursor are settled; a pattern is looked for again only from
+ * a few lines above the cursor, so a flood costs O(output), not O(output^2). */
+#define EXPECT_OVERLAP 4
+
 struct expect_ctx {
     struct guest *g;
     const regex_t *re;
     struct strbuf text;
+    uint64_t from; /* absolute line the text starts at */
     regmatch_t m;
     bool found;
 };
@@ -110,11 +115,16 @@ struct expect_ctx {
 static bool expect_match(void *ctx)
 {
     struct expect_ctx *x = ctx;
+    uint64_t cur = console_cursor_line(x->g);
+    if (x->from < x->g->expect_mark)
+        x->from = x->g->expect_mark;
     x->text.len = 0;
     if (x->text.s)
         x->text.s[0] = '\0';
-    console_text(x->g, x->g->expect_mark, &x->text);
+    console_text(x->g, x->from, &x->text);
     x->found = regexec(x->re, sb_str(&x->text), 1, &x->m, 0) == 0;
+    if (!x->found && cur > x->from + EXPECT_OVERLAP)
+        x->from = cur - EXPECT_OVERLAP;
     return x->found || exited(x->g);
 }
 
@@ -142,7 +152,7 @@ int console_expect(struct lab *lab, struct guest *g, const regex_t *re, int time
             lines += t[i] == '\n';
         uint64_t pushed = term_lines_pushed(g->term);
         uint64_t oldest = pushed - (uint64_t)term_scrollback_count(g->term);
-        uint64_t from = g->expect_mark < oldest ? oldest : g->expect_mark;
+        uint64_t from = x.from < oldest ? oldest : x.from;
         uint64_t next = from + lines + 1;
         uint64_t cur = console_cursor_line(g);
         g->expect_mark = next > cur ? cur : next;

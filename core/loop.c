@@ -250,6 +250,7 @@ int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
         return err_sys(e, "poll");
 
     if (r > 0) {
+        short sigrev = all ? all[n].revents : sigp.revents;
         /* Callbacks may unwatch fds: look each one up again by fd. */
         for (size_t i = 0; all && i < n; i++) {
             if (!all[i].revents)
@@ -258,7 +259,8 @@ int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
             if (w)
                 w->fn(w->ctx, w->fd, all[i].revents);
         }
-        read_signals(l);
+        if (sigrev)
+            read_signals(l);
     }
 
     now = loop_now_ms();

@@ -137,6 +137,10 @@ void json_escape(struct strbuf *b, const char *s)
 /* Opens the implicit outer object and writes the separator and key. */
 static void prefix(struct out *o, const char *key)
 {
+    if (o->depth < 0) { /* the result was already taken: start a new one */
+        sb_free(&o->json);
+        o->depth = 0;
+    }
     if (o->depth == 0) {
         sb_append(&o->json, "{", 1);
         o->depth = 1;
@@ -154,16 +158,24 @@ static void prefix(struct out *o, const char *key)
 static void open_nested(struct out *o, const char *key, const char *brace)
 {
     prefix(o, key);
-    sb_append(&o->json, brace, 1);
-    if (o->depth + 1 < OUT_MAX_DEPTH) {
-        o->depth++;
-        o->first[o->depth] = true;
-        o->closer[o->depth] = brace[0] == '{' ? '}' : ']';
+    if (o->depth + 1 >= OUT_MAX_DEPTH) {
+        /* too deep to track: write a null so the document stays valid */
+        sb_append(&o->json, "null", 4);
+        o->overflow++;
+        return;
     }
+    sb_append(&o->json, brace, 1);
+    o->depth++;
+    o->first[o->depth] = true;
+    o->closer[o->depth] = brace[0] == '{' ? '}' : ']';
 }
 
 static void close_nested(struct out *o)
 {
+    if (o->overflow > 0) {
+        o->overflow--;
+        return;
+    }
     if (o->depth > 1) {
         sb_append(&o->json, &o->closer[o->depth], 1);
         o->depth--;

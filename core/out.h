@@ -29,6 +29,7 @@ struct out {
     int depth;
     bool first[OUT_MAX_DEPTH];
     char closer[OUT_MAX_DEPTH]; /* '}' or ']' for each open level */
+    int overflow;               /* levels opened past OUT_MAX_DEPTH (written as null) */
     /* Progress lines ("booting g1...") go here as they happen; may be NULL. */
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;

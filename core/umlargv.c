@@ -2,6 +2,7 @@
 #include "core/umlargv.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #define UML_MAX_ARGS 24
@@ -53,21 +54,18 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
         return NULL;
     }
     int n = 0;
-    int bad = push(argv, &n, "%s", p->kernel) | push(argv, &n, "mem=%dM", p->mem_mb) |
-              push(argv, &n, "ubd0=%s,%s", p->cow, p->rootfs) | push(argv, &n, "root=/dev/ubda") |
-              push(argv, &n, "init=/init") | push(argv, &n, "umid=%s", p->umid) |
-              push(argv, &n, "uml_dir=%s", p->uml_dir) |
-              /* the console is our pty (fd 0/1); no other consoles or serial lines */
-              push(argv, &n, "con0=fd:0,fd:1") | push(argv, &n, "con=null") |
-              push(argv, &n, "ssl=null") | push(argv, &n, "quiet");
-    if (p->tap)
-        bad |= push(argv, &n, "eth0=tuntap,%s", p->tap);
-    if (p->hostname)
-        bad |= push(argv, &n, "umlab.hostname=%s", p->hostname);
-    if (p->ip_cidr)
-        bad |= push(argv, &n, "umlab.ip=%s", p->ip_cidr);
-    if (p->gateway)
-        bad |= push(argv, &n, "umlab.gw=%s", p->gateway);
+    /* || keeps the order of the words and stops at the first failure */
+    bool bad = push(argv, &n, "%s", p->kernel) || push(argv, &n, "mem=%dM", p->mem_mb) ||
+               push(argv, &n, "ubd0=%s,%s", p->cow, p->rootfs) ||
+               push(argv, &n, "root=/dev/ubda") || push(argv, &n, "init=/init") ||
+               push(argv, &n, "umid=%s", p->umid) || push(argv, &n, "uml_dir=%s", p->uml_dir) ||
+               /* the console is our pty (fd 0/1); no other consoles or serial lines */
+               push(argv, &n, "con0=fd:0,fd:1") || push(argv, &n, "con=null") ||
+               push(argv, &n, "ssl=null") || push(argv, &n, "quiet") ||
+               (p->tap && push(argv, &n, "eth0=tuntap,%s", p->tap)) ||
+               (p->hostname && push(argv, &n, "umlab.hostname=%s", p->hostname)) ||
+               (p->ip_cidr && push(argv, &n, "umlab.ip=%s", p->ip_cidr)) ||
+               (p->gateway && push(argv, &n, "umlab.gw=%s", p->gateway));
     if (bad) {
         err_set(e, "uml argv: out of memory");
         uml_argv_free(argv);

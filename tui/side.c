@@ -144,10 +144,14 @@ static void draw_chain(struct pen *p, const struct chain_view *cv, const char *l
         fmt_size((double)r->packets, pk, sizeof pk);
         fmt_size((double)r->bytes, by, sizeof by);
         bool moved = cv->moved && cv->moved[i];
-        line(p, moved ? A_BOLD : A_NORMAL, moved ? hot : ours ? mine : 0,
-             "%c%6sp %6sB %-10s %s%s%s%s", ours ? '*' : ' ', pk, by, r->target_name,
-             r->spec.in_if[0] ? "-i " : "", r->spec.in_if, r->spec.out_if[0] ? " -o " : "",
-             r->spec.out_if);
+        char ifs[48] = "";
+        if (r->spec.in_if[0] && r->spec.out_if[0])
+            snprintf(ifs, sizeof ifs, "-i %s -o %s", r->spec.in_if, r->spec.out_if);
+        else if (r->spec.in_if[0] || r->spec.out_if[0])
+            snprintf(ifs, sizeof ifs, "-%c %s", r->spec.in_if[0] ? 'i' : 'o',
+                     r->spec.in_if[0] ? r->spec.in_if : r->spec.out_if);
+        line(p, moved ? A_BOLD : A_NORMAL, moved ? hot : ours ? mine : 0, "%c%6sp %6sB %-10s %s",
+             ours ? '*' : ' ', pk, by, r->target_name, ifs);
     }
 }
 

@@ -28,8 +28,7 @@ static void split_is(const char *line, int n, const char *const *want)
     assert_int_equal(a.nwords, n);
     for (int i = 0; i < n; i++)
         if (strcmp(a.words[i], want[i]) != 0)
-            fail_msg("cmd_split(%s): word %d is \"%s\", want \"%s\"", line, i, a.words[i],
-                     want[i]);
+            fail_msg("cmd_split(%s): word %d is \"%s\", want \"%s\"", line, i, a.words[i], want[i]);
     assert_int_equal(a.argc, 0);
     cmd_args_free(&a);
     assert_int_equal(a.nwords, 0);

@@ -88,7 +88,7 @@ static void test_kind_names(void **state)
     for (int k = 0; k < J_KIND_COUNT; k++)
         assert_string_equal(journal_kind_name((enum jkind)k), names[k]);
     assert_string_equal(journal_kind_name(J_KIND_COUNT), "?");
-    assert_string_equal(journal_kind_name((enum jkind)-1), "?");
+    assert_string_equal(journal_kind_name((enum jkind) - 1), "?");
 }
 
 /* ---- journal_format ---- */
@@ -130,7 +130,7 @@ static void test_format_refuses_bad_records(void **state)
     struct jrecord r = mkrec(1, J_TAP, 1, "t", NULL, NULL);
     r.kind = J_KIND_COUNT;
     assert_int_equal(journal_format(&r, buf, sizeof buf), -1);
-    r.kind = (enum jkind)-1;
+    r.kind = (enum jkind) - 1;
     assert_int_equal(journal_format(&r, buf, sizeof buf), -1);
     r = mkrec(1, J_TAP, 1, "t", NULL, NULL);
     r.nargs = JOURNAL_MAX_ARGS + 1;
@@ -286,8 +286,8 @@ static void test_parse_namespaces(void **state)
                                  "9 veth v0\n"
                                  "2-done\n",
                                  &n);
-    static const char *const want[] = {"",  "",      "umlab-lab", "umlab-lab", "umlab-lab",
-                                       "",  "",      "other",     "again"};
+    static const char *const want[] = {"", "", "umlab-lab", "umlab-lab", "umlab-lab",
+                                       "", "", "other",     "again"};
     assert_int_equal(n, 9);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(r[i].netns, want[i]) != 0)
@@ -579,8 +579,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test_setup_teardown(test_file_create_add_done_load, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_create_is_exclusive, tmp_setup, tmp_teardown),
-        cmocka_unit_test_setup_teardown(test_file_load_large_and_missing, tmp_setup,
-                                        tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_file_load_large_and_missing, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_load_torn_tail, tmp_setup, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

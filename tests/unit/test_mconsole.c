@@ -436,8 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_call_guest_error, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_bad_reply, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_timeout, fake_setup, fake_teardown),
-        cmocka_unit_test_setup_teardown(test_call_timeout_after_partial, fake_setup,
-                                        fake_teardown),
+        cmocka_unit_test_setup_teardown(test_call_timeout_after_partial, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_nobody_there, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

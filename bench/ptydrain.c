@@ -1,0 +1,127 @@
+/* ptydrain.c — the baseline for umlab's benchmarks: runs a command (a bare
+ * linux.uml) on a pty with no terminal emulator at all, answers the cursor
+ * position queries busybox's shell sends, and times
+ *   boot:  start -> first shell prompt
+ *   flood: typing CMD -> its output drained up to the line MARK and the prompt
+ * Prints "boot_s=X flood_s=Y bytes=N reads=M".
+ *   usage: ptydrain CMD_TO_TYPE MARK -- PROGRAM ARGS... */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The tail of the output, to find prompts and the mark across reads. */
+struct tail {
+    char buf[256];
+    size_t len;
+};
+
+static void tail_add(struct tail *t, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t->len == sizeof t->buf - 1) {
+            memmove(t->buf, t->buf + 128, t->len - 128);
+            t->len -= 128;
+        }
+        t->buf[t->len++] = s[i];
+    }
+    t->buf[t->len] = '\0';
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads until PRED matches the tail; answers ESC[6n. Returns 0 or -1 at EOF. */
+static int read_until(int fd, struct tail *t, const char *needle, long *bytes, long *reads)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        *bytes += n;
+        (*reads)++;
+        tail_add(t, buf, (size_t)n);
+        if (memmem(buf, (size_t)n, "\033[6n", 4) && write_all(fd, "\033[24;3R", 7) < 0)
+            return -1;
+        if (strstr(t->buf, needle)) {
+            t->len = 0;
+            t->buf[0] = '\0';
+            return 0;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5 || strcmp(argv[3], "--") != 0) {
+        fprintf(stderr, "usage: ptydrain CMD_TO_TYPE MARK -- PROGRAM ARGS...\n");
+        return 2;
+    }
+    struct winsize ws = {.ws_row = 24, .ws_col = 80};
+    int master;
+    double t0 = now();
+    pid_t pid = forkpty(&master, NULL, NULL, &ws);
+    if (pid < 0) {
+        perror("forkpty");
+        return 1;
+    }
+    if (pid == 0) {
+        execvp(argv[4], argv + 4);
+        perror(argv[4]);
+        _exit(127);
+    }
+    struct tail t = {.len = 0};
+    long bytes = 0, reads = 0;
+    /* busybox's prompt ends in "# " after the hostname */
+    if (read_until(master, &t, "# ", &bytes, &reads) < 0) {
+        fprintf(stderr, "ptydrain: no prompt\n");
+        return 1;
+    }
+    double boot = now() - t0;
+    char line[512];
+    snprintf(line, sizeof line, "%s\r", argv[1]);
+    double t1 = now();
+    bytes = reads = 0;
+    char mark[128];
+    snprintf(mark, sizeof mark, "\n%s\r\n", argv[2]);
+    if (write_all(master, line, strlen(line)) < 0 ||
+        read_until(master, &t, mark, &bytes, &reads) < 0 ||
+        read_until(master, &t, "# ", &bytes, &reads) < 0) {
+        fprintf(stderr, "ptydrain: output ended early\n");
+        return 1;
+    }
+    double flood = now() - t1;
+    printf("boot_s=%.3f flood_s=%.3f bytes=%ld reads=%ld\n", boot, flood, bytes, reads);
+    kill(pid, SIGKILL);
+    kill(-pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return 0;
+}

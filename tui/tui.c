@@ -1,0 +1,218 @@
+/* tui.c — tui_run: curses setup, the event loop's hooks (keys, frames, the
+ * 1-second tick, signals) and an orderly exit. */
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "netcfg/iptc.h"
+#include "tui/ui.h"
+
+static bool needs_frame(struct tui *t)
+{
+    if (t->dirty)
+        return true;
+    struct tab *tab = tab_focused(t);
+    struct term *term = tab_term(tab);
+    if (term && term_is_dirty(term))
+        return true;
+    return tab && tab->dump && term_is_dirty(tab->dump->term);
+}
+
+/* After every batch of events: draw when something changed, at most once per
+ * FRAME_MS; a frame that is not due yet is caught by a one-shot timer. */
+static void on_idle(void *ctx)
+{
+    struct tui *t = ctx;
+    if (!needs_frame(t))
+        return;
+    int64_t now = loop_now_ms();
+    int64_t wait = FRAME_MS - (now - t->last_frame);
+    if (wait <= 0) {
+        draw_frame(t);
+        t->last_frame = now;
+        return;
+    }
+    if (t->timer_armed)
+        return;
+    struct itimerspec its = {.it_value = {.tv_sec = 0, .tv_nsec = (long)wait * 1000000L}};
+    if (timerfd_settime(t->timerfd, 0, &its, NULL) == 0)
+        t->timer_armed = true;
+}
+
+static void on_timer(void *ctx, int fd, short revents)
+{
+    struct tui *t = ctx;
+    (void)revents;
+    uint64_t n;
+    (void)!read(fd, &n, sizeof n); /* EAGAIN is fine: the idle hook draws */
+    t->timer_armed = false;
+}
+
+static void on_tick(void *ctx)
+{
+    struct tui *t = ctx;
+    side_refresh(t);
+    tui_mark(t, D_TABS);
+}
+
+void tui_resize(struct tui *t)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    getmaxyx(stdscr, t->rows, t->cols);
+    tabs_apply_sizes(t);
+    tui_mark(t, D_ALL);
+}
+
+static void on_signal(void *ctx, int signo)
+{
+    struct tui *t = ctx;
+    if (signo == SIGWINCH) {
+        tui_resize(t);
+        return;
+    }
+    t->lab->quit_signal = signo; /* waits stop; main closes the lab */
+    t->quit = true;
+}
+
+/* Wide characters need a UTF-8 LC_CTYPE. Only LC_CTYPE: LC_NUMERIC would
+ * change how the engine prints numbers. */
+static void setup_locale(void)
+{
+    setlocale(LC_CTYPE, "");
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+static int start_curses(struct tui *t, SCREEN **scr, struct err *e)
+{
+    set_escdelay(25); /* Esc alone is a key here, not the start of a slow sequence */
+    *scr = newterm(NULL, stdout, stdin);
+    if (!*scr)
+        return err_set(e, "cannot start curses on terminal type '%s'",
+                       getenv("TERM") ? getenv("TERM") : "(unset)");
+    set_term(*scr);
+    raw();
+    noecho();
+    nonl();
+    if (has_colors()) {
+        start_color();
+        use_default_colors();
+        t->ncolors = COLORS;
+    }
+    t->inwin = newwin(1, 1, 0, 0);
+    if (!t->inwin)
+        return err_set(e, "curses: cannot create the input window");
+    keypad(t->inwin, TRUE);
+    nodelay(t->inwin, TRUE);
+    /* xterm's Shift-PgUp/PgDn even where terminfo does not name them */
+    define_key("\033[5;2~", KEY_SPREVIOUS);
+    define_key("\033[6;2~", KEY_SNEXT);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                  | BUTTON5_PRESSED
+#endif
+              ,
+              NULL);
+    mouseinterval(0);
+    getmaxyx(stdscr, t->rows, t->cols);
+    return 0;
+}
+
+static void teardown(struct tui *t, SCREEN *scr)
+{
+    struct loop *l = t->loop;
+    loop_on_idle(l, NULL, NULL);
+    loop_on_tick(l, NULL, NULL);
+    loop_on_signal(l, NULL, NULL);
+    loop_unwatch(l, STDIN_FILENO);
+    if (t->timerfd >= 0) {
+        loop_unwatch(l, t->timerfd);
+        close(t->timerfd);
+    }
+    tabs_free_all(t);
+    prompt_fini(t);
+    side_free(t);
+    if (scr) {
+        if (t->inwin)
+            delwin(t->inwin);
+        endwin();
+        delscreen(scr);
+    }
+    crash_uninstall();
+    for (size_t i = 0; i < t->nqueue; i++)
+        free(t->queue[i]);
+    free(t->queue);
+    logring_free(&t->log);
+    free(t);
+}
+
+int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return err_set(e, "the console needs a terminal (scripts: umlab --batch FILE)");
+    struct tui *t = calloc(1, sizeof *t);
+    if (!t)
+        return err_sys(e, "console");
+    t->lab = lab;
+    t->loop = lab->loop;
+    t->opts = opts;
+    t->timerfd = -1;
+    t->chains[0] = (struct chain_view){.table = "nat", .chain = "POSTROUTING"};
+    t->chains[1] = (struct chain_view){.table = "filter", .chain = "FORWARD"};
+    SCREEN *scr = NULL;
+    if (logring_init(&t->log, 1000) < 0) {
+        free(t);
+        return err_sys(e, "console log");
+    }
+    t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (t->timerfd < 0) {
+        err_sys(e, "timerfd");
+        teardown(t, NULL);
+        return -1;
+    }
+    setup_locale();
+    crash_install();
+    if (start_curses(t, &scr, e) < 0 || prompt_init(t, e) < 0) {
+        teardown(t, scr);
+        return -1;
+    }
+    t->side = t->cols >= 100; /* narrower: the console gets the width (Ctrl-] s) */
+    t->iptables = iptables_flavor();
+    tabs_install_hooks(t);
+    tabs_apply_sizes(t);
+    if (loop_watch(t->loop, STDIN_FILENO, POLLIN, input_on_stdin, t, e) < 0 ||
+        loop_watch(t->loop, t->timerfd, POLLIN, on_timer, t, e) < 0) {
+        teardown(t, scr);
+        return -1;
+    }
+    loop_on_idle(t->loop, on_idle, t);
+    loop_on_tick(t->loop, on_tick, t);
+    loop_on_signal(t->loop, on_signal, t);
+
+    tui_log(t, LOG_INFO, "umlab: lab %s%s%s. F1 help, F2 add a guest, %s : command prompt.",
+            lab->name, lab->netns[0] ? " in namespace " : "", lab->netns, KEYS_PREFIX_NAME);
+    for (int i = 0; opts && i < opts->boot_guests; i++)
+        tui_queue(t, "guest add --ip auto");
+    side_refresh(t);
+    tui_mark(t, D_ALL);
+
+    int rc = 0;
+    while (!t->quit && !lab->quit_signal) {
+        tui_run_queued(t);
+        if (t->quit || lab->quit_signal)
+            break;
+        if (loop_run_once(t->loop, -1, e) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    teardown(t, scr);
+    return rc;
+}
