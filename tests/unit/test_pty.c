@@ -325,9 +325,9 @@ static void test_fds_env_cwd_signals(void **state)
     assert_non_null(strstr(out.data, "SigBlk:\t0000000000000000"));
     /* Signals 32 and 33 are glibc's own (sigaction refuses them), and a parent
      * such as make may leave them ignored: only the standard ones must be reset. */
-    const char *ign = strstr(out.data, "SigIgn:\t");
-    assert_non_null(ign);
-    unsigned long long ignmask = strtoull(ign + strlen("SigIgn:\t"), NULL, 16);
+    const char *sigign = strstr(out.data, "SigIgn:\t");
+    assert_non_null(sigign);
+    unsigned long long ignmask = strtoull(sigign + strlen("SigIgn:\t"), NULL, 16);
     assert_int_equal(ignmask & 0x7fffffffULL, 0);
     char got[16] = {0};
     close(kfd);
