@@ -46,7 +46,7 @@ umlab_run() { # -> "boot_s=.. flood_s=.."
 guest add g1 --wait
 send g1 $FLOOD
 expect g1 ^200000\$ 300
-expect g1 "# \$" 30
+wait g1 30
 BATCH
     jq -rs '"boot_s=\(.[0].ms/1000) flood_s=\((.[1].ms + .[2].ms + .[3].ms)/1000)"' "$work/u.json"
 }

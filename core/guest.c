@@ -100,20 +100,30 @@ static void on_pty(void *ctx, int fd, short revents)
             loop_set_events(g->lab->loop, g->pty.master, POLLIN);
     }
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        /* The UML console arrives a few bytes per read: gather what is there
+         * and feed the terminal once (its damage flush is per call). */
         char buf[READ_CHUNK];
-        size_t total = 0;
+        size_t total = 0, used = 0;
+        bool eof = false;
         while (total < READ_BUDGET) {
-            ssize_t n = pty_read(&g->pty, buf, sizeof buf);
+            ssize_t n = pty_read(&g->pty, buf + used, sizeof buf - used);
             if (n > 0) {
-                term_feed(g->term, buf, (size_t)n);
+                used += (size_t)n;
                 total += (size_t)n;
+                if (used == sizeof buf) {
+                    term_feed(g->term, buf, used);
+                    used = 0;
+                }
                 continue;
             }
-            if (n < 0) { /* the guest closed its console: everything has been read */
-                close_pty(g);
-                maybe_finish(g);
-            }
+            eof = n < 0;
             break;
+        }
+        if (used)
+            term_feed(g->term, buf, used);
+        if (eof) { /* the guest closed its console: everything has been read */
+            close_pty(g);
+            maybe_finish(g);
         }
         if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
             g->state = GUEST_RUNNING;

@@ -58,7 +58,7 @@ size_t hist_sparkline(const struct hist *h, int width, char *out, size_t outsz)
             int level = max > 0 ? (int)(v / max * 7.0 + 0.5) : 0;
             if (v > 0 && level == 0)
                 level = 1; /* any traffic shows */
-            s = v > 0 || max > 0 ? bars[level] : bars[0];
+            s = bars[level];
         }
         size_t n = strlen(s);
         if (len + n >= outsz)

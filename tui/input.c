@@ -110,7 +110,7 @@ static void mouse(struct tui *t)
 static void one_key(struct tui *t, bool is_key, int code)
 {
     if (is_key && code == KEY_RESIZE) {
-        tui_resize(t);
+        tui_resize(t, false);
         return;
     }
     if (t->help_shown) {
@@ -141,7 +141,7 @@ static void one_key(struct tui *t, bool is_key, int code)
     if (ev.act == ACT_MOUSE)
         mouse(t);
     else if (ev.act == ACT_RESIZE)
-        tui_resize(t);
+        tui_resize(t, false);
     else
         tui_action(t, &ev);
 }

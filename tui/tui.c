@@ -60,10 +60,13 @@ static void on_tick(void *ctx)
     tui_mark(t, D_TABS);
 }
 
-void tui_resize(struct tui *t)
+void tui_resize(struct tui *t, bool from_signal)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+    /* resizeterm queues a KEY_RESIZE: answering that one with another
+     * resizeterm would loop, so it only relayouts */
+    if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+        ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     getmaxyx(stdscr, t->rows, t->cols);
     tabs_apply_sizes(t);
@@ -74,7 +77,7 @@ static void on_signal(void *ctx, int signo)
 {
     struct tui *t = ctx;
     if (signo == SIGWINCH) {
-        tui_resize(t);
+        tui_resize(t, true);
         return;
     }
     t->lab->quit_signal = signo; /* waits stop; main closes the lab */

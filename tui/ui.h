@@ -142,7 +142,7 @@ void input_on_stdin(void *ctx, int fd, short revents);
 void input_search(struct tui *t, const char *needle);
 
 /* tui.c */
-void tui_resize(struct tui *t);
+void tui_resize(struct tui *t, bool from_signal);
 /* Runs LINE through the command table unless a command is running. */
 void tui_submit(struct tui *t, const char *line);
 
