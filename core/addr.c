@@ -123,8 +123,8 @@ int addr_check_guest(const struct subnet *sn, struct in_addr host, const struct 
     return 0;
 }
 
-int addr_alloc(const struct subnet *sn, struct in_addr host, const struct in_addr *used,
-               size_t n, struct in_addr *out, struct err *e)
+int addr_alloc(const struct subnet *sn, struct in_addr host, const struct in_addr *used, size_t n,
+               struct in_addr *out, struct err *e)
 {
     unsigned size = subnet_size(sn);
     for (unsigned i = 1; i <= size; i++) {

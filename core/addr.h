@@ -30,8 +30,8 @@ unsigned subnet_size(const struct subnet *sn); /* usable host addresses */
 int addr_check_guest(const struct subnet *sn, struct in_addr host, const struct in_addr *used,
                      size_t n, struct in_addr a, struct err *e);
 /* The lowest free guest address, or -1 when the subnet is full. */
-int addr_alloc(const struct subnet *sn, struct in_addr host, const struct in_addr *used,
-               size_t n, struct in_addr *out, struct err *e);
+int addr_alloc(const struct subnet *sn, struct in_addr host, const struct in_addr *used, size_t n,
+               struct in_addr *out, struct err *e);
 
 /* inet_ntop into a static-free caller buffer of at least INET_ADDRSTRLEN. */
 const char *addr_str(struct in_addr a, char *buf);

@@ -2,6 +2,7 @@
 #include "core/batch.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/cmd.h"
 #include "core/lab.h"
@@ -22,8 +23,8 @@ static void print_progress(void *ctx, const char *line)
     fflush(p->out);
 }
 
-static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t ms,
-                       struct out *o, const char *error)
+static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t ms, struct out *o,
+                       const char *error)
 {
     struct strbuf b = {0};
     sb_printf(&b, "{\"line\":%d,\"command\":", lineno);
@@ -39,32 +40,114 @@ static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t
     sb_free(&b);
 }
 
-int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_opts *o, FILE *out,
+/* Lines are read from the fd through the event loop, so a signal (or the guests'
+ * output) is served while the input is silent, e.g. a pipe or a FIFO. */
+struct line_reader {
+    int fd;
+    char *buf;
+    size_t len, cap, start;
+    bool eof, readable;
+};
+
+static void on_readable(void *ctx, int fd, short revents)
+{
+    (void)fd;
+    (void)revents;
+    ((struct line_reader *)ctx)->readable = true;
+}
+
+static bool input_ready(void *ctx)
+{
+    return ((struct line_reader *)ctx)->readable;
+}
+
+/* The next line (without '\n') or NULL at the end; -1 in *RC on error. */
+static char *next_line(struct lab *lab, struct line_reader *r, int *rc, struct err *e)
+{
+    *rc = 0;
+    for (;;) {
+        char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+        if (nl) {
+            *nl = '\0';
+            char *line = r->buf + r->start;
+            r->start = (size_t)(nl - r->buf) + 1;
+            return line;
+        }
+        if (r->eof) {
+            if (r->start < r->len) { /* a last line without '\n' */
+                r->buf[r->len] = '\0';
+                char *line = r->buf + r->start;
+                r->start = r->len;
+                return line;
+            }
+            return NULL;
+        }
+        if (r->start > 0) { /* keep the partial line at the front */
+            memmove(r->buf, r->buf + r->start, r->len - r->start);
+            r->len -= r->start;
+            r->start = 0;
+        }
+        if (r->len + 4096 + 1 > r->cap) {
+            size_t ncap = r->cap ? r->cap * 2 : 8192;
+            char *nb = realloc(r->buf, ncap);
+            if (!nb) {
+                *rc = err_sys(e, "batch input");
+                return NULL;
+            }
+            r->buf = nb;
+            r->cap = ncap;
+        }
+        r->readable = false;
+        if (lab_wait(lab, input_ready, r, 24 * 3600 * 1000, "input", e) < 0) {
+            *rc = -1;
+            return NULL;
+        }
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n < 0) {
+            *rc = err_sys(e, "read");
+            return NULL;
+        }
+        if (n == 0)
+            r->eof = true;
+        r->len += (size_t)n;
+    }
+}
+
+int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts *o, FILE *out,
               struct err *e)
 {
-    char *line = NULL;
-    size_t cap = 0;
     int lineno = 0, failed = 0;
     struct progress_ctx pc = {out, o->json};
     struct out res;
     out_init(&res);
     res.progress = print_progress;
     res.progress_ctx = &pc;
+    struct line_reader rd = {.fd = fd};
+    if (loop_watch(lab->loop, fd, POLLIN, on_readable, &rd, e) < 0) {
+        out_free(&res);
+        return -1;
+    }
 
     for (;;) {
-        errno = 0;
-        ssize_t n = getline(&line, &cap, in);
-        if (n < 0) {
-            if (errno) {
-                err_sys(e, "read %s", name);
-                free(line);
-                out_free(&res);
-                return -1;
+        int rrc;
+        struct err re;
+        char *line = next_line(lab, &rd, &rrc, &re);
+        if (!line) {
+            if (rrc < 0 && lab->quit_signal) {
+                failed++;
+                if (!o->json)
+                    fprintf(out, "stopped: signal %d\n", lab->quit_signal);
+            } else if (rrc < 0) {
+                err_set(e, "%s: %s", name, re.msg);
+                failed = -1;
             }
             break;
         }
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        size_t n = strlen(line);
+        while (n > 0 && (line[n - 1] == '\r'))
             line[--n] = '\0';
         if (lab->quit_signal) {
             failed++;
@@ -109,7 +192,8 @@ int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_op
                 break;
         }
     }
-    free(line);
+    loop_unwatch(lab->loop, fd);
+    free(rd.buf);
     out_free(&res);
     return failed;
 }

@@ -14,9 +14,10 @@ struct batch_opts {
     bool echo;       /* print each command before its result (text mode) */
 };
 
-/* Runs every line of IN. Returns the number of failed commands (0: all ok),
- * or -1 when IN cannot be read. */
-int batch_run(struct lab *lab, FILE *in, const char *name, const struct batch_opts *o, FILE *out,
+/* Runs every line read from FD (served by the lab's event loop, so signals and
+ * guests are handled while the input is silent). Returns the number of failed
+ * commands (0: all ok), or -1 when FD cannot be read. */
+int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts *o, FILE *out,
               struct err *e);
 
 #endif

@@ -19,10 +19,10 @@ struct cmd_opt {
 };
 
 struct cmd_args {
-    int argc;                        /* positional arguments */
+    int argc; /* positional arguments */
     char *argv[CMD_MAX_ARGS];
-    const char *opt[CMD_MAX_OPTS];   /* value (or "" for flags) when given, else NULL */
-    char *words[CMD_MAX_WORDS];      /* storage of every word */
+    const char *opt[CMD_MAX_OPTS]; /* value (or "" for flags) when given, else NULL */
+    char *words[CMD_MAX_WORDS];    /* storage of every word */
     int nwords;
 };
 

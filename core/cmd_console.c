@@ -86,7 +86,8 @@ static int expect_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
 {
     struct guest *g = cmd_guest(lab, a->argv[0], e);
     int timeout;
-    if (!g || cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
+    if (!g ||
+        cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
     regex_t re;
     int rc = regcomp(&re, a->argv[1], REG_EXTENDED | REG_NEWLINE);
@@ -138,15 +139,52 @@ static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     return 0;
 }
 
+static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    int lines = 24;
+    if (a->argc > 1) {
+        char *end;
+        long v = strtol(a->argv[1], &end, 10);
+        if (*end || v < 1 || v > LAB_SCROLLBACK)
+            return err_set(e, "screen: LINES must be 1..%d", LAB_SCROLLBACK);
+        lines = (int)v;
+    }
+    uint64_t cur = console_cursor_line(g);
+    struct strbuf t = {0};
+    console_text(g, cur >= (uint64_t)lines ? cur - (uint64_t)lines + 1 : 0, &t);
+    out_printf(o, "%s\n", sb_str(&t));
+    out_str(o, "name", g->name);
+    out_str(o, "text", sb_str(&t));
+    sb_free(&t);
+    return 0;
+}
+
+const struct cmd_entry cmd_screen = {
+    "screen", "GUEST [LINES]", "print the last LINES (default 24) lines of a guest's console", 1, 2,
+    {},       screen_cmd,
+};
+
 const struct cmd_entry cmd_send = {
-    "send", "GUEST [--raw] TEXT...",
-    "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)", 2,
-    CMD_MAX_ARGS, {{"raw", false}}, send_cmd, 2,
+    "send",
+    "GUEST [--raw] TEXT...",
+    "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)",
+    2,
+    CMD_MAX_ARGS,
+    {{"raw", false}},
+    send_cmd,
+    2,
 };
 const struct cmd_entry cmd_expect = {
-    "expect", "GUEST REGEX [TIMEOUT]",
-    "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)", 2, 3,
-    {}, expect_cmd,
+    "expect",
+    "GUEST REGEX [TIMEOUT]",
+    "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)",
+    2,
+    3,
+    {},
+    expect_cmd,
 };
 const struct cmd_entry cmd_sleep = {
     "sleep", "SECONDS", "pause a script (the guests keep running)", 1, 1, {}, sleep_cmd,

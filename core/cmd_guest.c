@@ -43,9 +43,8 @@ void cmd_put_guest(struct out *o, const struct guest *g)
 
 static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest_opts go = {.name = a->argc ? a->argv[0] : NULL,
-                            .rootfs = a->opt[1],
-                            .kernel = a->opt[2]};
+    struct guest_opts go = {
+        .name = a->argc ? a->argv[0] : NULL, .rootfs = a->opt[1], .kernel = a->opt[2]};
     if (a->opt[0]) {
         char *end;
         long m = strtol(a->opt[0], &end, 10);
@@ -97,7 +96,8 @@ static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *
         return -1;
     if (a->opt[0] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
         return -1;
-    out_printf(o, "%s: restarting\n", g->name);
+    char st[48];
+    out_printf(o, "%s: restarted, %s\n", g->name, guest_state_name(g, st, sizeof st));
     cmd_put_guest(o, g);
     return 0;
 }
@@ -156,20 +156,18 @@ const struct cmd_entry cmd_guest_add = {
     guest_add,
 };
 const struct cmd_entry cmd_guest_del = {
-    "guest del", "NAME", "halt a guest and remove it with its tap, routes and rules", 1, 1, {},
-    guest_del,
+    "guest del", "NAME",    "halt a guest and remove it with its tap, routes and rules", 1, 1,
+    {},          guest_del,
 };
 const struct cmd_entry cmd_guest_restart = {
-    "guest restart", "NAME [--wait]", "reboot a guest (or boot an exited one again)", 1, 1,
+    "guest restart",   "NAME [--wait]", "reboot a guest (or boot an exited one again)", 1, 1,
     {{"wait", false}}, guest_restart,
 };
 const struct cmd_entry cmd_guest_halt = {
-    "guest halt", "NAME", "halt a guest (mconsole), keeping its tab and tap", 1, 1, {},
-    guest_halt,
+    "guest halt", "NAME", "halt a guest (mconsole), keeping its tab and tap", 1, 1, {}, guest_halt,
 };
 const struct cmd_entry cmd_guest_sysrq = {
-    "guest sysrq", "NAME KEY", "send a magic SysRq key through the mconsole", 2, 2, {},
-    guest_sysrq,
+    "guest sysrq", "NAME KEY", "send a magic SysRq key through the mconsole", 2, 2, {}, guest_sysrq,
 };
 const struct cmd_entry cmd_wait = {
     "wait", "GUEST [TIMEOUT]", "wait until a guest shows its shell prompt", 1, 2, {}, guest_wait,

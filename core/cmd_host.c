@@ -73,7 +73,8 @@ static int spawn(char *const argv[], int *outfd, pid_t *pid, struct err *e)
     if (rc == 0)
         rc = posix_spawnattr_init(&at);
     if (rc == 0)
-        rc = posix_spawnattr_setsigmask(&at, &none); /* the loop blocks signals; the child must not */
+        rc = posix_spawnattr_setsigmask(&at,
+                                        &none); /* the loop blocks signals; the child must not */
     if (rc == 0)
         rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
     if (rc == 0)
@@ -132,7 +133,12 @@ static int host_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 }
 
 const struct cmd_entry cmd_host = {
-    "host", "COMMAND [ARG...]",
-    "run a command on the host side of the lab (its namespace), e.g. host ip route", 1,
-    CMD_MAX_ARGS, {}, host_cmd, 1,
+    "host",
+    "COMMAND [ARG...]",
+    "run a command on the host side of the lab (its namespace), e.g. host ip route",
+    1,
+    CMD_MAX_ARGS,
+    {},
+    host_cmd,
+    1,
 };

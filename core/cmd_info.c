@@ -137,8 +137,9 @@ static int rules_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, s
     out_str(o, "iptables", flavor);
     out_printf(o, "(* = umlab's rules)\n");
     if (strcmp(flavor, "nf_tables") == 0)
-        out_printf(o, "note: `iptables` here is the nf_tables one; umlab's rules are legacy "
-                      "x_tables rules: see them with `iptables-legacy -t nat -L -v`%s\n",
+        out_printf(o,
+                   "note: `iptables` here is the nf_tables one; umlab's rules are legacy "
+                   "x_tables rules: see them with `iptables-legacy -t nat -L -v`%s\n",
                    lab->netns[0] ? " inside the lab's namespace" : "");
     return 0;
 }
@@ -177,16 +178,15 @@ static int help_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 }
 
 const struct cmd_entry cmd_status = {
-    "status", "", "the lab, its guests and what decides whether packets flow", 0, 0, {},
-    status_cmd,
+    "status", "", "the lab, its guests and what decides whether packets flow", 0, 0, {}, status_cmd,
 };
 const struct cmd_entry cmd_counters = {
-    "counters", "", "bytes, packets, errors and drops of every tap and the uplink", 0, 0, {},
-    counters_cmd,
+    "counters", "",           "bytes, packets, errors and drops of every tap and the uplink", 0, 0,
+    {},         counters_cmd,
 };
 const struct cmd_entry cmd_rules = {
-    "rules", "", "the nat POSTROUTING and filter FORWARD rules with their counters", 0, 0, {},
-    rules_cmd,
+    "rules", "",        "the nat POSTROUTING and filter FORWARD rules with their counters", 0, 0,
+    {},      rules_cmd,
 };
 const struct cmd_entry cmd_help = {
     "help", "[COMMAND]", "list the commands, or explain one", 0, 1, {}, help_cmd,
@@ -195,6 +195,7 @@ const struct cmd_entry cmd_help = {
 const struct cmd_entry *const cmd_table[] = {
     &cmd_guest_add, &cmd_guest_del, &cmd_guest_restart, &cmd_guest_halt, &cmd_guest_sysrq,
     &cmd_wait,      &cmd_ip,        &cmd_nat,           &cmd_send,       &cmd_expect,
-    &cmd_ping,      &cmd_pingall,   &cmd_status,        &cmd_counters,   &cmd_rules,
-    &cmd_host,      &cmd_sleep,     &cmd_echo,          &cmd_help,       NULL,
+    &cmd_screen,    &cmd_ping,      &cmd_pingall,       &cmd_status,     &cmd_counters,
+    &cmd_rules,     &cmd_host,      &cmd_sleep,         &cmd_echo,       &cmd_help,
+    NULL,
 };

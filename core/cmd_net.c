@@ -33,8 +33,7 @@ static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, stru
     /* Host side: the recipe's `route add -host` and proxy_arp on the tap. */
     if (lab_host_side(lab, g, addr, e) < 0)
         return -1;
-    out_progress(o, "host: route %s/32 dev %s, proxy_arp on %s, ip_forward on", as, g->tap,
-                 g->tap);
+    out_progress(o, "host: route %s/32 dev %s, proxy_arp on %s, ip_forward on", as, g->tap, g->tap);
     /* Guest side, typed into its console so the student sees it. */
     char line[256];
     snprintf(line, sizeof line,
@@ -77,11 +76,20 @@ static int nat_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, str
 }
 
 const struct cmd_entry cmd_ip = {
-    "ip", "GUEST [ADDR]",
-    "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest", 1, 2,
-    {}, ip_cmd,
+    "ip",
+    "GUEST [ADDR]",
+    "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest",
+    1,
+    2,
+    {},
+    ip_cmd,
 };
 const struct cmd_entry cmd_nat = {
-    "nat", "on [UPLINK] | off", "MASQUERADE out of the uplink and FORWARD the guests' taps", 1,
-    2, {}, nat_cmd,
+    "nat",
+    "on [UPLINK] | off",
+    "MASQUERADE out of the uplink and FORWARD the guests' taps",
+    1,
+    2,
+    {},
+    nat_cmd,
 };

@@ -20,8 +20,7 @@ static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, s
     struct guest *g = lab_find_guest(lab, t);
     if (g) {
         if (!g->addr.s_addr)
-            return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name,
-                           g->name);
+            return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name, g->name);
         *out = g->addr;
         return 0;
     }
@@ -220,11 +219,15 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
 }
 
 const struct cmd_entry cmd_ping = {
-    "ping", "GUEST TARGET [--count N]",
-    "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)", 2, 2,
-    {{"count", true}}, ping_cmd,
+    "ping",
+    "GUEST TARGET [--count N]",
+    "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
+    2,
+    2,
+    {{"count", true}},
+    ping_cmd,
 };
 const struct cmd_entry cmd_pingall = {
-    "pingall", "", "every guest pings every guest and the host: a reachability matrix", 0, 0, {},
+    "pingall",   "", "every guest pings every guest and the host: a reachability matrix", 0, 0, {},
     pingall_cmd,
 };

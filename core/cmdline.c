@@ -106,7 +106,8 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
                 }
             if (a->nwords > 1)
                 return err_set(e, "unknown command '%s %s' (%s takes: %s)", a->words[0],
-                               a->words[1], a->words[0], list), NULL;
+                               a->words[1], a->words[0], list),
+                       NULL;
             return err_set(e, "'%s' needs a subcommand: %s", a->words[0], list), NULL;
         }
         return err_set(e, "unknown command '%s' (try `help`)", a->words[0]), NULL;

@@ -71,8 +71,8 @@ static bool prompt_after(void *ctx)
     return exited(a->g) || (guest_at_prompt(a->g) && console_cursor_line(a->g) > a->line);
 }
 
-int console_run(struct lab *lab, struct guest *g, const char *line, int timeout_ms,
-                uint64_t *start, struct err *e)
+int console_run(struct lab *lab, struct guest *g, const char *line, int timeout_ms, uint64_t *start,
+                struct err *e)
 {
     if (console_ready(lab, g, timeout_ms, e) < 0)
         return -1;
@@ -128,8 +128,8 @@ static bool expect_match(void *ctx)
     return x->found || exited(x->g);
 }
 
-int console_expect(struct lab *lab, struct guest *g, const regex_t *re, int timeout_ms,
-                   char *match, size_t matchsz, struct err *e)
+int console_expect(struct lab *lab, struct guest *g, const regex_t *re, int timeout_ms, char *match,
+                   size_t matchsz, struct err *e)
 {
     struct expect_ctx x = {.g = g, .re = re};
     char what[64];

@@ -15,8 +15,7 @@ struct err {
     char msg[512];
 };
 
-__attribute__((format(printf, 2, 3))) static inline int err_set(struct err *e, const char *fmt,
-                                                                ...)
+__attribute__((format(printf, 2, 3))) static inline int err_set(struct err *e, const char *fmt, ...)
 {
     if (e) {
         va_list ap;
@@ -28,8 +27,7 @@ __attribute__((format(printf, 2, 3))) static inline int err_set(struct err *e, c
 }
 
 /* Like err_set, appending ": strerror(errno)". Saves errno for the caller. */
-__attribute__((format(printf, 2, 3))) static inline int err_sys(struct err *e, const char *fmt,
-                                                                ...)
+__attribute__((format(printf, 2, 3))) static inline int err_sys(struct err *e, const char *fmt, ...)
 {
     int saved = errno;
     if (e) {

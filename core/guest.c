@@ -10,8 +10,8 @@
 #include "core/procinfo.h"
 #include "core/umlargv.h"
 
-#define READ_CHUNK      65536
-#define READ_BUDGET     (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
+#define READ_CHUNK  65536
+#define READ_BUDGET (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
 
 static void notify(struct guest *g)
 {
@@ -187,7 +187,7 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
 {
     struct lab *lab = g->lab;
     char uml_dir[PATH_MAX];
-    if (snprintf(uml_dir, sizeof uml_dir, "%s/uml", lab->statedir) >= (int)sizeof uml_dir)
+    if (snprintf(uml_dir, sizeof uml_dir, "%s/guests/uml", lab->statedir) >= (int)sizeof uml_dir)
         return err_set(e, "state directory path too long");
     struct uml_params p = {
         .kernel = g->kernel,
@@ -240,8 +240,7 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
         st = 0;
     snprintf(start, sizeof start, "%llu", st);
     g->j_proc = journal_add(&lab->journal, J_PROC, e, 2, pid, start);
-    if (g->j_proc < 0 ||
-        loop_watch(lab->loop, g->pty.master, POLLIN, on_pty, g, e) < 0 ||
+    if (g->j_proc < 0 || loop_watch(lab->loop, g->pty.master, POLLIN, on_pty, g, e) < 0 ||
         loop_watch_child(lab->loop, g->pty.pid, on_exit_status, g, e) < 0) {
         kill(-g->pty.pid, SIGKILL);
         waitpid(g->pty.pid, NULL, 0);

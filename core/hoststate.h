@@ -9,7 +9,7 @@ struct host_tap_state {
     bool proxy_arp; /* net/ipv4/conf/TAP/proxy_arp = 1 */
     bool route;     /* a host route to the guest's address through its tap */
     bool up;
-    bool carrier;   /* the guest has its end open */
+    bool carrier; /* the guest has its end open */
 };
 
 void host_tap_state(struct lab *lab, const struct guest *g, struct host_tap_state *out);

@@ -61,7 +61,8 @@ static int kind_from_name(const char *s)
 static int split_words(char *line, char **words, int max)
 {
     int n = 0;
-    for (char *save = NULL, *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+    for (char *save = NULL, *w = strtok_r(line, " \t", &save); w;
+         w = strtok_r(NULL, " \t", &save)) {
         if (n == max)
             return -1;
         words[n++] = w;

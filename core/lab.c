@@ -217,8 +217,7 @@ static int setup_netns(struct lab *lab, const struct lab_opts *o, struct err *e)
         return err_set(e, "network namespace %s already exists (not umlab's?)", lab->netns);
     if (journal_add(&lab->journal, J_NETNS, e, 1, lab->netns) < 0 ||
         netns_create(lab->netns, e) < 0 ||
-        journal_add(&lab->journal, J_ENTER, e, 1, lab->netns) < 0 ||
-        netns_enter(lab->netns, e) < 0)
+        journal_add(&lab->journal, J_ENTER, e, 1, lab->netns) < 0 || netns_enter(lab->netns, e) < 0)
         return -1;
     return 0;
 }
@@ -559,8 +558,8 @@ static int guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 static int guest_undo_net(struct lab *lab, struct guest *g, struct err *e)
 {
     int rc = 0;
-    int *seqs[] = {&g->j_cow,        &g->j_fwd,  &g->j_route, &g->j_proxydelay,
-                   &g->j_proxyarp,   &g->j_addr, &g->j_tap};
+    int *seqs[] = {&g->j_cow,      &g->j_fwd,  &g->j_route, &g->j_proxydelay,
+                   &g->j_proxyarp, &g->j_addr, &g->j_tap};
     for (size_t i = 0; i < sizeof seqs / sizeof *seqs; i++) {
         struct err one;
         if (undo_now(lab, seqs[i], &one) < 0 && rc == 0) {
@@ -590,8 +589,9 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
 {
     if (o->name) {
         if (!guest_name_valid(o->name))
-            return err_set(e, "guest name '%s': use up to %d letters, digits, '-' or '_', "
-                              "starting with a letter (not 'host' or 'all')",
+            return err_set(e,
+                           "guest name '%s': use up to %d letters, digits, '-' or '_', "
+                           "starting with a letter (not 'host' or 'all')",
                            o->name, GUEST_NAME_MAX - 1);
         if (lab_find_guest(lab, o->name))
             return err_set(e, "a guest named '%s' already exists", o->name);
@@ -861,8 +861,8 @@ int lab_nat_off(struct lab *lab, struct err *e)
 
 /* ---- waiting ------------------------------------------------------------ */
 
-int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms,
-             const char *what, struct err *e)
+int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms, const char *what,
+             struct err *e)
 {
     int64_t deadline = loop_now_ms() + timeout_ms;
     while (!pred(ctx)) {

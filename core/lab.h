@@ -16,13 +16,13 @@
 #include "pty/pty.h"
 #include "pty/term.h"
 
-#define GUEST_NAME_MAX   16 /* including the NUL */
-#define LAB_NAME_MAX     16
-#define LAB_SCROLLBACK   5000
-#define LAB_DEFAULT_MEM  64
-#define SANDBOX_INET     "198.51.100.1"
+#define GUEST_NAME_MAX      16 /* including the NUL */
+#define LAB_NAME_MAX        16
+#define LAB_SCROLLBACK      5000
+#define LAB_DEFAULT_MEM     64
+#define SANDBOX_INET        "198.51.100.1"
 #define SANDBOX_UPLINK_ADDR "198.51.100.2"
-#define SANDBOX_UPLINK   "uplink0"
+#define SANDBOX_UPLINK      "uplink0"
 
 struct lab;
 struct nlconn;
@@ -52,16 +52,16 @@ struct guest {
 };
 
 struct lab_opts {
-    const char *name;      /* lab name (default "lab") */
+    const char *name;       /* lab name (default "lab") */
     const char *state_base; /* default /run/umlab */
-    const char *subnet;    /* default 192.168.0.0/24 */
-    const char *host_addr; /* default: last usable address of the subnet */
-    const char *netns;     /* create and run in this namespace */
-    bool sandbox;          /* netns + a stand-in internet behind uplink0 */
-    const char *kernel;    /* default /usr/bin/linux.uml */
-    const char *rootfs;    /* default: the embedded busybox image */
+    const char *subnet;     /* default 192.168.0.0/24 */
+    const char *host_addr;  /* default: last usable address of the subnet */
+    const char *netns;      /* create and run in this namespace */
+    bool sandbox;           /* netns + a stand-in internet behind uplink0 */
+    const char *kernel;     /* default /usr/bin/linux.uml */
+    const char *rootfs;     /* default: the embedded busybox image */
     int mem_mb;
-    int rows, cols;        /* guest terminal size */
+    int rows, cols; /* guest terminal size */
 };
 
 /* Hooks for a front end (the TUI) to hear about changes. */
@@ -116,9 +116,9 @@ struct guest *lab_find_guest(const struct lab *lab, const char *name);
 struct guest_opts {
     const char *name; /* NULL: next free gN */
     const char *kernel, *rootfs;
-    int mem_mb;             /* 0: lab default */
-    struct in_addr addr;    /* 0: none at boot */
-    bool auto_addr;         /* pick one at boot */
+    int mem_mb;          /* 0: lab default */
+    struct in_addr addr; /* 0: none at boot */
+    bool auto_addr;      /* pick one at boot */
 };
 int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **out, struct err *e);
 int lab_guest_del(struct lab *lab, struct guest *g, struct err *e);
@@ -141,8 +141,8 @@ int lab_nat_off(struct lab *lab, struct err *e);
 
 /* Serves the event loop until PRED(CTX) is true. Fails on timeout or when a
  * quit signal arrives. */
-int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms,
-             const char *what, struct err *e);
+int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms, const char *what,
+             struct err *e);
 
 /* Console helpers */
 bool guest_at_prompt(const struct guest *g);

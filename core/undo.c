@@ -182,8 +182,7 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
     return err_set(e, "journal: cannot undo record %u", r->seq);
 }
 
-int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j,
-             struct err *e)
+int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j, struct err *e)
 {
     int rc = 0;
     for (size_t i = n; i-- > 0;) {

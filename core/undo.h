@@ -9,9 +9,9 @@
 struct nlconn;
 
 struct undo_ctx {
-    int orig_netns_fd;  /* the namespace records with netns "" belong to */
+    int orig_netns_fd; /* the namespace records with netns "" belong to */
     char cur_netns[JOURNAL_ARG_MAX];
-    struct nlconn *nl;  /* opened lazily in the current namespace */
+    struct nlconn *nl; /* opened lazily in the current namespace */
     void (*log)(void *ctx, const char *line);
     void *logctx;
 };
@@ -26,7 +26,6 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e);
 
 /* Undoes every record not yet done, newest first. Marks each in J when J is
  * not NULL. Goes on after a failure; returns -1 if any failed (E: the first). */
-int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j,
-             struct err *e);
+int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j, struct err *e);
 
 #endif

@@ -25,10 +25,8 @@ int veth_create(struct nlconn *c, const char *name, const char *peer, int peer_n
 
 /* IPv4 address ADDR/PREFIX on IFNAME. add fails with a message if it exists;
  * del treats a missing address as success. */
-int addr_add(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix,
-             struct err *e);
-int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix,
-             struct err *e);
+int addr_add(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix, struct err *e);
+int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix, struct err *e);
 bool addr_exists(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix);
 
 /* Route DST/PREFIX out of IFNAME (scope link), or via GATEWAY when gw.s_addr != 0.

@@ -252,8 +252,9 @@ void tui_action(struct tui *t, const struct key_event *ev)
         tui_mark(t, D_STATUS);
         break;
     case ACT_BAD_PREFIX:
-        set_status(t, true, KEYS_PREFIX_NAME " and that key do nothing (" KEYS_PREFIX_NAME
-                            " ? lists the keys)");
+        set_status(t, true,
+                   KEYS_PREFIX_NAME " and that key do nothing (" KEYS_PREFIX_NAME
+                                    " ? lists the keys)");
         break;
     case ACT_HELP:
         t->help_shown = true;

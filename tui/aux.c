@@ -74,8 +74,8 @@ static void term_to_pty(const char *bytes, size_t len, void *ctx)
         loop_set_events(a->loop, a->pty.master, POLLIN | POLLOUT);
 }
 
-int aux_spawn(struct aux **out, struct loop *loop, char *const argv[], char *const env[],
-              int rows, int cols, int scrollback, struct err *e)
+int aux_spawn(struct aux **out, struct loop *loop, char *const argv[], char *const env[], int rows,
+              int cols, int scrollback, struct err *e)
 {
     *out = NULL;
     struct aux *a = calloc(1, sizeof *a);

@@ -25,8 +25,8 @@ struct aux {
 
 /* Starts ARGV on a ROWS x COLS pty with a terminal keeping SCROLLBACK lines.
  * ENV: NULL inherits. */
-int aux_spawn(struct aux **out, struct loop *loop, char *const argv[], char *const env[],
-              int rows, int cols, int scrollback, struct err *e);
+int aux_spawn(struct aux **out, struct loop *loop, char *const argv[], char *const env[], int rows,
+              int cols, int scrollback, struct err *e);
 /* Kills the program (its process group), reaps it, frees everything. */
 void aux_free(struct aux *a);
 /* Resizes the terminal and the pty (the program gets SIGWINCH). */

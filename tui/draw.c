@@ -92,8 +92,7 @@ static void draw_empty(const struct rect *r)
         KEYS_PREFIX_NAME " : opens the command prompt (try `help`).",
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0] && (int)i + 1 < r->h; i++)
-        draw_text(r->y + 1 + (int)i, r->x + 2, r->w - 2, i == 0 ? A_BOLD : A_NORMAL, 0,
-                  lines[i]);
+        draw_text(r->y + 1 + (int)i, r->x + 2, r->w - 2, i == 0 ? A_BOLD : A_NORMAL, 0, lines[i]);
 }
 
 static void draw_log(struct tui *t)
@@ -189,7 +188,7 @@ static void draw_helpbar(struct tui *t)
     const struct rect *r = &t->lay.help;
     if (r->h <= 0)
         return;
-    static const char *const labels[10] = {"Help", "Add", "IP",     "NAT",   "Dump",
+    static const char *const labels[10] = {"Help", "Add",     "IP",   "NAT",   "Dump",
                                            "Ping", "Restart", "Halt", "Shell", "Quit"};
     int lab = ui_pair(COLOR_BLACK, COLOR_CYAN);
     draw_fill(r, A_NORMAL, lab);
@@ -199,8 +198,7 @@ static void draw_helpbar(struct tui *t)
         snprintf(k, sizeof k, "F%d", i + 1);
         x += draw_text(r->y, x, r->w - x, A_NORMAL, 0, k);
         if (i == 3 && x < r->w) /* NAT shows what F4 will do */
-            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab,
-                           t->lab->nat ? "NAToff" : "NATon ");
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, t->lab->nat ? "NAToff" : "NATon ");
         else if (x < r->w)
             x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, labels[i]);
         if (x < r->w)

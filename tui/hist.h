@@ -10,8 +10,8 @@
 #define HIST_LEN 32
 
 struct hist {
-    uint64_t last;     /* the counter at the last sample */
-    int64_t last_ms;   /* when it was taken */
+    uint64_t last;   /* the counter at the last sample */
+    int64_t last_ms; /* when it was taken */
     bool have_last;
     double v[HIST_LEN]; /* rates per second, oldest first from head */
     int n, head;

@@ -5,8 +5,6 @@
 
 #include "tui/ui.h"
 
-#define KEYS_PER_WAKEUP 512
-
 void input_search(struct tui *t, const char *needle)
 {
     struct tab *tab = tab_focused(t);
@@ -155,7 +153,9 @@ void input_on_stdin(void *ctx, int fd, short revents)
         t->quit = true;
         return;
     }
-    for (int i = 0; i < KEYS_PER_WAKEUP; i++) {
+    /* Everything curses has: it may hold bytes of a paste in its own queue,
+     * which poll would not report again. */
+    for (;;) {
         wint_t wc;
         int rc = wget_wch(t->inwin, &wc);
         if (rc == ERR)

@@ -107,7 +107,7 @@ static void after_prefix(int code, bool is_keycode, struct key_event *ev)
 }
 
 static const enum tui_action fkey_action[11] = {
-    ACT_NONE, ACT_HELP,    ACT_ADD,  ACT_IP,    ACT_NAT,   ACT_DUMP,
+    ACT_NONE, ACT_HELP,    ACT_ADD,  ACT_IP,    ACT_NAT,  ACT_DUMP,
     ACT_PING, ACT_RESTART, ACT_HALT, ACT_SHELL, ACT_QUIT,
 };
 
@@ -119,8 +119,8 @@ static bool named_key(const char *name, struct key_event *ev)
         const char *prefix;
         enum term_key key;
     } names[] = {
-        {"kUP", TERM_KEY_UP},   {"kDN", TERM_KEY_DOWN},     {"kLFT", TERM_KEY_LEFT},
-        {"kRIT", TERM_KEY_RIGHT}, {"kHOM", TERM_KEY_HOME},  {"kEND", TERM_KEY_END},
+        {"kUP", TERM_KEY_UP},      {"kDN", TERM_KEY_DOWN},      {"kLFT", TERM_KEY_LEFT},
+        {"kRIT", TERM_KEY_RIGHT},  {"kHOM", TERM_KEY_HOME},     {"kEND", TERM_KEY_END},
         {"kPRV", TERM_KEY_PAGEUP}, {"kNXT", TERM_KEY_PAGEDOWN}, {"kDC", TERM_KEY_DEL},
         {"kIC", TERM_KEY_INS},
     };

@@ -61,6 +61,5 @@ void layout_compute(const struct layout_in *in, struct layout *out)
 
 bool rect_contains(const struct rect *r, int y, int x)
 {
-    return r->h > 0 && r->w > 0 && y >= r->y && y < r->y + r->h && x >= r->x &&
-           x < r->x + r->w;
+    return r->h > 0 && r->w > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
 }

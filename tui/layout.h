@@ -28,10 +28,10 @@ struct layout {
     struct rect split_bar;
 };
 
-#define LAYOUT_SIDE_MIN  30
-#define LAYOUT_SIDE_MAX  56
-#define LAYOUT_LOG_ROWS  6 /* including its title line */
-#define LAYOUT_MIN_CONS  4 /* console rows kept before the log pane shrinks */
+#define LAYOUT_SIDE_MIN 30
+#define LAYOUT_SIDE_MAX 56
+#define LAYOUT_LOG_ROWS 6 /* including its title line */
+#define LAYOUT_MIN_CONS 4 /* console rows kept before the log pane shrinks */
 
 void layout_compute(const struct layout_in *in, struct layout *out);
 

@@ -15,7 +15,7 @@ struct log_line {
 
 struct logring {
     struct log_line *lines;
-    int cap, n, head; /* n lines, the oldest at head */
+    int cap, n, head;    /* n lines, the oldest at head */
     unsigned long added; /* total ever added: changes when the ring does */
 };
 

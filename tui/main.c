@@ -1,4 +1,5 @@
 /* main.c — umlab's entry point: options, then the console, batch mode or cleanup. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,17 +71,39 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-    enum { O_LAB = 256, O_SANDBOX, O_NETNS, O_SUBNET, O_HOST, O_KERNEL, O_ROOTFS, O_MEM,
-           O_GUESTS, O_BATCH, O_JSON, O_KEEP, O_QUIET, O_VERSION };
+    enum {
+        O_LAB = 256,
+        O_SANDBOX,
+        O_NETNS,
+        O_SUBNET,
+        O_HOST,
+        O_KERNEL,
+        O_ROOTFS,
+        O_MEM,
+        O_GUESTS,
+        O_BATCH,
+        O_JSON,
+        O_KEEP,
+        O_QUIET,
+        O_VERSION
+    };
     static const struct option opts[] = {
-        {"lab", required_argument, 0, O_LAB},         {"sandbox", no_argument, 0, O_SANDBOX},
-        {"netns", required_argument, 0, O_NETNS},     {"subnet", required_argument, 0, O_SUBNET},
-        {"host-addr", required_argument, 0, O_HOST},  {"kernel", required_argument, 0, O_KERNEL},
-        {"rootfs", required_argument, 0, O_ROOTFS},   {"mem", required_argument, 0, O_MEM},
-        {"guests", required_argument, 0, O_GUESTS},   {"batch", required_argument, 0, O_BATCH},
-        {"json", no_argument, 0, O_JSON},             {"keep-going", no_argument, 0, O_KEEP},
-        {"quiet", no_argument, 0, O_QUIET},           {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, O_VERSION},       {0, 0, 0, 0},
+        {"lab", required_argument, 0, O_LAB},
+        {"sandbox", no_argument, 0, O_SANDBOX},
+        {"netns", required_argument, 0, O_NETNS},
+        {"subnet", required_argument, 0, O_SUBNET},
+        {"host-addr", required_argument, 0, O_HOST},
+        {"kernel", required_argument, 0, O_KERNEL},
+        {"rootfs", required_argument, 0, O_ROOTFS},
+        {"mem", required_argument, 0, O_MEM},
+        {"guests", required_argument, 0, O_GUESTS},
+        {"batch", required_argument, 0, O_BATCH},
+        {"json", no_argument, 0, O_JSON},
+        {"keep-going", no_argument, 0, O_KEEP},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0},
     };
     c->bo.echo = true;
     c->guests = 1;
@@ -212,10 +235,10 @@ int main(int argc, char **argv)
     }
     c.lab.state_base = getenv("UMLAB_STATE_DIR");
 
-    FILE *in = NULL;
+    int in = -1;
     if (c.batch) {
-        in = strcmp(c.batch, "-") == 0 ? stdin : fopen(c.batch, "r");
-        if (!in) {
+        in = strcmp(c.batch, "-") == 0 ? STDIN_FILENO : open(c.batch, O_RDONLY | O_CLOEXEC);
+        if (in < 0) {
             fprintf(stderr, "umlab: %s: %s\n", c.batch, strerror(errno));
             return 2;
         }
@@ -252,8 +275,8 @@ int main(int argc, char **argv)
         if (failed < 0)
             fprintf(stderr, "umlab: %s\n", e.msg);
         rc = failed != 0 ? 1 : 0;
-        if (in != stdin)
-            fclose(in);
+        if (in != STDIN_FILENO)
+            close(in);
     } else {
         char hist[512];
         history_path(hist, sizeof hist);

@@ -133,8 +133,8 @@ static char *gen_target(const char *text, int state)
     struct lab *lab = rl_tui->lab;
     while ((size_t)gen_index < lab->nguests + sizeof extra / sizeof extra[0]) {
         int i = gen_index++;
-        const char *name = (size_t)i < lab->nguests ? lab->guests[i]->name
-                                                    : extra[(size_t)i - lab->nguests];
+        const char *name =
+            (size_t)i < lab->nguests ? lab->guests[i]->name : extra[(size_t)i - lab->nguests];
         if (strncmp(name, text, n) == 0)
             return strdup(name);
     }

@@ -110,8 +110,8 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
     char b[16], r[16], head[64], spark[HIST_LEN * 3 + 1];
     fmt_size((double)bytes, b, sizeof b);
     fmt_size(hist_rate(h), r, sizeof r);
-    int n = snprintf(head, sizeof head, " %s %6s %6llup %6s/s ", dir, b, (unsigned long long)pkts,
-                     r);
+    int n =
+        snprintf(head, sizeof head, " %s %6s %6llup %6s/s ", dir, b, (unsigned long long)pkts, r);
     int sw = p->w - n;
     if (sw > HIST_LEN)
         sw = HIST_LEN;
@@ -150,8 +150,11 @@ static void draw_chain(struct pen *p, const struct chain_view *cv, const char *l
         else if (r->spec.in_if[0] || r->spec.out_if[0])
             snprintf(ifs, sizeof ifs, "-%c %s", r->spec.in_if[0] ? 'i' : 'o',
                      r->spec.in_if[0] ? r->spec.in_if : r->spec.out_if);
-        line(p, moved ? A_BOLD : A_NORMAL, moved ? hot : ours ? mine : 0, "%c%6sp %6sB %-10s %s",
-             ours ? '*' : ' ', pk, by, r->target_name, ifs);
+        line(p, moved ? A_BOLD : A_NORMAL,
+             moved  ? hot
+             : ours ? mine
+                    : 0,
+             "%c%6sp %6sB %-10s %s", ours ? '*' : ' ', pk, by, r->target_name, ifs);
     }
 }
 
@@ -208,9 +211,8 @@ void side_draw(struct tui *t)
             continue;
         char as[INET_ADDRSTRLEN];
         bool ok = tab->g->addr.s_addr == 0 || (tab->hs.proxy_arp && tab->hs.route);
-        line(&p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1),
-             " %-6s %-15s proxy_arp %s route %s", tab->g->name,
-             tab->g->addr.s_addr ? addr_str(tab->g->addr, as) : "(no address)",
+        line(&p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %-6s %-15s proxy_arp %s route %s",
+             tab->g->name, tab->g->addr.s_addr ? addr_str(tab->g->addr, as) : "(no address)",
              tab->hs.proxy_arp ? "on" : "off", tab->hs.route ? "yes" : "no");
     }
     if (lab->inet_netns[0])

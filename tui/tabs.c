@@ -99,11 +99,37 @@ static void remove_tab(struct tui *t, size_t i)
     tui_mark(t, D_ALL);
 }
 
+/* Not inlined: GCC 12 then warns of a "dangling pointer" to the locals
+ * handed to term_size (a false positive). */
+__attribute__((noinline)) static bool term_has_size(const struct term *term, int rows, int cols)
+{
+    int r = 0, c = 0;
+    term_size(term, &r, &c);
+    return r == rows && c == cols;
+}
+
+/* FORCE_PTY: a restarted guest's pty starts at the lab's size while its
+ * terminal kept the tab's: tell the pty even when the terminal is right. */
+static void size_guest(struct tui *t, struct guest *g, int rows, int cols, bool force_pty)
+{
+    if (!g->term)
+        return;
+    if (term_has_size(g->term, rows, cols) && !force_pty)
+        return;
+    term_resize(g->term, rows, cols);
+    if (g->pty_open) {
+        struct err e;
+        if (pty_resize(&g->pty, (unsigned short)rows, (unsigned short)cols, &e) < 0)
+            tui_log(t, LOG_ERR, "%s: resize: %s", g->name, e.msg);
+    }
+}
+
 /* Called for every batch of guest output: keep it cheap. */
 static void on_guest_changed(void *ctx, struct guest *g)
 {
     struct tui *t = ctx;
     size_t idx = 0;
+    int rows = 0, cols = 0;
     struct tab *tab = find_guest_tab(t, g, &idx);
     if (!tab) {
         tab = add_tab(t, TAB_GUEST);
@@ -124,8 +150,10 @@ static void on_guest_changed(void *ctx, struct guest *g)
         tui_log(t, LOG_INFO, "%s: %s", g->name, guest_state_name(g, st, sizeof st));
         tab->last_state = g->state;
         tui_mark(t, D_TABS | D_SIDE);
-        if (g->state == GUEST_BOOTING) /* restarted: its size may be stale */
-            tabs_apply_sizes(t);
+        if (g->state == GUEST_BOOTING) { /* restarted on a new pty */
+            tabs_console_size(t, tab, &rows, &cols);
+            size_guest(t, g, rows, cols, true);
+        }
     }
 }
 
@@ -173,22 +201,6 @@ void tabs_console_size(const struct tui *t, const struct tab *tab, int *rows, in
     *cols = l.console.w > 0 ? l.console.w : 1;
 }
 
-static void size_guest(struct tui *t, struct guest *g, int rows, int cols)
-{
-    if (!g->term)
-        return;
-    int r, c;
-    term_size(g->term, &r, &c);
-    if (r == rows && c == cols)
-        return;
-    term_resize(g->term, rows, cols);
-    if (g->pty_open) {
-        struct err e;
-        if (pty_resize(&g->pty, (unsigned short)rows, (unsigned short)cols, &e) < 0)
-            tui_log(t, LOG_ERR, "%s: resize: %s", g->name, e.msg);
-    }
-}
-
 void tabs_apply_sizes(struct tui *t)
 {
     /* New guests start at the unsplit console size. */
@@ -203,7 +215,7 @@ void tabs_apply_sizes(struct tui *t)
         struct tab *tab = t->tabs[i];
         tabs_console_size(t, tab, &rows, &cols);
         if (tab->kind == TAB_GUEST)
-            size_guest(t, tab->g, rows, cols);
+            size_guest(t, tab->g, rows, cols, false);
         else if (tab->shell)
             aux_resize(tab->shell, rows, cols);
         if (tab->dump && split.dump.h > 0)
@@ -301,8 +313,7 @@ int tabs_toggle_dump(struct tui *t, struct err *e)
     layout_compute(&in, &l);
     if (l.dump.w <= 0)
         return err_set(e, "tcpdump: the window is too narrow for a split");
-    char *argv[] = {(char *)"tcpdump", (char *)"-l", (char *)"-n", (char *)"-i", tab->g->tap,
-                    NULL};
+    char *argv[] = {(char *)"tcpdump", (char *)"-l", (char *)"-n", (char *)"-i", tab->g->tap, NULL};
     struct aux *a;
     if (aux_spawn(&a, t->loop, argv, NULL, l.dump.h, l.dump.w, AUX_SCROLLBACK, e) < 0)
         return -1;
@@ -311,7 +322,6 @@ int tabs_toggle_dump(struct tui *t, struct err *e)
     tab->dump = a;
     tabs_apply_sizes(t);
     tui_mark(t, D_ALL);
-    tui_log(t, LOG_INFO, "tcpdump -l -n -i %s beside %s (F5 closes it)", tab->g->tap,
-            tab->g->name);
+    tui_log(t, LOG_INFO, "tcpdump -l -n -i %s beside %s (F5 closes it)", tab->g->tap, tab->g->name);
     return 0;
 }

@@ -65,8 +65,7 @@ void tui_resize(struct tui *t, bool from_signal)
     struct winsize ws;
     /* resizeterm queues a KEY_RESIZE: answering that one with another
      * resizeterm would loop, so it only relayouts */
-    if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-        ws.ws_col > 0)
+    if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     getmaxyx(stdscr, t->rows, t->cols);
     tabs_apply_sizes(t);

@@ -93,8 +93,20 @@ check_gone() {
         fail "guests of lab $lab still run: $(pgrep -af "umid=umlab-$lab-")"
     fi
     [ -e "/run/umlab/$lab" ] && fail "/run/umlab/$lab is still there"
-    if ip netns list | grep -Eq "^umlab-$lab( |-inet|$)"; then
+    if ip netns list 2>/dev/null | grep -Eq "^umlab-$lab( |-inet|$)"; then
         fail "namespace umlab-$lab is still there"
     fi
     return 0
+}
+
+# The pid of the umlab this test started.
+umlab_pid() {
+    pgrep -f "umlab --sandbox --lab $TUI_LAB\$" | while read -r p; do
+        [ "$(readlink "/proc/$p/exe")" = "$UMLAB" ] && echo "$p"
+    done | head -1
+}
+
+# CPU time (clock ticks) PID has used so far.
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
 }

@@ -138,8 +138,8 @@ static void test_logring(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rates),        cmocka_unit_test(test_history_ring),
-        cmocka_unit_test(test_sparkline),    cmocka_unit_test(test_fmt_size),
+        cmocka_unit_test(test_rates),     cmocka_unit_test(test_history_ring),
+        cmocka_unit_test(test_sparkline), cmocka_unit_test(test_fmt_size),
         cmocka_unit_test(test_logring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,13 +74,20 @@ static void test_editing_keys(void **state)
         enum term_key k;
         int mods;
     } cases[] = {
-        {KEY_UP, TERM_KEY_UP, 0},          {KEY_DOWN, TERM_KEY_DOWN, 0},
-        {KEY_LEFT, TERM_KEY_LEFT, 0},      {KEY_RIGHT, TERM_KEY_RIGHT, 0},
-        {KEY_HOME, TERM_KEY_HOME, 0},      {KEY_END, TERM_KEY_END, 0},
-        {KEY_IC, TERM_KEY_INS, 0},         {KEY_DC, TERM_KEY_DEL, 0},
-        {KEY_PPAGE, TERM_KEY_PAGEUP, 0},   {KEY_NPAGE, TERM_KEY_PAGEDOWN, 0},
-        {KEY_BACKSPACE, TERM_KEY_BACKSPACE, 0}, {KEY_ENTER, TERM_KEY_ENTER, 0},
-        {KEY_BTAB, TERM_KEY_TAB, TERM_MOD_SHIFT}, {KEY_SLEFT, TERM_KEY_LEFT, TERM_MOD_SHIFT},
+        {KEY_UP, TERM_KEY_UP, 0},
+        {KEY_DOWN, TERM_KEY_DOWN, 0},
+        {KEY_LEFT, TERM_KEY_LEFT, 0},
+        {KEY_RIGHT, TERM_KEY_RIGHT, 0},
+        {KEY_HOME, TERM_KEY_HOME, 0},
+        {KEY_END, TERM_KEY_END, 0},
+        {KEY_IC, TERM_KEY_INS, 0},
+        {KEY_DC, TERM_KEY_DEL, 0},
+        {KEY_PPAGE, TERM_KEY_PAGEUP, 0},
+        {KEY_NPAGE, TERM_KEY_PAGEDOWN, 0},
+        {KEY_BACKSPACE, TERM_KEY_BACKSPACE, 0},
+        {KEY_ENTER, TERM_KEY_ENTER, 0},
+        {KEY_BTAB, TERM_KEY_TAB, TERM_MOD_SHIFT},
+        {KEY_SLEFT, TERM_KEY_LEFT, TERM_MOD_SHIFT},
         {KEY_SR, TERM_KEY_UP, TERM_MOD_SHIFT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -141,11 +148,11 @@ static void test_prefix(void **state)
         int c;
         enum tui_action a;
     } cases[] = {
-        {'p', ACT_PREV_TAB}, {':', ACT_PROMPT}, {'/', ACT_SEARCH},  {'[', ACT_SCROLL_UP},
-        {'s', ACT_SIDE},     {'l', ACT_LOG},    {'?', ACT_HELP},    {'h', ACT_HELP},
-        {'a', ACT_ADD},      {'i', ACT_IP},     {'t', ACT_NAT},     {'d', ACT_DUMP},
-        {'g', ACT_PING},     {'G', ACT_PINGALL}, {'r', ACT_RESTART}, {'x', ACT_HALT},
-        {'!', ACT_SHELL},    {'q', ACT_QUIT},   {'z', ACT_BAD_PREFIX},
+        {'p', ACT_PREV_TAB}, {':', ACT_PROMPT},  {'/', ACT_SEARCH},     {'[', ACT_SCROLL_UP},
+        {'s', ACT_SIDE},     {'l', ACT_LOG},     {'?', ACT_HELP},       {'h', ACT_HELP},
+        {'a', ACT_ADD},      {'i', ACT_IP},      {'t', ACT_NAT},        {'d', ACT_DUMP},
+        {'g', ACT_PING},     {'G', ACT_PINGALL}, {'r', ACT_RESTART},    {'x', ACT_HALT},
+        {'!', ACT_SHELL},    {'q', ACT_QUIT},    {'z', ACT_BAD_PREFIX},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         chr(&ks, KEYS_PREFIX);
