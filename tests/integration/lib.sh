@@ -52,3 +52,13 @@ force_cleanup_lab() {
 jline() {
     jq -r --argjson n "$2" "select(.line == \$n) | $3" "$1"
 }
+
+# wait_for FILE REGEX SECONDS: until a line of FILE matches (grep -E); 1 on timeout.
+wait_for() {
+    n=0
+    until grep -Eq -- "$2" "$1" 2>/dev/null; do
+        [ $n -ge $(($3 * 5)) ] && return 1
+        sleep 0.2
+        n=$((n + 1))
+    done
+}

@@ -49,12 +49,7 @@ ping g1 198.51.100.1 --count 1
 echo READY
 BATCH
 
-i=0
-until grep -q '^READY' "$work/out" || [ $i -ge 120 ]; do
-    sleep 0.5
-    i=$((i + 1))
-done
-check "umlab got the lab running (NAT ping ok)" grep -q '^READY' "$work/out"
+check "umlab got the lab running (NAT ping ok)" wait_for "$work/out" '^READY' 60
 check "tap0 exists before the crash" in_h ip link show tap0
 check "umlab's rules exist before the crash" sh -c "ip netns exec $H iptables-legacy-save | grep -q umlab:$LAB"
 check "ip_forward on before the crash" test "$(in_h cat /proc/sys/net/ipv4/ip_forward)" = 1

@@ -101,8 +101,7 @@ mkfifo "$work/cmds"
 upid=$!
 exec 3>"$work/cmds"
 echo "echo READY" >&3
-i=0
-until grep -q '^READY' "$work/first" || [ $i -ge 60 ]; do sleep 0.2; i=$((i + 1)); done
+wait_for "$work/first" '^READY' 30
 check "a second umlab on the same lab is refused" \
     one_line_fail 1 "lab '$LAB' is already running" "$UMLAB" --sandbox --lab $LAB --batch /dev/null
 exec 3>&-

@@ -22,9 +22,7 @@ for spec in TERM:15 INT:2 HUP:1; do
     upid=$!
     exec 3>"$work/cmds"
     printf 'guest add g1 --ip auto --wait\necho READY\n' >&3
-    i=0
-    until grep -q '^READY' "$work/out" || [ $i -ge 120 ]; do sleep 0.5; i=$((i + 1)); done
-    check "SIG$sig: the guest booted" grep -q '^READY' "$work/out"
+    check "SIG$sig: the guest booted" wait_for "$work/out" '^READY' 60
     check "SIG$sig: the guest runs" pgrep -f "[u]mid=umlab-$LAB-g1"
     # umlab now waits for more input: the signal must still get through
     kill -s $sig $upid
