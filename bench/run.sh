@@ -77,7 +77,7 @@ if [ "$SCALE" -gt 0 ]; then
     t0=$(date +%s.%N)
     i=1
     while [ $i -le "$SCALE" ]; do
-        bare "s$i" "true" "" >/dev/null 2>&1 &
+        bare "s$i" - - >/dev/null 2>&1 &
         i=$((i + 1))
     done
     wait
