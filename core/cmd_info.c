@@ -105,10 +105,11 @@ static int list_chain(struct lab *lab, struct out *o, const char *table, const c
     for (size_t i = 0; i < n; i++) {
         struct rule_info *r = &rules[i];
         bool ours = rule_comment_is_lab(r->spec.comment, lab->name);
-        out_printf(o, "%s %3zu %10llu pkts %12llu bytes  %-10s %s%s %s%s %s\n", ours ? "*" : " ",
-                   i + 1, (unsigned long long)r->packets, (unsigned long long)r->bytes,
-                   r->target_name, r->spec.in_if[0] ? "-i " : "", r->spec.in_if,
-                   r->spec.out_if[0] ? "-o " : "", r->spec.out_if, r->spec.comment);
+        out_printf(o, "%s %3zu %8llu pkts %10llu bytes  %-10s in %-9s out %-9s %s\n",
+                   ours ? "*" : " ", i + 1, (unsigned long long)r->packets,
+                   (unsigned long long)r->bytes, r->target_name,
+                   r->spec.in_if[0] ? r->spec.in_if : "*", r->spec.out_if[0] ? r->spec.out_if : "*",
+                   r->spec.comment);
         out_obj_begin(o, NULL);
         out_str(o, "table", table);
         out_str(o, "chain", chain);
