@@ -83,7 +83,9 @@ static void default_rootfs(char *out, size_t outsz)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *cands[] = {"/rootfs.ext2", "/build/rootfs.ext2"};
+            /* build tree, then an installed tree wherever its prefix is */
+            const char *cands[] = {"/rootfs.ext2", "/build/rootfs.ext2",
+                                   "/../share/umlab/rootfs.ext2"};
             for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
                 snprintf(out, outsz, "%s%s", exe, cands[i]);
                 if (access(out, R_OK) == 0)
