@@ -54,6 +54,8 @@ static int xtables_lock(const struct iptc_job *job, struct err *e)
     return fd;
 }
 
+static int run_list(struct xtc_handle *h, struct iptc_job *job);
+
 /* init..commit under the lock; the whole cycle again when the table changed
  * under us (EAGAIN from init or commit). */
 static int iptc_cycle(struct iptc_job *job, struct err *e)
@@ -64,9 +66,13 @@ static int iptc_cycle(struct iptc_job *job, struct err *e)
         return err_set(e, "iptables %s/%s: chain name too long", job->table, job->chain);
     memset(job->label, 0, sizeof job->label);
     memcpy(job->label, job->chain, strlen(job->chain));
+    /* Only writers need the lock (their read-modify-write must not interleave);
+     * a listing is one atomic read, and the console's once-a-second refresh
+     * must never wait behind someone else's iptables. */
+    bool writes = job->run != run_list;
     for (int attempt = 1;; attempt++) {
-        int lock = xtables_lock(job, e);
-        if (lock < 0)
+        int lock = writes ? xtables_lock(job, e) : -1;
+        if (writes && lock < 0)
             return -1;
         struct xtc_handle *h = iptc_init(job->table);
         if (!h) {
@@ -75,7 +81,8 @@ static int iptc_cycle(struct iptc_job *job, struct err *e)
             if (!again)
                 err_set(e, "iptables %s: init: %s%s", job->table, iptc_strerror(saved),
                         saved == EAGAIN ? " (table kept changing)" : "");
-            close(lock);
+            if (lock >= 0)
+                close(lock);
             if (again)
                 continue;
             return -1;
@@ -99,7 +106,8 @@ static int iptc_cycle(struct iptc_job *job, struct err *e)
                              iptc_strerror(saved), saved == EAGAIN ? " (table kept changing)" : "");
         }
         iptc_free(h); /* iptc_commit does not free the handle */
-        close(lock);
+        if (lock >= 0)
+            close(lock);
         if (!again)
             return rc;
     }

@@ -225,7 +225,7 @@ static void send_to_term(struct tui *t, const struct key_event *ev)
         set_status(t, true, msg);
         return;
     }
-    if (tab->scroll) { /* typing returns to the live screen */
+    if (tab->scroll || tab->hl_row != INT32_MIN) { /* typing returns to the live screen */
         tab->scroll = 0;
         tab->hl_row = INT32_MIN;
         tui_mark(t, D_CONS);

@@ -51,34 +51,58 @@ void draw_fill(const struct rect *r, attr_t attr, int pair)
         mvwhline_set(stdscr, r->y + y, r->x, &cc, r->w);
 }
 
+static void tab_label(const struct tui *t, size_t i, char *buf, size_t bufsz)
+{
+    char title[96];
+    tab_title(t->tabs[i], title, sizeof title);
+    snprintf(buf, bufsz, " %zu:%s%s ", i + 1, title, t->tabs[i]->dump ? " +tcpdump" : "");
+}
+
+/* The first tab shown: the bar scrolls so that the focused one fits in AVAIL. */
+static size_t first_tab_shown(const struct tui *t, int avail)
+{
+    int sum = 2; /* room for the "<" marker */
+    for (size_t i = t->focus + 1; i-- > 0;) {
+        char label[128];
+        tab_label(t, i, label, sizeof label);
+        sum += (int)strlen(label) + 1;
+        if (sum > avail)
+            return i < t->focus ? i + 1 : t->focus;
+    }
+    return 0;
+}
+
 static void draw_tabs(struct tui *t)
 {
     const struct rect *r = &t->lay.tabs;
     int bar = ui_pair(COLOR_WHITE, COLOR_BLUE);
     int cur = ui_pair(COLOR_BLACK, COLOR_CYAN);
     draw_fill(r, A_NORMAL, bar);
-    int x = 0;
-    t->ntab_hits = 0;
-    for (size_t i = 0; i < t->ntabs && x < r->w; i++) {
-        char title[96], label[128];
-        tab_title(t->tabs[i], title, sizeof title);
-        snprintf(label, sizeof label, " %zu:%s%s ", i + 1, title,
-                 t->tabs[i]->dump ? " +tcpdump" : "");
-        bool f = i == t->focus;
-        int w = draw_text(r->y, x, r->w - x, f ? A_BOLD : A_NORMAL, f ? cur : bar, label);
-        if (t->ntab_hits < (int)(sizeof t->tab_x0 / sizeof t->tab_x0[0])) {
-            t->tab_x0[t->ntab_hits] = x;
-            t->tab_x1[t->ntab_hits] = x + w;
-            t->ntab_hits++;
-        }
-        x += w;
-        if (x < r->w)
-            x += draw_text(r->y, x, r->w - x, A_NORMAL, bar, "\u2502");
-    }
     char right[96];
     snprintf(right, sizeof right, " lab %s | NAT %s ", t->lab->name, t->lab->nat ? "on" : "off");
     int rw = (int)strlen(right);
-    if (x + rw < r->w)
+    int avail = r->w > rw + 20 ? r->w - rw : r->w;
+    size_t first = first_tab_shown(t, avail);
+    int x = 0;
+    if (first > 0)
+        x += draw_text(r->y, x, avail, A_BOLD, bar, "<");
+    t->ntab_hits = 0;
+    for (size_t i = first; i < t->ntabs && x < avail; i++) {
+        char label[128];
+        tab_label(t, i, label, sizeof label);
+        bool f = i == t->focus;
+        int w = draw_text(r->y, x, avail - x, f ? A_BOLD : A_NORMAL, f ? cur : bar, label);
+        if (t->ntab_hits < (int)(sizeof t->tab_x0 / sizeof t->tab_x0[0])) {
+            t->tab_x0[t->ntab_hits] = x;
+            t->tab_x1[t->ntab_hits] = x + w;
+            t->tab_idx[t->ntab_hits] = i;
+            t->ntab_hits++;
+        }
+        x += w;
+        if (x < avail)
+            x += draw_text(r->y, x, avail - x, A_NORMAL, bar, "\u2502");
+    }
+    if (avail < r->w)
         draw_text(r->y, r->w - rw, rw, A_BOLD, bar, right);
 }
 
@@ -239,6 +263,19 @@ static void draw_help_overlay(struct tui *t)
     struct rect r = {(t->rows - h) / 2, (t->cols - w) / 2, h, w};
     int p = ui_pair(COLOR_WHITE, COLOR_BLUE);
     draw_fill(&r, A_NORMAL, p);
+    cchar_t hz, vt;
+    wchar_t hs[2] = {L'\u2500', L'\0'}, vs[2] = {L'\u2502', L'\0'};
+    if (w > 2 && h > 2 && setcchar(&hz, hs, A_NORMAL, 0, &p) != ERR &&
+        setcchar(&vt, vs, A_NORMAL, 0, &p) != ERR) {
+        mvwhline_set(stdscr, r.y, r.x + 1, &hz, w - 2);
+        mvwhline_set(stdscr, r.y + h - 1, r.x + 1, &hz, w - 2);
+        mvwvline_set(stdscr, r.y + 1, r.x, &vt, h - 2);
+        mvwvline_set(stdscr, r.y + 1, r.x + w - 1, &vt, h - 2);
+        draw_text(r.y, r.x, 1, A_NORMAL, p, "\u250c");
+        draw_text(r.y, r.x + w - 1, 1, A_NORMAL, p, "\u2510");
+        draw_text(r.y + h - 1, r.x, 1, A_NORMAL, p, "\u2514");
+        draw_text(r.y + h - 1, r.x + w - 1, 1, A_NORMAL, p, "\u2518");
+    }
     for (int i = 0; i < n && i + 1 < h - 1; i++)
         draw_text(r.y + 1 + i, r.x + 2, w - 4, i == 0 ? A_BOLD : A_NORMAL, p, help_text[i]);
 }

@@ -92,7 +92,7 @@ static void mouse(struct tui *t)
             return;
         for (int i = 0; i < t->ntab_hits; i++)
             if (me.x >= t->tab_x0[i] && me.x < t->tab_x1[i])
-                tabs_focus(t, (size_t)i);
+                tabs_focus(t, t->tab_idx[i]);
         return;
     }
     struct key_event ev = {.act = ACT_NONE};
@@ -118,9 +118,11 @@ static void one_key(struct tui *t, bool is_key, int code)
     }
     if (t->confirm_quit) {
         t->confirm_quit = false;
-        if (!is_key && (code == 'y' || code == 'Y'))
+        if (!is_key && (code == 'y' || code == 'Y')) {
             t->quit = true;
-        else
+            if (t->busy[0]) /* lab_wait cannot be cancelled: say why nothing happens yet */
+                tui_log(t, LOG_INFO, "quitting once `%s` is done", t->busy);
+        } else
             tui_log(t, LOG_INFO, "quit cancelled");
         tui_mark(t, D_STATUS);
         return;

@@ -7,7 +7,7 @@
  *   Shift-PgUp/PgDn scrollback
  *   Ctrl-] is the prefix (tmux's Ctrl-b and screen's Ctrl-a stay free for
  *   whatever runs around or inside umlab); after it:
- *   Ctrl-]  send Ctrl-] itself      n/p  next/previous tab    0-9  tab 10,1..9
+ *   Ctrl-]  send Ctrl-] itself   n/p  next/previous tab   1-9  that tab, 0 the tenth
  *   :  command prompt   /  search the scrollback   [ or PgUp  browse scrollback
  *   s  side pane on/off   l  big log on/off   ?/h  help
  *   a add  i IP  t NAT  d tcpdump  g ping  G pingall  r restart  x halt

@@ -31,7 +31,7 @@ void layout_compute(const struct layout_in *in, struct layout *out)
 
     int left_w = cols;
     if (in->side && cols >= 2 * LAYOUT_SIDE_MIN) {
-        int sw = clamp(cols * 3 / 10, LAYOUT_SIDE_MIN, LAYOUT_SIDE_MAX);
+        int sw = clamp(cols / 3, LAYOUT_SIDE_MIN, LAYOUT_SIDE_MAX);
         out->side = (struct rect){top, cols - sw, body_h, sw};
         left_w = cols - sw;
     }

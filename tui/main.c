@@ -285,6 +285,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "umlab: %s\n", e.msg);
             rc = 1;
         }
+        /* the console took the loop's hooks over and cleared them on exit */
+        loop_on_signal(loop, on_signal, &lab);
     }
     if (!c.bo.json && c.batch)
         fprintf(stderr, "umlab: cleaning up lab '%s'...\n", lab->name);

@@ -111,7 +111,7 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
     fmt_size((double)bytes, b, sizeof b);
     fmt_size(hist_rate(h), r, sizeof r);
     int n =
-        snprintf(head, sizeof head, " %s %6s %6llup %6s/s ", dir, b, (unsigned long long)pkts, r);
+        snprintf(head, sizeof head, " %s %5s %5llup %5s/s ", dir, b, (unsigned long long)pkts, r);
     int sw = p->w - n;
     if (sw > HIST_LEN)
         sw = HIST_LEN;
@@ -121,6 +121,27 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
     if (p->y >= p->bottom)
         return;
     int x = draw_text(p->y, p->x, p->w, A_NORMAL, 0, head);
+    if (x < p->w)
+        draw_text(p->y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
+    p->y++;
+}
+
+/* "g1   tap0   1.2K   340 ▁▂▅█" (! when errors or drops) */
+static void compact_line(struct pen *p, const struct tab *tab)
+{
+    char rx[16], tx[16], head[64], spark[HIST_LEN * 3 + 1];
+    const struct link_stats *s = &tab->st;
+    fmt_size(hist_rate(&tab->rx), rx, sizeof rx);
+    fmt_size(hist_rate(&tab->tx), tx, sizeof tx);
+    bool bad = s->rx_errors + s->tx_errors + s->rx_dropped + s->tx_dropped > 0;
+    int n = snprintf(head, sizeof head, "%-6s %-7s%c%5s %5s ", tab->g->name, tab->g->tap,
+                     bad ? '!' : ' ', tab->have_st ? rx : "-", tab->have_st ? tx : "-");
+    int sw = p->w - n;
+    sw = sw > HIST_LEN ? HIST_LEN : sw < 0 ? 0 : sw;
+    hist_sparkline(&tab->rx, sw, spark, sizeof spark);
+    if (p->y >= p->bottom)
+        return;
+    int x = draw_text(p->y, p->x, p->w, A_NORMAL, bad ? ui_pair(COLOR_RED, -1) : 0, head);
     if (x < p->w)
         draw_text(p->y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
     p->y++;
@@ -154,7 +175,7 @@ static void draw_chain(struct pen *p, const struct chain_view *cv, const char *l
              moved  ? hot
              : ours ? mine
                     : 0,
-             "%c%6sp %6sB %-10s %s", ours ? '*' : ' ', pk, by, r->target_name, ifs);
+             "%c%5sp %5sB %s %s", ours ? '*' : ' ', pk, by, r->target_name, ifs);
     }
 }
 
@@ -171,13 +192,21 @@ void side_draw(struct tui *t)
     int title = ui_pair(COLOR_CYAN, -1);
     struct lab *lab = t->lab;
 
-    line(&p, A_BOLD, title, "Taps (rx = from the guest)");
     int ng = 0;
+    for (size_t i = 0; i < t->ntabs; i++)
+        ng += t->tabs[i]->kind == TAB_GUEST;
+    /* three rows per tap while they take at most half the pane, else one */
+    bool compact = 3 * ng > r->h / 2;
+    line(&p, A_BOLD, title,
+         compact ? "Taps: rx/s tx/s (rx = from the guest)" : "Taps (rx = from the guest)");
     for (size_t i = 0; i < t->ntabs; i++) {
         struct tab *tab = t->tabs[i];
         if (tab->kind != TAB_GUEST)
             continue;
-        ng++;
+        if (compact) {
+            compact_line(&p, tab);
+            continue;
+        }
         if (!tab->have_st) {
             line(&p, A_NORMAL, 0, "%s %s: no counters", tab->g->name, tab->g->tap);
             continue;
@@ -202,19 +231,26 @@ void side_draw(struct tui *t)
     char hs[INET_ADDRSTRLEN];
     line(&p, A_BOLD, title, "Host %s", addr_str(lab->host, hs));
     bool fwd = strcmp(t->ip_forward, "1") == 0;
-    line(&p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s%s",
-         t->ip_forward, lab->nat ? "on via " : "off", lab->nat ? lab->uplink : "",
-         lab->inet_netns[0] ? "" : "");
+    line(&p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s", t->ip_forward,
+         lab->nat ? "on via " : "off", lab->nat ? lab->uplink : "");
+    int fine = 0, bare = 0;
     for (size_t i = 0; i < t->ntabs; i++) {
         struct tab *tab = t->tabs[i];
         if (tab->kind != TAB_GUEST)
             continue;
         char as[INET_ADDRSTRLEN];
         bool ok = tab->g->addr.s_addr == 0 || (tab->hs.proxy_arp && tab->hs.route);
-        line(&p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %-6s %-15s proxy_arp %s route %s",
+        if (compact && ok) { /* many guests: only the ones that need a look */
+            fine += tab->g->addr.s_addr != 0;
+            bare += tab->g->addr.s_addr == 0;
+            continue;
+        }
+        line(&p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %s %s proxy_arp %s route %s",
              tab->g->name, tab->g->addr.s_addr ? addr_str(tab->g->addr, as) : "(no address)",
              tab->hs.proxy_arp ? "on" : "off", tab->hs.route ? "yes" : "no");
     }
+    if (fine || bare)
+        line(&p, A_NORMAL, 0, " %d routed+proxy_arp, %d no address", fine, bare);
     if (lab->inet_netns[0])
         line(&p, A_NORMAL, 0, " internet: %s", SANDBOX_INET);
     p.y++;

@@ -140,7 +140,13 @@ static void on_guest_changed(void *ctx, struct guest *g)
         tab->g = g;
         tab->last_state = g->state;
         find_guest_tab(t, g, &idx);
-        t->focus = idx; /* a new guest: show it booting */
+        /* a guest the user added: show it booting; the ones booted at start
+         * leave the first in front */
+        bool at_start = t->boot_pending > 0;
+        if (at_start)
+            t->boot_pending--;
+        if (!at_start || t->ntabs == 1)
+            t->focus = idx;
         tabs_apply_sizes(t);
         tui_mark(t, D_ALL);
         return;

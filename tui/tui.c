@@ -24,17 +24,20 @@ static bool needs_frame(struct tui *t)
 }
 
 /* After every batch of events: draw when something changed, at most once per
- * FRAME_MS; a frame that is not due yet is caught by a one-shot timer. */
+ * FRAME_MS, and never spending more than a quarter of the time drawing (a
+ * slow terminal or build); a frame not due yet is caught by a one-shot timer. */
 static void on_idle(void *ctx)
 {
     struct tui *t = ctx;
     if (!needs_frame(t))
         return;
     int64_t now = loop_now_ms();
-    int64_t wait = FRAME_MS - (now - t->last_frame);
+    int64_t interval = FRAME_MS > 4 * t->frame_cost ? FRAME_MS : 4 * t->frame_cost;
+    int64_t wait = interval - (now - t->last_frame);
     if (wait <= 0) {
         draw_frame(t);
         t->last_frame = now;
+        t->frame_cost = loop_now_ms() - now;
         return;
     }
     if (t->timer_armed)
@@ -103,6 +106,9 @@ static int start_curses(struct tui *t, SCREEN **scr, struct err *e)
     raw();
     noecho();
     nonl();
+    /* no typeahead check: it polls stdin and flushes output line by line
+     * during doupdate (thousands of tiny writes a second in a flood) */
+    typeahead(-1);
     if (has_colors()) {
         start_color();
         use_default_colors();
@@ -202,6 +208,7 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
             lab->name, lab->netns[0] ? " in namespace " : "", lab->netns, KEYS_PREFIX_NAME);
     for (int i = 0; opts && i < opts->boot_guests; i++)
         tui_queue(t, "guest add --ip auto");
+    t->boot_pending = opts && opts->boot_guests > 0 ? opts->boot_guests : 0;
     side_refresh(t);
     tui_mark(t, D_ALL);
 

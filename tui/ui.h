@@ -1,4 +1,16 @@
-/* ui.h — the console's state, shared by the tui/ files (not by the engine). */
+/* ui.h — the console's state, shared by the tui/ files (not by the engine).
+ *
+ *   tui.c      tui_run: curses, the loop's hooks (keys, frames, tick, signals)
+ *   input.c    keys to the prompt, help, quit question, scrollback or actions
+ *   actions.c  what keys do; commands queued and run through cmd_run_line
+ *   tabs.c     one tab per guest (lab hooks), host shell, tcpdump, sizes
+ *   draw.c     a frame: tab bar, consoles, log, status, help bar, help
+ *   render.c   a terminal's cells into the screen
+ *   side.c     counters, host state and rules (refreshed every second)
+ *   prompt.c   readline in the status line (the only readline user)
+ *   aux.c      our own programs on ptys (host shell, tcpdump)
+ *   crash.c    terminal restore on SIGSEGV/SIGABRT
+ *   pure, unit-tested: cellmap.c keys.c layout.c hist.c logring.c */
 #ifndef UMLAB_UI_H
 #define UMLAB_UI_H
 
@@ -72,6 +84,7 @@ struct tui {
     int ncolors;
     unsigned dirty;
     int64_t last_frame;
+    int64_t frame_cost; /* how long the last frame took to draw, ms */
     int timerfd;
     bool timer_armed;
     struct keystate ks;
@@ -83,6 +96,7 @@ struct tui {
     size_t nqueue;
     char busy[256];
     bool quit, confirm_quit, help_shown;
+    int boot_pending; /* guests of opts->boot_guests not seen yet */
     enum prompt_mode prompt;
     /* side pane data, refreshed every second */
     struct chain_view chains[2];
@@ -93,6 +107,7 @@ struct tui {
     const char *iptables;
     /* tab bar hit boxes for the mouse */
     int tab_x0[64], tab_x1[64];
+    size_t tab_idx[64];
     int ntab_hits;
 };
 

@@ -19,6 +19,7 @@ tmx() {
 
 tui_cleanup() {
     tmx kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
     if [ -n "$TUI_LAB" ]; then
         "$UMLAB" cleanup "$TUI_LAB" >/dev/null 2>&1
         ip netns del "umlab-$TUI_LAB" 2>/dev/null
@@ -42,7 +43,8 @@ tui_start() {
     TUI_LAB=$1
     cols=${2:-160}
     rows=${3:-48}
-    # leftovers of an earlier killed run
+    # leftovers of an earlier killed run, or of this test's previous start
+    tmx kill-session -t "$TUI_SESSION" >/dev/null 2>&1
     "$UMLAB" cleanup "$TUI_LAB" >/dev/null 2>&1
     tmx -f /dev/null new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
         "env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME=$TUI_TMP \
@@ -99,14 +101,23 @@ check_gone() {
     return 0
 }
 
-# The pid of the umlab this test started.
+# The pid of the umlab this test started (its binary may have been rebuilt
+# meanwhile: then /proc shows it "(deleted)").
 umlab_pid() {
     pgrep -f "umlab --sandbox --lab $TUI_LAB\$" | while read -r p; do
-        [ "$(readlink "/proc/$p/exe")" = "$UMLAB" ] && echo "$p"
+        case "$(readlink "/proc/$p/exe")" in
+        "$UMLAB" | "$UMLAB (deleted)") echo "$p" ;;
+        esac
     done | head -1
 }
 
 # CPU time (clock ticks) PID has used so far.
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# True when UMLAB is built with AddressSanitizer (make SANITIZE=1): its
+# intercepted memmove makes libvterm's scrolling several times slower.
+is_asan() {
+    ldd "$UMLAB" 2>/dev/null | grep -q libasan
 }

@@ -25,3 +25,15 @@ echo "ok: SIGSEGV restored the terminal"
 }
 check_gone "$LAB"
 echo "ok: umlab cleanup removed what the crashed console left"
+
+# SIGTERM: an orderly exit (guests halted, the lab undone), the terminal back
+tui_start "$LAB" 120 40
+wait_for 'g1:/# ' 120
+pid=$(umlab_pid)
+[ -n "$pid" ] || fail "cannot find umlab's pid"
+kill -TERM "$pid"
+wait_for 'UMLAB-EXIT=143' 60
+[ "$(tmx display -p -t "$TUI_SESSION" '#{alternate_on}')" = 0 ] ||
+    fail "the terminal is still on the alternate screen"
+check_gone "$LAB"
+echo "ok: SIGTERM closes the console and the lab"

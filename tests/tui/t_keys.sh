@@ -17,6 +17,16 @@ screen | grep -q 'umlab keys' && fail "a key did not close the help"
 screen | grep -q 'g1:/# x' && fail "the key closing the help went to the guest"
 echo "ok: F1 shows the help, any key closes it"
 
+# colours (16, 256, RGB mapped to the palette), attributes, wide and combining characters
+type_text "printf '\\033[31mred\\033[0m \\033[1;4mbold\\033[0m \\033[38;5;208morange\\033[0m \\033[38;2;0;135;175mrgb\\033[0m \\033[7mrev\\033[0m \\344\\270\\255\\346\\226\\207 e\\314\\201\\n'"
+keys Enter
+wait_for '^red bold orange rgb rev 中文 e' 10
+sgr=$(tmx capture-pane -p -e -t "$TUI_SESSION" | grep -a '中文 e' | tail -1)
+for want in '\[31m[^ ]*red' '\[1;4mbold' '\[38;5;208morange' '\[38;5;31mrgb' '\[7mrev'; do
+    printf '%s\n' "$sgr" | grep -Eq "$want" || fail "no /$want/ in: $sgr"
+done
+echo "ok: colours, attributes and wide characters reach the screen"
+
 # completion of command and guest names
 keys C-] :
 wait_for 'umlab> *$' 5

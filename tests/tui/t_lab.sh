@@ -15,6 +15,17 @@ side() {
 tap_rx_packets() {
     side | awk -v g="$1" '$1 == g && $2 ~ /^tap/ { getline; sub(/p$/, "", $3); print $3; exit }'
 }
+# The tcpdump pane's rows joined: its lines wrap at the pane's width.
+dump_text() {
+    screen | awk -F'│' 'NF >= 3 { printf "%s", $2 }'
+}
+wait_dump() {
+    end=$(($(date +%s) + $2))
+    until dump_text | grep -q -- "$1"; do
+        [ "$(date +%s)" -ge "$end" ] && fail "no /$1/ in tcpdump's pane"
+        sleep 0.3
+    done
+}
 masq_packets() {
     side | awk '/MASQUERADE/ { v = ($1 == "*") ? $2 : $1; sub(/p$/, "", v); print v; exit }'
 }
@@ -70,7 +81,8 @@ before=$(tap_rx_packets g2)
 type_text 'ping -c 3 198.51.100.1'
 keys Enter
 wait_for '64 bytes from 198\.51\.100\.1' 30
-wait_for 'IP 192\.168\.0\.2 > 198\.51\.100\.1: ICMP echo' 20
+wait_dump 'IP 192\.168\.0\.2 > 198\.51\.100\.1: ICMP echo request' 20
+wait_dump 'IP 198\.51\.100\.1 > 192\.168\.0\.2: ICMP echo reply' 10
 wait_for '3 packets transmitted, 3 packets received' 30
 echo "ok: tcpdump beside the console shows the ICMP packets"
 end=$(($(date +%s) + 5))
@@ -84,12 +96,12 @@ echo "ok: g2's tap counters moved ($before -> $after packets)"
 keys F5
 wait_for '2:g2 running │' 10
 
-# 120x40: side pane 36 wide, console 84x31 (40 - tab bar, status, help, log 6)
+# 120x40: side pane 40 wide, console 80x31 (40 - tab bar, status, help, log 6)
 tmx resize-window -t "$TUI_SESSION" -x 120 -y 40
 sleep 0.5
 type_text 'clear; stty size'
 keys Enter
-wait_for '^31 84 *│' 15
+wait_for '^31 80 *│' 15
 screen | head -1 | grep -Eq 'lab tuilab \| NAT on *$' || fail "tab bar did not follow the resize"
 [ "$(screen | tail -1 | cut -c1-6)" = "F1Help" ] || fail "help bar missing after resize"
 echo "ok: resize relayouts and resizes the guest's terminal"
