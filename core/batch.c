@@ -66,7 +66,7 @@ static char *next_line(struct lab *lab, struct line_reader *r, int *rc, struct e
 {
     *rc = 0;
     for (;;) {
-        char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+        char *nl = r->len > r->start ? memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
         if (nl) {
             *nl = '\0';
             char *line = r->buf + r->start;

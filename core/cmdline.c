@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "core/lab.h"
+
 static int add_word(struct cmd_args *a, const char *s, size_t n, struct err *e)
 {
     if (a->nwords == CMD_MAX_WORDS)
@@ -157,7 +159,11 @@ int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e
     if (n <= 0)
         return n < 0 ? -1 : 1;
     const struct cmd_entry *c = cmd_resolve(cmd_table, &a, e);
-    int rc = c ? c->exec(lab, &a, o, e) : -1;
+    int rc = -1;
+    if (c) {
+        lab->cancel = false; /* a cancel is for the command running when it was asked */
+        rc = c->exec(lab, &a, o, e);
+    }
     cmd_args_free(&a);
     return rc < 0 ? -1 : 0;
 }

@@ -870,6 +870,8 @@ int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms
     while (!pred(ctx)) {
         if (lab->quit_signal)
             return err_set(e, "interrupted while waiting for %s", what);
+        if (lab->cancel)
+            return err_set(e, "cancelled while waiting for %s", what);
         int64_t left = deadline - loop_now_ms();
         if (left <= 0)
             return err_set(e, "timed out after %.1f s waiting for %s", timeout_ms / 1000.0, what);

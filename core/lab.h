@@ -99,6 +99,7 @@ struct lab {
     size_t nguests;
     struct lab_hooks hooks;
     int quit_signal; /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
+    bool cancel;     /* a front end asks the running command to stop waiting */
 };
 
 /* Sets up the lab: state directory and lock, journal, namespaces. */

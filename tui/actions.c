@@ -297,6 +297,14 @@ void tui_action(struct tui *t, const struct key_event *ev)
             t->quit = true;
         }
         break;
+    case ACT_CANCEL:
+        if (t->busy[0]) {
+            t->lab->cancel = true;
+            tui_log(t, LOG_INFO, "cancelling `%s`", t->busy);
+        } else {
+            set_status(t, true, "no command is running");
+        }
+        break;
     case ACT_SCROLL_UP:
         scroll_by(t, half);
         break;

@@ -245,6 +245,7 @@ static const char *const help_text[] = {
     "  n / p / 0-9  next, previous, n-th tab     s  side pane on/off",
     "  /  search the scrollback (n: next hit)    l  bigger log pane",
     "  [  browse the scrollback                  ?  this help",
+    "  c  cancel the running command (a long ping, a wait for a boot)",
     "  a i t d g G r x ! q  the F-key actions (for terminals without F-keys)",
     "  " KEYS_PREFIX_NAME "  sends " KEYS_PREFIX_NAME " to the guest",
     "Every other key goes to the focused console. The mouse selects tabs.",

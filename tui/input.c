@@ -120,8 +120,10 @@ static void one_key(struct tui *t, bool is_key, int code)
         t->confirm_quit = false;
         if (!is_key && (code == 'y' || code == 'Y')) {
             t->quit = true;
-            if (t->busy[0]) /* lab_wait cannot be cancelled: say why nothing happens yet */
-                tui_log(t, LOG_INFO, "quitting once `%s` is done", t->busy);
+            if (t->busy[0]) { /* stop its wait, then the loop can end */
+                t->lab->cancel = true;
+                tui_log(t, LOG_INFO, "cancelling `%s` to quit", t->busy);
+            }
         } else
             tui_log(t, LOG_INFO, "quit cancelled");
         tui_mark(t, D_STATUS);

@@ -100,6 +100,9 @@ static void after_prefix(int code, bool is_keycode, struct key_event *ev)
     case 'q':
         set(ev, ACT_QUIT);
         return;
+    case 'c':
+        set(ev, ACT_CANCEL);
+        return;
     default:
         set(ev, ACT_BAD_PREFIX);
         return;
@@ -359,6 +362,8 @@ const char *keys_action_name(enum tui_action act)
         return KEYS_PREFIX_NAME " /";
     case ACT_SIDE:
         return KEYS_PREFIX_NAME " s";
+    case ACT_CANCEL:
+        return KEYS_PREFIX_NAME " c";
     default:
         return "";
     }

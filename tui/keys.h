@@ -42,6 +42,7 @@ enum tui_action {
     ACT_HALT,
     ACT_SHELL,
     ACT_QUIT,
+    ACT_CANCEL,    /* stop the running command's wait */
     ACT_SCROLL_UP, /* half a page back in the scrollback */
     ACT_SCROLL_DOWN,
     ACT_SEARCH,
