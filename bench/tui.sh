@@ -62,7 +62,8 @@ while [ $r -le "$ROUNDS" ]; do
 done
 ra=$(median <"$work/r"); tm=$(median <"$work/t"); um=$(median <"$work/u")
 
-printf 'wait g2:/# 60\nsend seq 1 5000000\\r\nidle 3\nsend \\x1d1\nidle 1\nkeylat 300 ~\nsend \\x1d2\nsend \\x03\nidle 2\nidle 10\nsend \\e[21~\nsend y\n' >"$work/steps"
+# g1 is in front; g2 (tab 2) floods in the background while keys go to g1
+printf 'wait g1:/# 60\nidle 4\nsend \\x1d2\nidle 1\nsend seq 1 5000000\\r\nidle 3\nsend \\x1d1\nidle 1\nkeylat 300 ~\nsend \\x1d2\nsend \\x03\nidle 2\nidle 10\nsend \\e[21~\nsend y\n' >"$work/steps"
 "$work/ttybench" 48 160 -- "$UMLAB" --sandbox --lab benchkey --guests 2 <"$work/steps" >"$work/k"
 p50=$(sed -n 's/^keylat_p50_ms=//p' "$work/k"); p99=$(sed -n 's/^keylat_p99_ms=//p' "$work/k")
 idle=$(sed -n 's/^idle_cpu_pct=//p' "$work/k" | tail -1)

@@ -331,9 +331,11 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     } else {
         lab->host = subnet_host(&lab->subnet, subnet_size(&lab->subnet));
     }
-    if (o->netns && !lab_name_valid(o->netns) && strlen(o->netns) >= 32) {
+    if (o->netns &&
+        (!o->netns[0] || strlen(o->netns) >= 32 || strchr(o->netns, '/') || o->netns[0] == '.')) {
         free(lab);
-        return err_set(e, "namespace name '%s' too long", o->netns);
+        return err_set(e, "namespace name '%s': 1-31 characters, no '/' (and not . or ..)",
+                       o->netns);
     }
 
     if (lab_setup(lab, o, e) < 0) {
@@ -347,10 +349,6 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     *out = lab;
     return 0;
 }
-
-struct all_exited_ctx {
-    struct lab *lab;
-};
 
 static bool all_exited(void *ctx)
 {
