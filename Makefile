@@ -71,15 +71,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libumlab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-.PHONY: all deps run check unit integration check-one asan format format-check \
+.PHONY: all deps need-root run check unit integration check-one asan format format-check \
         install uninstall clean bench
 
 deps:
 	sh scripts/deps.sh
 
-run: deps
+run: need-root deps
 	$(MAKE) all
 	./umlab --sandbox
+
+need-root:
+	@[ "$$(id -u)" = 0 ] || { echo "make: this target needs root (taps, namespaces, iptables): sudo make $(MAKECMDGOALS)" >&2; exit 1; }
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -91,7 +94,7 @@ integration: all
 check-one: all $(UNIT_BIN)
 	sh tests/run-all.sh $(BUILD)
 
-check: deps
+check: need-root deps
 	$(MAKE) format-check
 	$(MAKE) check-one
 	$(MAKE) SANITIZE=1 check-one
