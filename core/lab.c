@@ -432,7 +432,18 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
     struct jrecord *recs = NULL;
     size_t n = 0;
     int rc = 0;
-    if (journal_load(path, &recs, &n, e) < 0) {
+    if (access(path, F_OK) < 0 && errno == ENOENT) {
+        /* killed before its first record: nothing but the directory was made */
+        recs = calloc(1, sizeof *recs);
+        if (!recs) {
+            close(fd);
+            return err_sys(e, "cleanup");
+        }
+        recs[0].kind = J_DIR;
+        recs[0].nargs = 1;
+        snprintf(recs[0].args[0], sizeof recs[0].args[0], "%s", dir);
+        n = 1;
+    } else if (journal_load(path, &recs, &n, e) < 0) {
         close(fd);
         return -1;
     }

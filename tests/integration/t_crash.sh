@@ -77,6 +77,10 @@ check "up0 is still there" in_h ip link show up0
 assert_lab_gone $LAB
 in_h "$UMLAB" cleanup $LAB >"$work/cleanup2" 2>&1
 check "a second cleanup has nothing to do" grep -q 'nothing to clean up' "$work/cleanup2"
+# killed before its journal existed: only the directory to remove
+mkdir -p /run/umlab/$LAB
+check "cleanup of a lab killed before its first record" in_h "$UMLAB" cleanup $LAB
+check "...removes its state directory" test ! -e /run/umlab/$LAB
 if [ "$FAILS" != 0 ]; then
     echo "--- umlab output:"; cat "$work/out"; echo "--- cleanup:"; cat "$work/cleanup"
 fi
