@@ -1,0 +1,208 @@
+/* lab_guest.c — guests of a lab: adding (tap, host address, COW file, boot),
+ * halting, restarting and removing them. */
+#include "core/lab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/guest.h"
+#include "core/lab_internal.h"
+#include "core/mconsole.h"
+#include "netcfg/link.h"
+#include "netcfg/tap.h"
+
+#define MCONSOLE_TIMEOUT 1500
+
+struct guest *lab_find_guest(const struct lab *lab, const char *name)
+{
+    for (size_t i = 0; i < lab->nguests; i++)
+        if (strcmp(lab->guests[i]->name, name) == 0)
+            return lab->guests[i];
+    return NULL;
+}
+
+static bool tap_taken(const struct lab *lab, const char *name)
+{
+    for (size_t i = 0; i < lab->nguests; i++)
+        if (strcmp(lab->guests[i]->tap, name) == 0)
+            return true;
+    return link_ifindex(lab->nl, name) != 0;
+}
+
+static void remove_guest(struct lab *lab, struct guest *g)
+{
+    for (size_t i = 0; i < lab->nguests; i++) {
+        if (lab->guests[i] == g) {
+            memmove(&lab->guests[i], &lab->guests[i + 1],
+                    (lab->nguests - i - 1) * sizeof *lab->guests);
+            lab->nguests--;
+            break;
+        }
+    }
+    if (lab->hooks.guest_removed)
+        lab->hooks.guest_removed(lab->hooks.ctx, g);
+    guest_free(g);
+}
+
+static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest *g, struct err *e)
+{
+    if (o->name) {
+        if (!guest_name_valid(o->name))
+            return err_set(e,
+                           "guest name '%s': use up to %d letters, digits, '-' or '_', "
+                           "starting with a letter (not 'host' or 'all')",
+                           o->name, GUEST_NAME_MAX - 1);
+        if (lab_find_guest(lab, o->name))
+            return err_set(e, "a guest named '%s' already exists", o->name);
+        snprintf(g->name, sizeof g->name, "%s", o->name);
+    } else {
+        for (unsigned i = 1;; i++) {
+            snprintf(g->name, sizeof g->name, "g%u", i);
+            if (!lab_find_guest(lab, g->name))
+                break;
+        }
+    }
+    snprintf(g->kernel, sizeof g->kernel, "%s", o->kernel ? o->kernel : lab->kernel);
+    snprintf(g->rootfs, sizeof g->rootfs, "%s", o->rootfs ? o->rootfs : lab->rootfs);
+    g->mem_mb = o->mem_mb > 0 ? o->mem_mb : lab->mem_mb;
+    if (g->mem_mb < 16 || g->mem_mb > 65536)
+        return err_set(e, "memory %d MiB out of range (16..65536)", g->mem_mb);
+    if (lab_check_file("kernel", g->kernel, X_OK, e) < 0 ||
+        lab_check_file("rootfs", g->rootfs, R_OK, e) < 0)
+        return -1;
+    if (o->addr.s_addr) {
+        if (lab_check_addr(lab, NULL, o->addr, e) < 0)
+            return -1;
+        g->addr = o->addr;
+    } else if (o->auto_addr && lab_alloc_addr(lab, &g->addr, e) < 0) {
+        return -1;
+    }
+    for (unsigned i = 0;; i++) {
+        snprintf(g->tap, sizeof g->tap, "tap%u", i);
+        if (!tap_taken(lab, g->tap))
+            break;
+        if (i > 4096)
+            return err_set(e, "no free tap name");
+    }
+    snprintf(g->umid, sizeof g->umid, "umlab-%s-%s", lab->name, g->name);
+    snprintf(g->cow, sizeof g->cow, "%s/guests/%s.cow", lab->statedir, g->name);
+    return 0;
+}
+
+int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **out, struct err *e)
+{
+    struct guest *g = calloc(1, sizeof *g);
+    if (!g)
+        return err_sys(e, "guest");
+    g->lab = lab;
+    g->j_tap = g->j_addr = g->j_proxyarp = g->j_proxydelay = g->j_route = g->j_cow = g->j_proc =
+        g->j_fwd = -1;
+    if (make_guest(lab, o, g, e) < 0) {
+        free(g);
+        return -1;
+    }
+    struct guest **ng = realloc(lab->guests, (lab->nguests + 1) * sizeof *ng);
+    if (!ng) {
+        free(g);
+        return err_sys(e, "guest");
+    }
+    lab->guests = ng;
+    lab->guests[lab->nguests++] = g;
+    struct in_addr wanted = g->addr;
+    g->addr.s_addr = 0;
+
+    char hostcidr[32], gcidr[32], hs[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+    snprintf(hostcidr, sizeof hostcidr, "%s/32", addr_str(lab->host, hs));
+    snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(wanted, gs), lab->subnet.prefix);
+
+    if ((g->j_tap = journal_add(&lab->journal, J_TAP, e, 1, g->tap)) < 0 ||
+        tap_create(g->tap, lab->guest_uid, lab->guest_gid, e) < 0)
+        goto fail;
+    if (link_set_up(lab->nl, g->tap, true, e) < 0 ||
+        (g->j_addr = journal_add(&lab->journal, J_ADDR, e, 2, g->tap, hostcidr)) < 0 ||
+        addr_add(lab->nl, g->tap, lab->host, 32, e) < 0)
+        goto fail;
+    if (wanted.s_addr && lab_host_side(lab, g, wanted, e) < 0)
+        goto fail;
+    if (lab->nat && lab_guest_fwd_rules(lab, g, e) < 0)
+        goto fail;
+    if ((g->j_cow = journal_add(&lab->journal, J_FILE, e, 1, g->cow)) < 0)
+        goto fail;
+    if (guest_start(g, wanted.s_addr ? gcidr : NULL, wanted.s_addr ? hs : NULL, e) < 0)
+        goto fail;
+    if (out)
+        *out = g;
+    return 0;
+fail:;
+    struct err e2;
+    lab_guest_undo_net(lab, g, &e2);
+    remove_guest(lab, g);
+    return -1;
+}
+
+int lab_guest_mconsole(struct lab *lab, struct guest *g, const char *cmd, char *reply,
+                       size_t replysz, struct err *e)
+{
+    if (g->reaped)
+        return err_set(e, "%s is not running", g->name);
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/guests/uml/%s/mconsole", lab->statedir, g->umid) >=
+        (int)sizeof path)
+        return err_set(e, "mconsole path too long");
+    int r = mconsole_call(path, cmd, MCONSOLE_TIMEOUT, reply, replysz, e);
+    return r == 0 ? 0 : -1;
+}
+
+static bool guest_reaped(void *ctx)
+{
+    return ((struct guest *)ctx)->reaped;
+}
+
+int lab_guest_halt(struct lab *lab, struct guest *g, int timeout_ms, struct err *e)
+{
+    if (g->reaped)
+        return err_set(e, "%s is not running", g->name);
+    char reply[256];
+    struct err me;
+    if (lab_guest_mconsole(lab, g, "halt", reply, sizeof reply, &me) < 0 ||
+        lab_wait(lab, guest_reaped, g, timeout_ms, "the guest to halt", &me) < 0)
+        guest_kill(g); /* no mconsole answer: stop it the hard way */
+    guest_drain(g);
+    (void)e;
+    return 0;
+}
+
+int lab_guest_del(struct lab *lab, struct guest *g, struct err *e)
+{
+    if (!g->reaped) {
+        struct err ignore;
+        lab_guest_halt(lab, g, 3000, &ignore);
+    }
+    guest_kill(g);
+    guest_drain(g);
+    int rc = lab_guest_undo_net(lab, g, e);
+    remove_guest(lab, g);
+    return rc;
+}
+
+int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
+{
+    if (!g->reaped) {
+        char reply[256];
+        if (lab_guest_mconsole(lab, g, "reboot", reply, sizeof reply, e) < 0)
+            return -1;
+        g->state = GUEST_BOOTING;
+        g->started_ms = loop_now_ms();
+        g->boots++;
+        return 0;
+    }
+    guest_drain(g);
+    char gcidr[32], hs[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+    snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(g->addr, gs), lab->subnet.prefix);
+    addr_str(lab->host, hs);
+    /* a fresh disk: the old COW file would replay the previous boot's changes */
+    if (unlink(g->cow) < 0 && errno != ENOENT)
+        return err_sys(e, "remove %s", g->cow);
+    return guest_start(g, g->addr.s_addr ? gcidr : NULL, g->addr.s_addr ? hs : NULL, e);
+}

@@ -1,0 +1,21 @@
+/* lab_internal.h — what the lab's files (lab*.c) share and nobody else uses. */
+#ifndef UMLAB_LAB_INTERNAL_H
+#define UMLAB_LAB_INTERNAL_H
+
+#include "core/lab.h"
+
+/* Undoes journal record *SEQ now (something going away mid-session), marks it
+ * done and sets *SEQ to -1. A seq <= 0 is nothing to undo. */
+int lab_undo_now(struct lab *lab, int *seq, struct err *e);
+/* PATH is a regular file we may open with MODE (R_OK, X_OK): "kernel /x: ..." */
+int lab_check_file(const char *what, const char *path, int mode, struct err *e);
+/* Creates and enters the lab's namespace (--netns / --sandbox). */
+int lab_setup_netns(struct lab *lab, const struct lab_opts *o, struct err *e);
+/* The sandbox's internet namespace behind the veth uplink (needs lab->nl). */
+int lab_setup_sandbox(struct lab *lab, struct err *e);
+/* FORWARD -i TAP / -o TAP ACCEPT for G, journaled as one record (G->j_fwd). */
+int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e);
+/* Undoes G's tap, address, sysctls, route, rules and COW file records. */
+int lab_guest_undo_net(struct lab *lab, struct guest *g, struct err *e);
+
+#endif

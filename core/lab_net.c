@@ -1,0 +1,184 @@
+/* lab_net.c — the host side of the guests' network: addresses, routes,
+ * proxy_arp, ip_forward, and NAT (MASQUERADE + FORWARD rules). */
+#include "core/lab.h"
+
+#include <stdio.h>
+
+#include "core/lab_internal.h"
+#include "netcfg/iptc.h"
+#include "netcfg/link.h"
+#include "netcfg/sysctl.h"
+
+static size_t used_addrs(const struct lab *lab, const struct guest *except, struct in_addr *out,
+                         size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lab->nguests && n < max; i++)
+        if (lab->guests[i] != except && lab->guests[i]->addr.s_addr)
+            out[n++] = lab->guests[i]->addr;
+    return n;
+}
+
+int lab_check_addr(const struct lab *lab, const struct guest *g, struct in_addr a, struct err *e)
+{
+    struct in_addr used[1024];
+    size_t n = used_addrs(lab, g, used, 1024);
+    return addr_check_guest(&lab->subnet, lab->host, used, n, a, e);
+}
+
+int lab_alloc_addr(const struct lab *lab, struct in_addr *out, struct err *e)
+{
+    struct in_addr used[1024];
+    size_t n = used_addrs(lab, NULL, used, 1024);
+    return addr_alloc(&lab->subnet, lab->host, used, n, out, e);
+}
+
+static void fwd_comment(const struct lab *lab, const char *tap, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "umlab:%s:%s", lab->name, tap);
+}
+
+int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
+{
+    struct rule_spec in = {.target = RULE_TARGET_ACCEPT}, outr = {.target = RULE_TARGET_ACCEPT};
+    fwd_comment(lab, g->tap, in.comment, sizeof in.comment);
+    snprintf(outr.comment, sizeof outr.comment, "%s", in.comment);
+    snprintf(in.in_if, sizeof in.in_if, "%s", g->tap);
+    snprintf(outr.out_if, sizeof outr.out_if, "%s", g->tap);
+    g->j_fwd = journal_add(&lab->journal, J_RULE, e, 3, "filter", "FORWARD", in.comment);
+    if (g->j_fwd < 0)
+        return -1;
+    /* At the head, as the recipe's `iptables -I`: ahead of a host's own REJECTs. */
+    if (iptc_rule_insert("filter", "FORWARD", &outr, e) < 0 ||
+        iptc_rule_insert("filter", "FORWARD", &in, e) < 0) {
+        struct err e2;
+        lab_undo_now(lab, &g->j_fwd, &e2);
+        return -1;
+    }
+    return 0;
+}
+
+int lab_guest_undo_net(struct lab *lab, struct guest *g, struct err *e)
+{
+    int rc = 0;
+    int *seqs[] = {&g->j_cow,      &g->j_fwd,  &g->j_route, &g->j_proxydelay,
+                   &g->j_proxyarp, &g->j_addr, &g->j_tap};
+    for (size_t i = 0; i < sizeof seqs / sizeof *seqs; i++) {
+        struct err one;
+        if (lab_undo_now(lab, seqs[i], &one) < 0 && rc == 0) {
+            *e = one;
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* Sets sysctl KEY to VAL, journaling the old value first; *SEQ gets the
+ * record (0 when it already had VAL: not ours to change back). */
+static int set_sysctl(struct lab *lab, const char *key, const char *val, int *seq, struct err *e)
+{
+    char old[64];
+    if (sysctl_read(key, old, sizeof old, e) < 0)
+        return -1;
+    if (strcmp(old, val) == 0) {
+        *seq = 0;
+        return 0;
+    }
+    *seq = journal_add(&lab->journal, J_SYSCTL, e, 2, key, old);
+    if (*seq < 0 || sysctl_write(key, val, e) < 0)
+        return -1;
+    return 0;
+}
+
+static int lab_ip_forward(struct lab *lab, struct err *e)
+{
+    if (lab->j_forward >= 0)
+        return 0;
+    return set_sysctl(lab, "net/ipv4/ip_forward", "1", &lab->j_forward, e);
+}
+
+int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e)
+{
+    char key[96], cidr[32], as[INET_ADDRSTRLEN];
+    snprintf(cidr, sizeof cidr, "%s/32", addr_str(a, as));
+    if (g->j_route > 0 && g->addr.s_addr != a.s_addr && lab_undo_now(lab, &g->j_route, e) < 0)
+        return -1;
+    if (g->j_route <= 0) {
+        struct in_addr nogw = {0};
+        g->j_route = journal_add(&lab->journal, J_ROUTE, e, 2, cidr, g->tap);
+        if (g->j_route < 0 || route_add(lab->nl, a, 32, g->tap, nogw, e) < 0)
+            return -1;
+    }
+    /* proxy_arp: the host answers ARP for the other guests, so guest<->guest works. */
+    if (g->j_proxyarp < 0) {
+        snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", g->tap);
+        if (set_sysctl(lab, key, "1", &g->j_proxyarp, e) < 0)
+            return -1;
+        /* answer at once, not after the default random delay of up to 0.8 s */
+        snprintf(key, sizeof key, "net/ipv4/neigh/%s/proxy_delay", g->tap);
+        if (set_sysctl(lab, key, "0", &g->j_proxydelay, e) < 0)
+            return -1;
+    }
+    if (lab_ip_forward(lab, e) < 0)
+        return -1;
+    g->addr = a;
+    return 0;
+}
+
+int lab_nat_on(struct lab *lab, const char *uplink, struct err *e)
+{
+    if (lab->nat)
+        return err_set(e, "NAT is already on (out of %s)", lab->uplink);
+    const char *up = uplink && *uplink ? uplink : lab->uplink;
+    if (!up[0])
+        return err_set(e, "nat on needs the uplink interface, e.g. `nat on wlan0`");
+    if (strlen(up) >= RULE_IFNAMSIZ || link_ifindex(lab->nl, up) == 0)
+        return err_set(e, "uplink '%s' does not exist", up);
+    char upl[16];
+    snprintf(upl, sizeof upl, "%s", up);
+
+    if (lab_ip_forward(lab, e) < 0)
+        return -1;
+    struct rule_spec masq = {.target = RULE_TARGET_MASQUERADE};
+    snprintf(masq.out_if, sizeof masq.out_if, "%s", upl);
+    snprintf(masq.comment, sizeof masq.comment, "umlab:%s:masq", lab->name);
+    lab->j_masq = journal_add(&lab->journal, J_RULE, e, 3, "nat", "POSTROUTING", masq.comment);
+    if (lab->j_masq < 0)
+        return -1;
+    if (iptc_rule_insert("nat", "POSTROUTING", &masq, e) < 0) {
+        struct err e2;
+        lab_undo_now(lab, &lab->j_masq, &e2);
+        return -1;
+    }
+    for (size_t i = 0; i < lab->nguests; i++) {
+        if (lab_guest_fwd_rules(lab, lab->guests[i], e) < 0) {
+            struct err e2;
+            for (size_t k = 0; k < i; k++)
+                lab_undo_now(lab, &lab->guests[k]->j_fwd, &e2);
+            lab_undo_now(lab, &lab->j_masq, &e2);
+            return -1;
+        }
+    }
+    snprintf(lab->uplink, sizeof lab->uplink, "%s", upl);
+    lab->nat = true;
+    return 0;
+}
+
+int lab_nat_off(struct lab *lab, struct err *e)
+{
+    if (!lab->nat)
+        return err_set(e, "NAT is already off");
+    int rc = 0;
+    struct err one;
+    for (size_t i = 0; i < lab->nguests; i++)
+        if (lab_undo_now(lab, &lab->guests[i]->j_fwd, &one) < 0 && rc == 0) {
+            *e = one;
+            rc = -1;
+        }
+    if (lab_undo_now(lab, &lab->j_masq, &one) < 0 && rc == 0) {
+        *e = one;
+        rc = -1;
+    }
+    lab->nat = false;
+    return rc;
+}

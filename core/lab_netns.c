@@ -1,0 +1,66 @@
+/* lab_netns.c — the lab's own network namespace, and the sandbox's stand-in
+ * internet (198.51.100.1) behind a veth uplink. */
+#include "core/lab.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "core/lab_internal.h"
+#include "netcfg/link.h"
+#include "netcfg/netns.h"
+
+int lab_setup_sandbox(struct lab *lab, struct err *e)
+{
+    snprintf(lab->inet_netns, sizeof lab->inet_netns, "%s-inet", lab->netns);
+    if (netns_exists(lab->inet_netns))
+        return err_set(e, "network namespace %s already exists (not umlab's?)", lab->inet_netns);
+    if (journal_add(&lab->journal, J_NETNS, e, 1, lab->inet_netns) < 0 ||
+        netns_create(lab->inet_netns, e) < 0)
+        return -1;
+    int inet_fd = netns_open(lab->inet_netns, e);
+    if (inet_fd < 0)
+        return -1;
+    struct in_addr up, inet;
+    if (addr_parse(SANDBOX_UPLINK_ADDR, &up, NULL, e) < 0 ||
+        addr_parse(SANDBOX_INET, &inet, NULL, e) < 0 ||
+        journal_add(&lab->journal, J_VETH, e, 1, SANDBOX_UPLINK) < 0 ||
+        veth_create(lab->nl, SANDBOX_UPLINK, "eth0", inet_fd, e) < 0 ||
+        addr_add(lab->nl, SANDBOX_UPLINK, up, 24, e) < 0 ||
+        link_set_up(lab->nl, SANDBOX_UPLINK, true, e) < 0) {
+        close(inet_fd);
+        return -1;
+    }
+    /* The stand-in internet: 198.51.100.1 on its eth0, and no route back to the
+     * lab's private subnet (like the real one): only NAT'ed packets get answers. */
+    int rc = 0;
+    struct nlconn *inl = NULL;
+    if (netns_enter_fd(inet_fd, e) < 0 || nlconn_open(&inl, e) < 0 ||
+        addr_add(inl, "eth0", inet, 24, e) < 0 || link_set_up(inl, "eth0", true, e) < 0)
+        rc = -1;
+    if (inl)
+        nlconn_close(inl);
+    close(inet_fd);
+    struct err e2;
+    if (netns_enter(lab->netns, rc < 0 ? &e2 : e) < 0)
+        return -1;
+    if (rc == 0)
+        snprintf(lab->uplink, sizeof lab->uplink, "%s", SANDBOX_UPLINK);
+    return rc;
+}
+
+int lab_setup_netns(struct lab *lab, const struct lab_opts *o, struct err *e)
+{
+    if (!o->netns && !o->sandbox)
+        return 0;
+    if (o->netns)
+        snprintf(lab->netns, sizeof lab->netns, "%s", o->netns);
+    else
+        snprintf(lab->netns, sizeof lab->netns, "umlab-%s", lab->name);
+    if (netns_exists(lab->netns))
+        return err_set(e, "network namespace %s already exists (not umlab's?)", lab->netns);
+    if (journal_add(&lab->journal, J_NETNS, e, 1, lab->netns) < 0 ||
+        netns_create(lab->netns, e) < 0 ||
+        journal_add(&lab->journal, J_ENTER, e, 1, lab->netns) < 0 || netns_enter(lab->netns, e) < 0)
+        return -1;
+    return 0;
+}
