@@ -36,7 +36,7 @@ bare() { # bare INDEX -> "boot_s=.. flood_s=.."
     rm -f "$work/b$i.cow"
     ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- linux.uml mem=64M \
         "ubd0=$work/b$i.cow,$ROOTFS" root=/dev/ubda init=/init "umid=bench-bare$i" \
-        "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet loglevel=3 "eth0=tuntap,tapb$i" \
+        "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet "eth0=tuntap,tapb$i" \
         umlab.hostname=g1
     ip -n $NS link del tapb$i
 }

@@ -62,9 +62,6 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
                /* the console is our pty (fd 0/1); no other consoles or serial lines */
                push(argv, &n, "con0=fd:0,fd:1") || push(argv, &n, "con=null") ||
                push(argv, &n, "ssl=null") || push(argv, &n, "quiet") ||
-               /* only critical kernel messages on the console: Debian's linux.uml
-                * prints SELinux/mmapper errors at every boot (dmesg keeps them) */
-               push(argv, &n, "loglevel=3") ||
                (p->tap && push(argv, &n, "eth0=tuntap,%s", p->tap)) ||
                (p->hostname && push(argv, &n, "umlab.hostname=%s", p->hostname)) ||
                (p->ip_cidr && push(argv, &n, "umlab.ip=%s", p->ip_cidr)) ||

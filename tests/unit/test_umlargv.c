@@ -63,7 +63,6 @@ static void test_full(void **state)
         "con=null",
         "ssl=null",
         "quiet",
-        "loglevel=3",
         "eth0=tuntap,umlab-g1",
         "umlab.hostname=g1",
         "umlab.ip=192.168.0.1/24",
@@ -95,7 +94,6 @@ static void test_minimal_no_network(void **state)
         "con=null",
         "ssl=null",
         "quiet",
-        "loglevel=3",
     };
     argv_is(argv, want, sizeof want / sizeof want[0]);
     uml_argv_free(argv);
@@ -113,9 +111,9 @@ static void test_no_tap_keeps_the_rest(void **state)
     for (; argv[n]; n++)
         if (strncmp(argv[n], "eth", 3) == 0)
             fail_msg("argv[%d] = \"%s\" without a tap", n, argv[n]);
-    assert_int_equal(n, 15);
-    assert_string_equal(argv[12], "umlab.hostname=g1");
-    assert_string_equal(argv[14], "umlab.gw=192.168.0.254");
+    assert_int_equal(n, 14);
+    assert_string_equal(argv[11], "umlab.hostname=g1");
+    assert_string_equal(argv[13], "umlab.gw=192.168.0.254");
     uml_argv_free(argv);
 }
 
