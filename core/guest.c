@@ -71,6 +71,21 @@ bool guest_at_prompt(const struct guest *g)
     return (size_t)c.col == n + 1 || (size_t)c.col == n;
 }
 
+/* A login prompt ("buildroot login: ") with the cursor right after it. */
+bool guest_at_login(const struct guest *g)
+{
+    if (!g->term || g->state == GUEST_EXITED)
+        return false;
+    struct term_cursor c;
+    term_get_cursor(g->term, &c);
+    char row[1024];
+    size_t n = term_row_text(g->term, c.row, row, sizeof row);
+    static const char tail[] = "login:";
+    size_t tl = sizeof tail - 1;
+    return n >= tl && strcmp(row + n - tl, tail) == 0 &&
+           ((size_t)c.col == n + 1 || (size_t)c.col == n);
+}
+
 static void maybe_finish(struct guest *g)
 {
     if (g->state != GUEST_EXITED && !g->pty_open && g->reaped) {
@@ -128,6 +143,13 @@ static void on_pty(void *ctx, int fd, short revents)
         if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
             g->state = GUEST_RUNNING;
             g->ready_ms = loop_now_ms();
+        } else if (g->state == GUEST_BOOTING && !g->logged_in && guest_at_login(g)) {
+            /* A getty (e.g. a Buildroot image): log in as root, as the recipe does. */
+            struct err le;
+            if (pty_write(&g->pty, "root\r", 5, &le) == 0) {
+                g->logged_in = true;
+                loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+            }
         }
         if (total)
             notify(g);
@@ -230,6 +252,7 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
     g->state = GUEST_BOOTING;
     g->started_ms = loop_now_ms();
     g->ready_ms = 0;
+    g->logged_in = false;
     g->boots++;
 
     /* Recorded right after fork: a pid cannot be known before. */

@@ -47,6 +47,7 @@ struct guest {
     int64_t started_ms, ready_ms;
     uint64_t expect_mark; /* absolute line where `expect` starts looking */
     unsigned boots;       /* how many times started */
+    bool logged_in;       /* umlab answered a getty's login prompt this boot */
     /* journal records to undo when the guest goes away */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
 };
@@ -147,6 +148,7 @@ int lab_wait(struct lab *lab, bool (*pred)(void *ctx), void *ctx, int timeout_ms
 
 /* Console helpers */
 bool guest_at_prompt(const struct guest *g);
+bool guest_at_login(const struct guest *g);
 int guest_send(struct guest *g, const char *text, struct err *e);
 const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz);
 bool guest_name_valid(const char *name);

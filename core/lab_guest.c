@@ -195,6 +195,7 @@ int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
         g->state = GUEST_BOOTING;
         g->started_ms = loop_now_ms();
         g->boots++;
+        g->logged_in = false;
         return 0;
     }
     guest_drain(g);

@@ -2,6 +2,7 @@
 # Builds umlab's default guest rootfs: an ext2 image holding a static busybox,
 # its applet links and /init. No root and no download (mke2fs -d).
 #   usage: mkrootfs.sh SRCDIR OUT.ext2
+# SRCDIR holds init, inittab, profile and optionally passwd.
 set -eu
 src=$1
 out=$2
@@ -24,7 +25,11 @@ install -m 0755 "$src/init" "$root/init"
 install -m 0644 "$src/inittab" "$root/etc/inittab"
 install -m 0644 "$src/profile" "$root/etc/profile"
 echo umlab >"$root/etc/hostname"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+if [ -f "$src/passwd" ]; then
+    install -m 0644 "$src/passwd" "$root/etc/passwd"
+else
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+fi
 printf 'root:x:0:\n' >"$root/etc/group"
 rm -f "$out.tmp"
 truncate -s 24M "$out.tmp"
