@@ -52,38 +52,34 @@ const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz)
     return "?";
 }
 
-/* A shell prompt: the cursor sits one blank after a '#', '$' or '>' that ends
- * the cursor row. Busybox, bash and dash prompts all look like this. */
-bool guest_at_prompt(const struct guest *g)
+/* The text of the cursor row when the cursor waits at its end (right after
+ * it, or one blank after): what a prompt looks like. Length, or 0 if not. */
+static size_t waiting_row(const struct guest *g, char *row, size_t rowsz)
 {
     if (!g->term || g->state == GUEST_EXITED)
-        return false;
+        return 0;
     struct term_cursor c;
     term_get_cursor(g->term, &c);
-    char row[1024];
-    size_t n = term_row_text(g->term, c.row, row, sizeof row);
-    if (n == 0)
-        return false;
-    char last = row[n - 1];
-    if (last != '#' && last != '$' && last != '>')
-        return false;
+    size_t n = term_row_text(g->term, c.row, row, rowsz);
     /* column of the cursor vs. characters on the row (ASCII prompts) */
-    return (size_t)c.col == n + 1 || (size_t)c.col == n;
+    return ((size_t)c.col == n + 1 || (size_t)c.col == n) ? n : 0;
 }
 
-/* A login prompt ("buildroot login: ") with the cursor right after it. */
+/* A shell prompt: the row ends with '#', '$' or '>' (busybox, bash, dash). */
+bool guest_at_prompt(const struct guest *g)
+{
+    char row[1024];
+    size_t n = waiting_row(g, row, sizeof row);
+    return n > 0 && strchr("#$>", row[n - 1]) != NULL;
+}
+
+/* A getty's login prompt ("buildroot login: "). */
 bool guest_at_login(const struct guest *g)
 {
-    if (!g->term || g->state == GUEST_EXITED)
-        return false;
-    struct term_cursor c;
-    term_get_cursor(g->term, &c);
     char row[1024];
-    size_t n = term_row_text(g->term, c.row, row, sizeof row);
     static const char tail[] = "login:";
-    size_t tl = sizeof tail - 1;
-    return n >= tl && strcmp(row + n - tl, tail) == 0 &&
-           ((size_t)c.col == n + 1 || (size_t)c.col == n);
+    size_t n = waiting_row(g, row, sizeof row), tl = sizeof tail - 1;
+    return n >= tl && strcmp(row + n - tl, tail) == 0;
 }
 
 static void maybe_finish(struct guest *g)
