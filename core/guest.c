@@ -132,6 +132,8 @@ static void on_pty(void *ctx, int fd, short revents)
         }
         if (used)
             term_feed(g->term, buf, used);
+        if (total)
+            g->output_ms = loop_now_ms();
         if (eof) { /* the guest closed its console: everything has been read */
             close_pty(g);
             maybe_finish(g);
@@ -179,6 +181,19 @@ static void term_to_pty(const char *bytes, size_t len, void *ctx)
         return; /* the guest is going away; its EIO will follow */
     if (pty_wants_pollout(&g->pty))
         loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+}
+
+/* UML's console can lose the SIGIO that tells it its pty is writable again
+ * (seen when the reader falls behind a flood): the guest then sleeps with its
+ * output pending. A guest that was talking and went quiet gets a SIGIO: for
+ * UML a spurious one is harmless (it polls its fds), a lost one is fatal. */
+void guest_kick_if_stalled(struct guest *g, int64_t now)
+{
+    if (!g->pty_open || g->reaped || g->state == GUEST_EXITED || !g->output_ms)
+        return;
+    int64_t quiet = now - g->output_ms;
+    if (quiet >= 900 && quiet < 5000)
+        kill(g->pty.pid, SIGIO);
 }
 
 int guest_send(struct guest *g, const char *text, struct err *e)

@@ -12,5 +12,7 @@ void guest_kill(struct guest *g);
 void guest_drain(struct guest *g);
 void guest_free(struct guest *g);
 int guest_cursor_row(const struct guest *g);
+/* Wakes a guest whose console output stalled (see guest.c); call once a second. */
+void guest_kick_if_stalled(struct guest *g, int64_t now);
 
 #endif

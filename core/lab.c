@@ -219,6 +219,14 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
     return 0;
 }
 
+static void lab_tick(void *ctx)
+{
+    struct lab *lab = ctx;
+    int64_t now = loop_now_ms();
+    for (size_t i = 0; i < lab->nguests; i++)
+        guest_kick_if_stalled(lab->guests[i], now);
+}
+
 int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, struct err *e)
 {
     *out = NULL;
@@ -273,7 +281,7 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
                        o->netns);
     }
 
-    if (lab_setup(lab, o, e) < 0) {
+    if (lab_setup(lab, o, e) < 0 || loop_add_tick(loop, lab_tick, lab, e) < 0) {
         struct err e2;
         if (lab->journal.fd >= 0)
             lab_close(lab, &e2);
@@ -298,6 +306,7 @@ int lab_close(struct lab *lab, struct err *e)
 {
     if (!lab)
         return 0;
+    loop_remove_tick(lab->loop, lab_tick, lab);
     /* Ask every guest to halt at once, give them a moment, then kill the rest. */
     for (size_t i = 0; i < lab->nguests; i++) {
         struct guest *g = lab->guests[i];

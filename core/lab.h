@@ -48,6 +48,7 @@ struct guest {
     uint64_t expect_mark; /* absolute line where `expect` starts looking */
     unsigned boots;       /* how many times started */
     bool logged_in;       /* umlab answered a getty's login prompt this boot */
+    int64_t output_ms;    /* when the console last said something */
     /* journal records to undo when the guest goes away */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
 };

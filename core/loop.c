@@ -32,6 +32,10 @@ struct loop {
     loop_signal_fn on_signal;
     void *signal_ctx;
     loop_fn on_tick, on_idle;
+    struct {
+        loop_fn fn;
+        void *ctx;
+    } ticks[LOOP_MAX_TICKS];
     void *tick_ctx, *idle_ctx;
     int64_t next_tick;
 };
@@ -184,6 +188,25 @@ void loop_on_tick(struct loop *l, loop_fn fn, void *ctx)
     l->tick_ctx = ctx;
 }
 
+int loop_add_tick(struct loop *l, loop_fn fn, void *ctx, struct err *e)
+{
+    for (int i = 0; i < LOOP_MAX_TICKS; i++) {
+        if (!l->ticks[i].fn) {
+            l->ticks[i].fn = fn;
+            l->ticks[i].ctx = ctx;
+            return 0;
+        }
+    }
+    return err_set(e, "event loop: more than %d tick callbacks", LOOP_MAX_TICKS);
+}
+
+void loop_remove_tick(struct loop *l, loop_fn fn, void *ctx)
+{
+    for (int i = 0; i < LOOP_MAX_TICKS; i++)
+        if (l->ticks[i].fn == fn && l->ticks[i].ctx == ctx)
+            l->ticks[i].fn = NULL;
+}
+
 void loop_on_idle(struct loop *l, loop_fn fn, void *ctx)
 {
     l->on_idle = fn;
@@ -267,6 +290,9 @@ int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
     if (now >= l->next_tick) {
         l->next_tick = now + 1000 - (now - l->next_tick) % 1000;
         reap_children(l); /* belt and braces: a SIGCHLD may coalesce */
+        for (int i = 0; i < LOOP_MAX_TICKS; i++)
+            if (l->ticks[i].fn)
+                l->ticks[i].fn(l->ticks[i].ctx);
         if (l->on_tick)
             l->on_tick(l->tick_ctx);
     }

@@ -34,6 +34,11 @@ void loop_unwatch_child(struct loop *l, pid_t pid);
 void loop_on_signal(struct loop *l, loop_signal_fn fn, void *ctx);
 /* Called once a second (for counters) and after each batch of events (for redraw). */
 void loop_on_tick(struct loop *l, loop_fn fn, void *ctx);
+/* More once-a-second callbacks, for the engine (the single hook above belongs
+ * to the front end). At most LOOP_MAX_TICKS. */
+#define LOOP_MAX_TICKS 4
+int loop_add_tick(struct loop *l, loop_fn fn, void *ctx, struct err *e);
+void loop_remove_tick(struct loop *l, loop_fn fn, void *ctx);
 void loop_on_idle(struct loop *l, loop_fn fn, void *ctx);
 
 /* Waits at most MAX_WAIT_MS (-1: until the next tick) for events and serves them. */
