@@ -10,6 +10,8 @@
 #include <string.h>
 #include <vterm.h>
 
+#include "pty/vtguard.h"
+
 /* One scrollback line, trailing blank cells trimmed (most console lines are
  * short, so this keeps a deep scrollback small). */
 struct sbline {
@@ -35,6 +37,7 @@ struct term {
     /* start of a UTF-8 sequence cut by the end of the previous feed */
     unsigned char pend[4];
     int pend_len, pend_need;
+    struct vtguard guard; /* what libvterm 0.1.4 must not see */
 };
 
 /* ---- libvterm callbacks: cheap, just mark dirty ---- */
@@ -174,10 +177,16 @@ static const VTermScreenCallbacks screen_cbs = {
 
 /* ---- lifetime ---- */
 
+/* libvterm 0.1.4 writes a wide character's right half through a NULL cell
+ * on a 1-column screen: never give it one. */
+#define TERM_MIN_COLS 2
+
 struct term *term_new(int rows, int cols, int scrollback_lines, term_output_fn out, void *ctx)
 {
     if (rows < 1 || cols < 1 || scrollback_lines < 0)
         return NULL;
+    if (cols < TERM_MIN_COLS)
+        cols = TERM_MIN_COLS;
     struct term *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -238,6 +247,17 @@ static int utf8_seq_len(unsigned char b)
     return 0;
 }
 
+static void vt_emit(const char *bytes, size_t len, void *ctx)
+{
+    vterm_input_write(ctx, bytes, len);
+}
+
+/* Every byte for libvterm goes through the guard (see vtguard.h). */
+static void vt_write(struct term *t, const char *bytes, size_t len)
+{
+    vtguard_feed(&t->guard, bytes, len, vt_emit, t->vt);
+}
+
 /* libvterm 0.1.4 turns a UTF-8 sequence into U+FFFD when it is cut by the
  * end of a write that also holds other text ("a\xe4" + "\xb8\xad"), which a
  * console writing in ~7-byte pieces does all the time. So an incomplete
@@ -253,9 +273,9 @@ void term_feed(struct term *t, const char *bytes, size_t len)
         if (t->pend_len < t->pend_need && i == len)
             return; /* still incomplete: wait for more */
         if (t->pend_len == t->pend_need)
-            vterm_input_write(t->vt, (const char *)t->pend, (size_t)t->pend_len);
+            vt_write(t, (const char *)t->pend, (size_t)t->pend_len);
         else /* broken by a non-continuation byte; alone, libvterm would drop it */
-            vterm_input_write(t->vt, "\xef\xbf\xbd", 3);
+            vt_write(t, "\xef\xbf\xbd", 3);
         t->pend_len = 0;
     }
 
@@ -275,12 +295,14 @@ void term_feed(struct term *t, const char *bytes, size_t len)
     }
 
     if (end > i)
-        vterm_input_write(t->vt, bytes + i, end - i);
+        vt_write(t, bytes + i, end - i);
     vterm_screen_flush_damage(t->screen);
 }
 
 void term_resize(struct term *t, int rows, int cols)
 {
+    if (cols < TERM_MIN_COLS && cols >= 1)
+        cols = TERM_MIN_COLS;
     if (rows < 1 || cols < 1 || (rows == t->rows && cols == t->cols))
         return;
     vterm_set_size(t->vt, rows, cols);

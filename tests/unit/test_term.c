@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -467,6 +468,49 @@ static void test_flood(void **state)
     term_free(t);
 }
 
+/* Feeds a guest's hostile bytes to a fresh ROWSxCOLS terminal, which must
+ * survive (libvterm 0.1.4 crashed or hung on each of these before the guard;
+ * the alarm turns a hang into a failure) and still print. */
+static void survives(int rows, int cols, const char *bytes, size_t len)
+{
+    struct term *t = term_new(rows, cols, 10, NULL, NULL);
+    assert_non_null(t);
+    alarm(10);
+    term_feed(t, bytes, len);
+    alarm(0);
+    feed(t, "\x18\x1b[m\x1b[H\x1b[2Jok");
+    assert_row(t, 0, "ok");
+    term_free(t);
+}
+
+#define SURVIVES(rows, cols, lit) survives(rows, cols, lit, sizeof lit - 1)
+
+static void test_hostile_output(void **state)
+{
+    (void)state;
+    SURVIVES(5, 20, "\x1b[5b");                      /* REP before any glyph: endless loop */
+    SURVIVES(5, 20, "x\xc2\x85\x1b[3b");             /* REP of a C1 (width -1): endless */
+    SURVIVES(5, 20, "\xe4\xb8\xad\x1b[1;20H\x1b[b"); /* REP of a wide glyph at the edge: NULL */
+    SURVIVES(5, 20, "\xe4\xb8\xad");                 /* fine here, but ... */
+    SURVIVES(5, 1, "\xe4\xb8\xad");                  /* ... on a 1-column screen: NULL */
+    char many[200] = "\x1b[";
+    for (int i = 0; i < 40; i++)
+        strcat(many, "1;"); /* 41 parameters: libvterm keeps 16 and writes past them */
+    strcat(many, "mX");
+    survives(5, 20, many, strlen(many));
+    SURVIVES(4, 4, "\x1b[4h\xc2\x98u");   /* C1 as UTF-8 (width -1) in insert mode */
+    SURVIVES(5, 20, "\x1bP$q\xa4\x1b\\"); /* DECRQSS of an unknown setting: "%.s" */
+    SURVIVES(5, 20, "\x1b[99999999999999999999999;99999999999999999999H\x1b[4294967295@x");
+
+    /* a resize to one column, then a wide glyph */
+    struct term *t = term_new(5, 20, 10, NULL, NULL);
+    assert_non_null(t);
+    term_resize(t, 5, 1);
+    feed(t, "\xe4\xb8\xad");
+    assert_row(t, 0, "\xe4\xb8\xad");
+    term_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_flood),
+        cmocka_unit_test(test_hostile_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
