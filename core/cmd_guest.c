@@ -24,7 +24,7 @@ int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
     }
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || v <= 0 || v > 3600)
+    if (end == s || *end || !(v > 0 && v <= 3600)) /* NaN fails every comparison */
         return err_set(e, "timeout '%s': give seconds (0 < t <= 3600)", s);
     *out = (int)(v * 1000);
     return 0;

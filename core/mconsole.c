@@ -106,7 +106,7 @@ int mconsole_call(const char *path, const char *cmd, int timeout_ms, char *out, 
             break;
     }
     close(fd);
-    if (rc == 1)
-        err_set(e, "mconsole '%s': %s", cmd, out);
+    if (rc == 1) /* OUT holds nothing (not even a NUL) when OUTSZ is 0 */
+        err_set(e, "mconsole '%s': %s", cmd, outsz ? out : "");
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/cmds.h"
 
 static void assert_msg_has(const struct err *e, const char *needle)
 {
@@ -366,6 +367,26 @@ static void test_resolve_too_many_args(void **state)
     resolve_fails(line, "echo: too many arguments");
 }
 
+/* `wait g1 nan`, `sleep nan`: NaN passed the range check and became an int
+ * by undefined behaviour. Found by tests/fuzz/fuzz_cmdline. */
+static void test_parse_timeout(void **state)
+{
+    (void)state;
+    int ms = -1;
+    struct err e = {""};
+    assert_int_equal(cmd_parse_timeout("2.5", 10, &ms, &e), 0);
+    assert_int_equal(ms, 2500);
+    assert_int_equal(cmd_parse_timeout(NULL, 10, &ms, &e), 0);
+    assert_int_equal(ms, 10);
+    const char *bad[] = {"nan", "-nan", "NaN", "inf", "-inf", "1e999", "0", "-1", "3601", "", "1s"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ms = -1;
+        if (cmd_parse_timeout(bad[i], 10, &ms, &e) != -1)
+            fail_msg("timeout '%s' accepted as %d ms", bad[i], ms);
+        assert_msg_has(&e, "give seconds");
+    }
+}
+
 static void test_cmd_name(void **state)
 {
     (void)state;
@@ -435,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_resolve_arg_counts),
         cmocka_unit_test(test_resolve_verbatim),
         cmocka_unit_test(test_resolve_too_many_args),
+        cmocka_unit_test(test_parse_timeout),
         cmocka_unit_test(test_cmd_name),
         cmocka_unit_test(test_run_line_without_exec),
     };

@@ -341,6 +341,21 @@ static void test_call_guest_error(void **state)
     assert_string_equal(e.msg, "mconsole 'frobnicate': Unknown command");
 }
 
+/* No room for the text at all: the error must not read the (unwritten)
+ * buffer. Found by tests/fuzz/fuzz_mconsole. */
+static void test_call_guest_error_no_room(void **state)
+{
+    struct fake *f = *state;
+    fake_reply(f, 1, 0, "Unknown command");
+    fake_start(f);
+    char out[2] = {'X', 'Y'}; /* no NUL: reading it runs off the end */
+    struct err e = {""};
+    assert_int_equal(mconsole_call(f->path, "frobnicate", 2000, out, 0, &e), 1);
+    fake_join(f);
+    assert_int_equal(out[0], 'X'); /* OUTSZ 0: untouched */
+    assert_string_equal(e.msg, "mconsole 'frobnicate': ");
+}
+
 static void test_call_bad_reply(void **state)
 {
     struct fake *f = *state;
@@ -438,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_call_timeout, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_timeout_after_partial, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_nobody_there, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_call_guest_error_no_room, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
