@@ -6,6 +6,7 @@
 #include "pty/term.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vterm.h>
@@ -308,6 +309,22 @@ void term_resize(struct term *t, int rows, int cols)
     vterm_set_size(t->vt, rows, cols);
     t->rows = rows;
     t->cols = cols;
+    /* libvterm 0.1.4 moves the cursor up by the lines a shrink pushed into the
+     * scrollback without a lower bound (row -3), and then indexes its line
+     * table with it: put it back on the screen */
+    VTermPos pos;
+    vterm_state_get_cursorpos(t->state, &pos);
+    if (pos.row < 0 || pos.row >= rows || pos.col < 0 || pos.col >= cols) {
+        char cup[32];
+        int n = snprintf(cup, sizeof cup, "\x1b[%d;%dH",
+                         pos.row < 0       ? 1
+                         : pos.row >= rows ? rows
+                                           : pos.row + 1,
+                         pos.col < 0       ? 1
+                         : pos.col >= cols ? cols
+                                           : pos.col + 1);
+        vt_write(t, cup, (size_t)n);
+    }
     vterm_screen_flush_damage(t->screen);
     t->dirty = true;
 }

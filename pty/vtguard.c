@@ -3,7 +3,17 @@
 
 #include <string.h>
 
-enum { G_NORMAL, G_ESC, G_CSI_LEADER, G_CSI_ARGS, G_CSI_INTERMED, G_DCS, G_DCS_ESC };
+enum {
+    G_NORMAL,
+    G_ESC,
+    G_CSI_LEADER,
+    G_CSI_ARGS,
+    G_CSI_INTERMED,
+    G_DCS,
+    G_DCS_ESC,
+    G_OSC,
+    G_OSC_ESC
+};
 
 #define CAN 0x18 /* cancels the sequence in progress; nothing else */
 
@@ -20,6 +30,19 @@ static int step(struct vtguard *g, unsigned char c)
     if (g->state == G_DCS_ESC) { /* only "\\" reaches here (see vtguard_feed) */
         g->state = G_NORMAL;
         return 0;
+    }
+    if (g->state == G_OSC_ESC) { /* ST ends the string; anything else is an escape */
+        g->state = G_ESC;
+        if (c == '\\') {
+            g->state = G_NORMAL;
+            return 1;
+        }
+    } else if (g->state == G_OSC) {
+        if (c == 0x1b)
+            g->state = G_OSC_ESC;
+        else if (c == 0x07 || c == 0x18 || c == 0x1a)
+            g->state = G_NORMAL;
+        return 1; /* C0 controls run inside the string, as in libvterm */
     }
     if (c == 0x00 || c == 0x7f)
         return 1; /* ignored by libvterm in every state */
@@ -39,12 +62,16 @@ static int step(struct vtguard *g, unsigned char c)
             g->state = G_DCS;
             return -1;
         }
+        if (c == ']') {
+            g->state = G_OSC;
+            return 1;
+        }
         if (c == '[') {
             g->state = G_CSI_LEADER;
             g->nsep = g->ndig = 0;
             g->skip = g->marked = false;
-        } else if (c > 0x2f) { /* intermediates keep the escape going */
-            g->state = G_NORMAL;
+        } else if (c >= 0x30 && c < 0x7f) { /* runs the escape; intermediates and */
+            g->state = G_NORMAL;            /* bytes past 0x7e keep it going */
         }
         return 1;
     case G_CSI_LEADER:
@@ -87,25 +114,46 @@ static int step(struct vtguard *g, unsigned char c)
     }
 }
 
-static bool is_c1(unsigned char c)
+/* Continuation bytes after lead byte C as libvterm's decoder counts them
+ * (5- and 6-byte forms included); 0: not a lead byte. */
+static int utf8_more(unsigned char c)
 {
-    return c >= 0x80 && c <= 0x9f;
+    if (c >= 0xc0 && c < 0xe0)
+        return 1;
+    if (c >= 0xe0 && c < 0xf0)
+        return 2;
+    if (c >= 0xf0 && c < 0xf8)
+        return 3;
+    if (c >= 0xf8 && c < 0xfc)
+        return 4;
+    if (c >= 0xfc && c < 0xfe)
+        return 5;
+    return 0;
 }
 
-/* Does BYTES[I] (0xc2, or the first byte after a call that ended in one) make
- * U+0080..U+009F? */
-static bool c1_follows(const char *bytes, size_t i, size_t len, bool c2_end)
+/* Is the complete sequence S (N bytes) U+0080..U+009F? */
+static bool is_c1(const unsigned char *s, size_t n)
 {
-    if ((unsigned char)bytes[i] == 0xc2)
-        return i + 1 < len && is_c1((unsigned char)bytes[i + 1]);
-    return c2_end && is_c1((unsigned char)bytes[i]);
+    return n == 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f;
 }
 
 void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit_fn emit, void *ctx)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (g->state == G_DCS_ESC && bytes[i] != '\\') {
+    const unsigned char *u = (const unsigned char *)bytes;
+    size_t start = 0, i = 0;
+    long u8pos = -1; /* where this call's part of a pending sequence starts; -1: in g->u8buf */
+    if (len > 0 && g->held_esc) {
+        /* libvterm must see the ESC of an OSC's ST in the same write as the
+         * byte after it (see vtguard.h) */
+        int act = step(g, u[0]);
+        char two[2] = {0x1b, act < 0 ? CAN : bytes[0]};
+        emit(two, act == 0 ? 1 : 2, ctx);
+        g->held_esc = false;
+        start = i = 1;
+    }
+    for (; i < len; i++) {
+        unsigned char c = u[i];
+        if (g->state == G_DCS_ESC && c != '\\') {
             /* ESC inside a DCS that does not end it starts a new sequence */
             if (i > start)
                 emit(bytes + start, i - start, ctx);
@@ -113,15 +161,38 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
             start = i;
             g->state = G_ESC;
         }
-        unsigned char c = (unsigned char)bytes[i];
-        if (g->state == G_NORMAL && (c == 0xc2 || (i == 0 && g->c2_end)) &&
-            c1_follows(bytes, i, len, g->c2_end)) {
-            /* a C1 control as UTF-8: libvterm prints it with width -1 */
-            if (i > start)
-                emit(bytes + start, i - start, ctx);
-            i += c == 0xc2 ? 1 : 0;
-            start = i + 1;
-            g->c2_end = false;
+        if (g->state == G_NORMAL && g->u8need > 0) {
+            if (c >= 0x80 && c < 0xc0) { /* continuation */
+                g->u8need--;
+                if (u8pos < 0) { /* the sequence began in an earlier call: held */
+                    g->u8buf[g->u8len++] = c;
+                    start = i + 1;
+                    if (g->u8need == 0 && !is_c1(g->u8buf, g->u8len))
+                        emit((const char *)g->u8buf, g->u8len, ctx);
+                } else if (g->u8need == 0 && is_c1(u + u8pos, i + 1 - (size_t)u8pos)) {
+                    /* a C1 control as UTF-8: libvterm prints it with width -1 */
+                    if ((size_t)u8pos > start)
+                        emit(bytes + start, (size_t)u8pos - start, ctx);
+                    start = i + 1;
+                }
+                if (g->u8need == 0)
+                    g->u8len = 0;
+                continue;
+            }
+            /* cut short: libvterm would carry the sequence into its next text
+             * run and decode one more character than it has room for */
+            if (u8pos >= 0 && (size_t)u8pos > start)
+                emit(bytes + start, (size_t)u8pos - start, ctx);
+            emit("\xef\xbf\xbd", 3, ctx);
+            start = i;
+            g->u8need = 0;
+            g->u8len = 0;
+            u8pos = -1;
+        }
+        if (g->state == G_NORMAL && utf8_more(c) > 0) {
+            g->u8need = (unsigned char)utf8_more(c);
+            g->u8len = 0;
+            u8pos = (long)i;
             continue;
         }
         int act = step(g, c);
@@ -133,7 +204,15 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
             emit("\x18", 1, ctx);
         start = i + 1;
     }
+    if (g->u8need > 0 && u8pos >= 0) { /* an unfinished sequence: hold it */
+        g->u8len = (unsigned char)(len - (size_t)u8pos);
+        memcpy(g->u8buf, u + u8pos, g->u8len);
+        len = (size_t)u8pos;
+    }
+    if (len > start && g->state == G_OSC_ESC) { /* ends in that ESC: hold it */
+        g->held_esc = true;
+        len--;
+    }
     if (len > start)
         emit(bytes + start, len - start, ctx);
-    g->c2_end = len > 0 && g->state == G_NORMAL && (unsigned char)bytes[len - 1] == 0xc2;
 }

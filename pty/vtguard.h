@@ -13,7 +13,13 @@
  * significant digits (past any screen size, far from overflowing), REP is
  * cancelled, DCS strings are dropped whole (libvterm only answers DECRQSS
  * with them; nothing shows on the screen) and so are C1 controls as UTF-8
- * (as raw bytes they are not controls in UTF-8 mode). Pure. */
+ * (as raw bytes they are not controls in UTF-8 mode). A UTF-8 character cut
+ * short by a control makes libvterm's decoder write one code point past its
+ * stack array in the next text run: it becomes U+FFFD here, and a character
+ * cut by the end of a call is held back and passed whole. And an OSC whose ST
+ * (ESC \) is cut between two writes makes libvterm take the string's length
+ * as (size_t)-1 and read far past the buffer: an ESC that ends a call inside
+ * an OSC is held back and passed with the byte after it. Pure. */
 #ifndef UMLAB_VTGUARD_H
 #define UMLAB_VTGUARD_H
 
@@ -25,11 +31,14 @@
 
 struct vtguard {
     unsigned char state;
-    unsigned char nsep; /* parameter separators seen in this CSI */
-    unsigned char ndig; /* significant digits of the current parameter */
-    bool skip;          /* dropping parameters past the last one kept */
-    bool marked;        /* a leader or an intermediate byte was seen */
-    bool c2_end;        /* the last call ended in 0xc2 (a C1 control's first byte?) */
+    unsigned char nsep;   /* parameter separators seen in this CSI */
+    unsigned char ndig;   /* significant digits of the current parameter */
+    bool skip;            /* dropping parameters past the last one kept */
+    bool marked;          /* a leader or an intermediate byte was seen */
+    unsigned char u8need; /* continuation bytes the current UTF-8 character lacks */
+    unsigned char u8len;  /* its bytes held back from an earlier call */
+    unsigned char u8buf[6];
+    bool held_esc; /* an ESC inside an OSC, kept back for the next call */
 };
 
 /* Receives the bytes to pass on, in order, in one or more runs. */

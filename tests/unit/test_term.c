@@ -498,9 +498,31 @@ static void test_hostile_output(void **state)
         strcat(many, "1;"); /* 41 parameters: libvterm keeps 16 and writes past them */
     strcat(many, "mX");
     survives(5, 20, many, strlen(many));
-    SURVIVES(4, 4, "\x1b[4h\xc2\x98u");   /* C1 as UTF-8 (width -1) in insert mode */
+    SURVIVES(4, 4, "\x1b[4h\xc2\x98u");
+    SURVIVES(5, 20, "\xce\rp\r\xf8\x1b[Hq\x7f");
+    /* cut UTF-8: decoder overran its array */ /* C1 as UTF-8 (width -1) in insert mode */
+    /* an OSC's ST cut between two reads: libvterm took the length as -1 */
+    struct term *o = term_new(5, 20, 10, NULL, NULL);
+    assert_non_null(o);
+    feed(o, "\x1b]2;\\\x19\x1b");
+    feed(o, "\\ok");
+    assert_row(o, 0, "ok");
+    term_free(o);
     SURVIVES(5, 20, "\x1bP$q\xa4\x1b\\"); /* DECRQSS of an unknown setting: "%.s" */
     SURVIVES(5, 20, "\x1b[99999999999999999999999;99999999999999999999H\x1b[4294967295@x");
+
+    /* a shrink that pushes lines below the cursor into the scrollback left
+     * libvterm's cursor above the screen (row -3), indexing its line table */
+    struct term *r = term_new(4, 5, 10, NULL, NULL);
+    assert_non_null(r);
+    feed(r, "\x1b[4;1Hx\x1b[1;1H");
+    term_resize(r, 1, 5);
+    struct term_cursor cur;
+    term_get_cursor(r, &cur);
+    assert_int_equal(cur.row, 0);
+    feed(r, "\x1b#6ab");
+    assert_row(r, 0, "ab");
+    term_free(r);
 
     /* a resize to one column, then a wide glyph */
     struct term *t = term_new(5, 20, 10, NULL, NULL);

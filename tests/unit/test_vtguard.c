@@ -3,7 +3,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -26,11 +25,10 @@ static void emit(const char *bytes, size_t len, void *ctx)
     s->buf[s->len] = '\0';
 }
 
-/* IN through a fresh guard, whole and (unless WHOLE) one byte at a time: both
- * give WANT. */
-static void filters_to_as(const char *in, const char *want, bool whole)
+/* IN through a fresh guard, whole and then one byte at a time: both give WANT. */
+static void filters_to(const char *in, const char *want)
 {
-    for (int bytewise = 0; bytewise < (whole ? 1 : 2); bytewise++) {
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
         struct vtguard g = {0};
         struct sink s = {.len = 0};
         size_t n = strlen(in);
@@ -41,11 +39,6 @@ static void filters_to_as(const char *in, const char *want, bool whole)
             vtguard_feed(&g, in, n, emit, &s);
         assert_string_equal(s.buf, want);
     }
-}
-
-static void filters_to(const char *in, const char *want)
-{
-    filters_to_as(in, want, false);
 }
 
 static void test_passes_ordinary_output(void **state)
@@ -100,21 +93,54 @@ static void test_drops_dcs(void **state)
 static void test_drops_utf8_c1(void **state)
 {
     (void)state;
-    /* term_feed holds back a cut UTF-8 character, so the guard sees it whole */
-    filters_to_as("a\xc2\x85"
-                  "b\xc2\x9f\xc2\xa9\xc3\x85",
-                  "ab\xc2\xa9\xc3\x85", true);
-    filters_to_as("\x1b[4h\xc2\x98u", "\x1b[4hu", true);
-    /* cut anyway: the continuation byte goes (libvterm shows U+FFFD for the rest) */
+    filters_to("a\xc2\x85"
+               "b\xc2\x9f\xc2\xa9\xc3\x85",
+               "ab\xc2\xa9\xc3\x85");
+    filters_to("\x1b[4h\xc2\x98u", "\x1b[4hu");
+}
+
+/* A character cut short becomes U+FFFD (libvterm overran its array); one cut
+ * by the end of a call is passed whole with the next. */
+static void test_utf8_cut(void **state)
+{
+    (void)state;
+    filters_to("\xce\rp\r", "\xef\xbf\xbd\rp\r");
+    filters_to("\xe4\xb8"
+               "a\xf8"
+               "b\xce\xce\x91",
+               "\xef\xbf\xbd"
+               "a\xef\xbf\xbd"
+               "b\xef\xbf\xbd\xce\x91");
+    filters_to("\xfd\x80\x80\x80\x80\x80z", "\xfd\x80\x80\x80\x80\x80z");
     struct vtguard g = {0};
     struct sink s = {.len = 0};
-    vtguard_feed(&g, "a\xc2", 2, emit, &s);
+    vtguard_feed(&g, "x\xe4\xb8", 3, emit, &s);
+    assert_string_equal(s.buf, "x");
     vtguard_feed(&g,
-                 "\x85"
-                 "b",
+                 "\xad"
+                 "y",
                  2, emit, &s);
-    assert_string_equal(s.buf, "a\xc2"
-                               "b");
+    assert_string_equal(s.buf, "x\xe4\xb8\xad"
+                               "y");
+    assert_int_equal(g.u8need, 0);
+}
+
+/* ESC and "\\" of an OSC's ST always reach libvterm in one write. */
+static void test_osc_st_never_cut(void **state)
+{
+    (void)state;
+    filters_to("\x1b]0;t\x1b\\x\x1b]0;\x1b[5b", "\x1b]0;t\x1b\\x\x1b]0;\x1b[5\x18");
+    struct vtguard g = {0};
+    struct sink s = {.len = 0};
+    vtguard_feed(&g, "\x1b]2;title\x1b", 10, emit, &s);
+    assert_string_equal(s.buf, "\x1b]2;title");
+    size_t before = s.len;
+    vtguard_feed(&g, "\\", 1, emit, &s);
+    assert_int_equal(s.len, before + 2); /* one run of two bytes */
+    assert_string_equal(s.buf + before, "\x1b\\");
+    vtguard_feed(&g, "\x1b]0;\x1b", 5, emit, &s);
+    vtguard_feed(&g, "P$qx\x1b\\ok", 8, emit, &s); /* a DCS right after: still dropped */
+    assert_string_equal(s.buf + before, "\x1b\\\x1b]0;\x1b\x18ok");
 }
 
 int main(void)
@@ -125,6 +151,8 @@ int main(void)
         cmocka_unit_test(test_cancels_rep),
         cmocka_unit_test(test_drops_dcs),
         cmocka_unit_test(test_drops_utf8_c1),
+        cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_osc_st_never_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
