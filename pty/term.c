@@ -163,6 +163,12 @@ static int cb_sb_popline(int cols, VTermScreenCell *cells, void *user)
         memcpy(cells, l->cells, (size_t)n * sizeof *cells);
     for (int i = n; i < cols; i++)
         blank_vcell(t, &cells[i]);
+    /* The line was pushed when the screen was wider. libvterm 0.1.4 steps
+     * through these cells by their width and writes a wide one's right half
+     * through a NULL cell in the last column. */
+    for (int i = 0; i < cols; i++)
+        if (cells[i].width < 1 || cells[i].width > 2 || (cells[i].width == 2 && i == cols - 1))
+            blank_vcell(t, &cells[i]);
     return 1;
 }
 

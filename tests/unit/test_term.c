@@ -524,6 +524,16 @@ static void test_hostile_output(void **state)
     assert_row(r, 0, "ab");
     term_free(r);
 
+    /* a wide glyph pushed into the scrollback from a wider screen comes back
+     * in the last column of a narrower one (libvterm wrote through NULL) */
+    struct term *w = term_new(2, 6, 10, NULL, NULL);
+    assert_non_null(w);
+    feed(w, "abcd\xe4\xb8\xad\r\n\r\n");
+    term_resize(w, 2, 5);
+    term_resize(w, 4, 5);
+    assert_row(w, 0, "abcd");
+    term_free(w);
+
     /* a resize to one column, then a wide glyph */
     struct term *t = term_new(5, 20, 10, NULL, NULL);
     assert_non_null(t);
