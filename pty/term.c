@@ -329,7 +329,9 @@ void term_resize(struct term *t, int rows, int cols)
                          pos.col < 0       ? 1
                          : pos.col >= cols ? cols
                                            : pos.col + 1);
-        vt_write(t, cup, (size_t)n);
+        /* straight in: nothing held back by the guard may print first */
+        vterm_input_write(t->vt, cup, (size_t)n);
+        vtguard_sequence_written(&t->guard);
     }
     vterm_screen_flush_damage(t->screen);
     t->dirty = true;

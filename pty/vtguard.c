@@ -216,3 +216,9 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
     if (len > start)
         emit(bytes + start, len - start, ctx);
 }
+
+void vtguard_sequence_written(struct vtguard *g)
+{
+    g->state = G_NORMAL;
+    g->held_esc = false;
+}

@@ -49,4 +49,9 @@ typedef void (*vtguard_emit_fn)(const char *bytes, size_t len, void *ctx);
 void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit_fn emit,
                   void *ctx);
 
+/* The caller wrote a complete escape sequence to libvterm past the guard:
+ * its parser is back in the ground state (a UTF-8 character held back stays
+ * held; libvterm has not seen any of it). */
+void vtguard_sequence_written(struct vtguard *g);
+
 #endif
