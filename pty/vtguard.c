@@ -32,6 +32,8 @@ static int step(struct vtguard *g, unsigned char c)
         return 0;
     }
     if (g->state == G_OSC_ESC) { /* ST ends the string; anything else is an escape */
+        if ((c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f)
+            return 0; /* libvterm would take the string's length as -1 at the ST */
         g->state = G_ESC;
         if (c == '\\') {
             g->state = G_NORMAL;
@@ -142,15 +144,6 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
     const unsigned char *u = (const unsigned char *)bytes;
     size_t start = 0, i = 0;
     long u8pos = -1; /* where this call's part of a pending sequence starts; -1: in g->u8buf */
-    if (len > 0 && g->held_esc) {
-        /* libvterm must see the ESC of an OSC's ST in the same write as the
-         * byte after it (see vtguard.h) */
-        int act = step(g, u[0]);
-        char two[2] = {0x1b, act < 0 ? CAN : bytes[0]};
-        emit(two, act == 0 ? 1 : 2, ctx);
-        g->held_esc = false;
-        start = i = 1;
-    }
     for (; i < len; i++) {
         unsigned char c = u[i];
         if (g->state == G_DCS_ESC && c != '\\') {
@@ -195,7 +188,26 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
             u8pos = (long)i;
             continue;
         }
+        if (g->held_esc) {
+            /* libvterm must see an ESC inside an OSC in the same write as the
+             * byte after it (see vtguard.h) */
+            int act = step(g, c);
+            if (act != 0) {
+                char two[2] = {0x1b, act < 0 ? CAN : bytes[i]};
+                emit(two, 2, ctx);
+                g->held_esc = false;
+            }
+            start = i + 1;
+            continue;
+        }
         int act = step(g, c);
+        if (act == 1 && g->state == G_OSC_ESC) { /* hold that ESC */
+            if (i > start)
+                emit(bytes + start, i - start, ctx);
+            g->held_esc = true;
+            start = i + 1;
+            continue;
+        }
         if (act == 1)
             continue;
         if (i > start)
@@ -208,10 +220,6 @@ void vtguard_feed(struct vtguard *g, const char *bytes, size_t len, vtguard_emit
         g->u8len = (unsigned char)(len - (size_t)u8pos);
         memcpy(g->u8buf, u + u8pos, g->u8len);
         len = (size_t)u8pos;
-    }
-    if (len > start && g->state == G_OSC_ESC) { /* ends in that ESC: hold it */
-        g->held_esc = true;
-        len--;
     }
     if (len > start)
         emit(bytes + start, len - start, ctx);

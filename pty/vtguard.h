@@ -18,8 +18,9 @@
  * stack array in the next text run: it becomes U+FFFD here, and a character
  * cut by the end of a call is held back and passed whole. And an OSC whose ST
  * (ESC \) is cut between two writes makes libvterm take the string's length
- * as (size_t)-1 and read far past the buffer: an ESC that ends a call inside
- * an OSC is held back and passed with the byte after it. Pure. */
+ * as (size_t)-1 and read far past the buffer; so does a control between
+ * that ESC and the \: an ESC inside an OSC is held back and passed with the
+ * next byte that is not such a control (those are dropped). Pure. */
 #ifndef UMLAB_VTGUARD_H
 #define UMLAB_VTGUARD_H
 

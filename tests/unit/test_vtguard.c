@@ -141,6 +141,8 @@ static void test_osc_st_never_cut(void **state)
     vtguard_feed(&g, "\x1b]0;\x1b", 5, emit, &s);
     vtguard_feed(&g, "P$qx\x1b\\ok", 8, emit, &s); /* a DCS right after: still dropped */
     assert_string_equal(s.buf + before, "\x1b\\\x1b]0;\x1b\x18ok");
+    /* a control between ESC and \\ (libvterm: length -1 again) is dropped */
+    filters_to("\x1b]0;a\x1b\x19\x01\x7f\\b", "\x1b]0;a\x1b\\b");
 }
 
 int main(void)
