@@ -4,6 +4,7 @@
 #   make run           install dependencies, build, start umlab in a sandboxed lab
 #   make check         install dependencies, build, run every test (also under ASan+UBSan)
 #   make unit          cmocka unit tests only (no root)
+#   make fuzz          libFuzzer harnesses (clang) into build-fuzz/; make fuzz-check runs each 60 s
 #   make SANITIZE=1 …  the same targets built with -fsanitize=address,undefined
 #   make install PREFIX=/usr/local DESTDIR=…
 #   make format / make format-check
@@ -72,7 +73,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libumlab.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 .PHONY: all deps need-root run check unit integration check-one asan format format-check \
-        install uninstall clean bench
+        install uninstall clean bench fuzz fuzz-check
 
 deps:
 	sh scripts/deps.sh
@@ -98,6 +99,7 @@ check: need-root deps
 	$(MAKE) format-check
 	$(MAKE) check-one
 	$(MAKE) SANITIZE=1 check-one
+	$(MAKE) fuzz-check
 
 asan:
 	$(MAKE) SANITIZE=1 check-one
@@ -105,7 +107,8 @@ asan:
 bench: all
 	sh bench/run.sh $(BUILD)/umlab
 
-FORMAT_SRC = $(wildcard core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
+                        tests/fuzz/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -123,7 +126,34 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/share/man/man1/umlab.1
 	-rmdir $(DESTDIR)$(PREFIX)/share/umlab
 
-clean:
-	rm -rf build build-asan umlab
+# ---- fuzzing: clang + libFuzzer + ASan/UBSan, its own objects (see tests/fuzz/README.md).
+# clang knows no -Wformat-truncation and warns on the TUN flags' short; the rest is as above.
+FUZZ_CC     ?= clang
+FUZZ_BUILD  := build-fuzz
+FUZZ_SECS   ?= 60
+FUZZ_CFLAGS := $(filter-out $(SANFLAGS),$(CFLAGS)) -Wno-unknown-warning-option \
+               -Wno-constant-conversion -fno-omit-frame-pointer -fno-sanitize-recover=all \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJ    := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+fuzz: $(FUZZ_BIN)
+
+fuzz-check: fuzz
+	nice -n 10 sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECS)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libumlab.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libumlab.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lpthread
+
+clean:
+	rm -rf build build-asan build-fuzz umlab
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
