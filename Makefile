@@ -45,9 +45,9 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 ifeq ($(SANITIZE),1)
-all: $(BUILD)/umlab $(BUILD)/rootfs.ext2
+all: $(BUILD)/umlab $(BUILD)/rootfs.ext2 $(BUILD)/umlab-xstate.so
 else
-all: umlab $(BUILD)/rootfs.ext2
+all: umlab $(BUILD)/rootfs.ext2 $(BUILD)/umlab-xstate.so
 endif
 
 umlab: $(BUILD)/umlab
@@ -59,6 +59,12 @@ $(BUILD)/umlab: $(MAIN_OBJ) $(BUILD)/libumlab.a
 $(BUILD)/libumlab.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# Preloaded into linux.uml (core/umlshim/xstate.c): never sanitized, it runs
+# inside UML's own processes.
+$(BUILD)/umlab-xstate.so: core/umlshim/xstate.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC -shared -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -107,7 +113,7 @@ asan:
 bench: all
 	sh bench/run.sh $(BUILD)/umlab
 
-FORMAT_SRC = $(wildcard core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
+FORMAT_SRC = $(wildcard core/umlshim/*.c core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
                         tests/fuzz/*.[ch])
 
 format:
@@ -119,12 +125,14 @@ format-check:
 install: all
 	install -D -m 0755 $(BUILD)/umlab $(DESTDIR)$(PREFIX)/bin/umlab
 	install -D -m 0644 $(BUILD)/rootfs.ext2 $(DESTDIR)$(PREFIX)/share/umlab/rootfs.ext2
+	install -D -m 0644 $(BUILD)/umlab-xstate.so $(DESTDIR)$(PREFIX)/lib/umlab/umlab-xstate.so
 	install -D -m 0644 docs/umlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlab.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/umlab $(DESTDIR)$(PREFIX)/share/umlab/rootfs.ext2 \
+	      $(DESTDIR)$(PREFIX)/lib/umlab/umlab-xstate.so \
 	      $(DESTDIR)$(PREFIX)/share/man/man1/umlab.1
-	-rmdir $(DESTDIR)$(PREFIX)/share/umlab
+	-rmdir $(DESTDIR)$(PREFIX)/share/umlab $(DESTDIR)$(PREFIX)/lib/umlab
 
 # ---- fuzzing: clang + libFuzzer + ASan/UBSan, its own objects (see tests/fuzz/README.md).
 # clang knows no -Wformat-truncation and warns on the TUN flags' short; the rest is as above.

@@ -216,6 +216,46 @@ int guest_cursor_row(const struct guest *g)
     return c.row;
 }
 
+extern char **environ;
+
+/* umlab's environment with LD_PRELOAD=PRELOAD instead of any it had (see
+ * core/umlshim/xstate.c). NULL when out of memory. */
+static char **uml_env(const char *preload)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 2, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0)
+            continue;
+        if (!(env[k++] = strdup(environ[i])))
+            goto fail;
+    }
+    if (asprintf(&env[k], "LD_PRELOAD=%s", preload) < 0) {
+        env[k] = NULL;
+        goto fail;
+    }
+    return env;
+fail:
+    for (size_t i = 0; env[i]; i++)
+        free(env[i]);
+    free(env);
+    return NULL;
+}
+
+static void free_env(char **env)
+{
+    if (!env)
+        return;
+    for (size_t i = 0; env[i]; i++)
+        free(env[i]);
+    free(env);
+}
+
 int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e)
 {
     struct lab *lab = g->lab;
@@ -245,7 +285,13 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
             return err_set(e, "%s: cannot create its terminal", g->name);
         }
     }
+    char **env = NULL;
+    if (lab->uml_preload[0] && !(env = uml_env(lab->uml_preload))) {
+        uml_argv_free(argv);
+        return err_sys(e, "%s: environment", g->name);
+    }
     struct pty_spawn_opts so = {
+        .env = env,
         .rows = (unsigned short)lab->rows,
         .cols = (unsigned short)lab->cols,
         .uid = lab->guest_uid,
@@ -256,6 +302,7 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
     };
     int rc = pty_spawn(&g->pty, argv, &so, e);
     uml_argv_free(argv);
+    free_env(env);
     if (rc < 0)
         return -1;
     g->pty_open = true;

@@ -61,6 +61,28 @@ int lab_check_file(const char *what, const char *path, int mode, struct err *e)
     return 0;
 }
 
+/* A file shipped with umlab: beside the binary (build tree), or installed
+ * under the binary's prefix (CANDS are relative to the binary's directory).
+ * Returns false when none is readable. */
+static bool find_beside_binary(const char *const *cands, size_t ncands, char *out, size_t outsz)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    for (size_t i = 0; i < ncands; i++) {
+        snprintf(out, outsz, "%s%s", exe, cands[i]);
+        if (access(out, R_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The embedded rootfs: beside the binary (build tree), or installed. */
 static void default_rootfs(char *out, size_t outsz)
 {
@@ -69,24 +91,24 @@ static void default_rootfs(char *out, size_t outsz)
         snprintf(out, outsz, "%s", env);
         return;
     }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* build tree, then an installed tree wherever its prefix is */
-            const char *cands[] = {"/rootfs.ext2", "/build/rootfs.ext2",
-                                   "/../share/umlab/rootfs.ext2"};
-            for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
-                snprintf(out, outsz, "%s%s", exe, cands[i]);
-                if (access(out, R_OK) == 0)
-                    return;
-            }
-        }
-    }
-    snprintf(out, outsz, "%s/rootfs.ext2", UMLAB_DATADIR);
+    static const char *const cands[] = {"/rootfs.ext2", "/build/rootfs.ext2",
+                                        "/../share/umlab/rootfs.ext2"};
+    if (!find_beside_binary(cands, sizeof cands / sizeof *cands, out, outsz))
+        snprintf(out, outsz, "%s/rootfs.ext2", UMLAB_DATADIR);
+}
+
+/* The preload library that lets linux.uml 6.1 run on hosts with a large XSAVE
+ * area (core/umlshim/xstate.c). Used only when it is root's and nobody else
+ * can write it: it runs inside every guest's host process. "" when absent. */
+static void find_uml_preload(char *out, size_t outsz)
+{
+    static const char *const cands[] = {"/umlab-xstate.so", "/build/umlab-xstate.so",
+                                        "/../lib/umlab/umlab-xstate.so"};
+    struct stat st;
+    if (!find_beside_binary(cands, sizeof cands / sizeof *cands, out, outsz) ||
+        stat(out, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)))
+        out[0] = '\0';
 }
 
 static int read_lock_pid(const char *statedir)
@@ -254,6 +276,7 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
         snprintf(lab->rootfs, sizeof lab->rootfs, "%s", o->rootfs);
     else
         default_rootfs(lab->rootfs, sizeof lab->rootfs);
+    find_uml_preload(lab->uml_preload, sizeof lab->uml_preload);
 
     /* Everything that can be checked without changing anything, first. */
     if (subnet_parse(o->subnet ? o->subnet : DEFAULT_SUBNET, &lab->subnet, e) < 0 ||

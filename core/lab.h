@@ -87,6 +87,7 @@ struct lab {
     struct in_addr host;
     char kernel[PATH_MAX];
     char rootfs[PATH_MAX];
+    char uml_preload[PATH_MAX]; /* LD_PRELOAD for linux.uml, "" when none */
     int mem_mb;
     int rows, cols;
     uid_t guest_uid;
