@@ -2,10 +2,10 @@
 # Batch mode sleeps while a command waits: during `sleep 5` and an `expect`
 # that waits on a quiet guest, umlab's own CPU time (utime+stime) stays under
 # 5% of the wall time. The batch is a regular file, which always polls
-# readable (root; sandboxed lab umlab-itbatchcpu).
+# readable (root; sandboxed lab umlab-itbcpu).
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itbatchcpu
+LAB=itbcpu
 cleanup() {
     [ -n "${upid:-}" ] && kill "$upid" 2>/dev/null && wait "$upid" 2>/dev/null
     force_cleanup_lab $LAB
