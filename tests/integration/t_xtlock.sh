@@ -12,7 +12,7 @@ LOCK=/run/xtables.lock
 cleanup() {
     [ -n "${hpid:-}" ] && kill "$hpid" 2>/dev/null
     [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    exec 3>&- 2>/dev/null
+    exec 3>&-
     force_cleanup_lab $LAB
     force_cleanup_lab $LAB2
     [ -n "${work:-}" ] && rm -rf "$work"
