@@ -1,6 +1,7 @@
 /* batch.c — see batch.h. */
 #include "core/batch.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,9 +11,23 @@
 #include "core/out.h"
 
 struct progress_ctx {
+    struct lab *lab;
     FILE *out;
     bool json;
 };
+
+/* Whoever reads our output went away (`umlab --batch f | head -3`): that is a
+ * request to stop. SIGPIPE does not kill umlab (see main), so the write fails
+ * with EPIPE, the running command's waits stop like on SIGTERM, and the lab is
+ * undone on the way out. */
+static bool output_lost(struct lab *lab, FILE *out)
+{
+    if (fflush(out) == 0 && !ferror(out))
+        return false;
+    if (!lab->quit_signal)
+        lab->quit_signal = SIGPIPE;
+    return true;
+}
 
 static void print_progress(void *ctx, const char *line)
 {
@@ -20,7 +35,7 @@ static void print_progress(void *ctx, const char *line)
     if (p->json)
         return;
     fprintf(p->out, "  ... %s\n", line);
-    fflush(p->out);
+    output_lost(p->lab, p->out);
 }
 
 static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t ms, struct out *o,
@@ -97,8 +112,14 @@ static char *next_line(struct lab *lab, struct line_reader *r, int *rc, struct e
             r->buf = nb;
             r->cap = ncap;
         }
+        /* Armed only while waiting for input: while a command runs, a readable
+         * fd (a file, a pipe with more lines) would make every poll return at
+         * once and the loop spin. */
         r->readable = false;
-        if (lab_wait(lab, input_ready, r, 24 * 3600 * 1000, "input", e) < 0) {
+        loop_set_events(lab->loop, r->fd, POLLIN);
+        int wrc = lab_wait(lab, input_ready, r, 24 * 3600 * 1000, "input", e);
+        loop_set_events(lab->loop, r->fd, 0);
+        if (wrc < 0) {
             *rc = -1;
             return NULL;
         }
@@ -119,13 +140,13 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
               struct err *e)
 {
     int lineno = 0, failed = 0;
-    struct progress_ctx pc = {out, o->json};
+    struct progress_ctx pc = {lab, out, o->json};
     struct out res;
     out_init(&res);
     res.progress = print_progress;
     res.progress_ctx = &pc;
     struct line_reader rd = {.fd = fd};
-    if (loop_watch(lab->loop, fd, POLLIN, on_readable, &rd, e) < 0) {
+    if (loop_watch(lab->loop, fd, 0, on_readable, &rd, e) < 0) {
         out_free(&res);
         return -1;
     }
@@ -135,7 +156,10 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
         struct err re;
         char *line = next_line(lab, &rd, &rrc, &re);
         if (!line) {
-            if (rrc < 0 && lab->quit_signal) {
+            if (rrc < 0 && lab->quit_signal == SIGPIPE) {
+                failed = -1;
+                err_set(e, "output closed (broken pipe): stopped");
+            } else if (rrc < 0 && lab->quit_signal) {
                 failed++;
                 if (!o->json)
                     fprintf(out, "stopped: signal %d\n", lab->quit_signal);
@@ -149,6 +173,11 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
         size_t n = strlen(line);
         while (n > 0 && (line[n - 1] == '\r'))
             line[--n] = '\0';
+        if (lab->quit_signal == SIGPIPE) {
+            failed = -1;
+            err_set(e, "output closed (broken pipe): stopped before %s:%d", name, lineno);
+            break;
+        }
         if (lab->quit_signal) {
             failed++;
             if (!o->json)
@@ -164,7 +193,11 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
             continue;
         if (!o->json && o->echo) {
             fprintf(out, "> %s\n", line + strspn(line, " \t"));
-            fflush(out);
+            if (output_lost(lab, out)) {
+                failed = -1;
+                err_set(e, "output closed (broken pipe): stopped at %s:%d", name, lineno);
+                break;
+            }
         }
         /* "! command": the command is expected to fail (e.g. a ping before NAT). */
         const char *cmd = line + strspn(line, " \t");
@@ -176,7 +209,7 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
         if (o->json) {
             print_json(out, lineno, line, rc >= 0, loop_now_ms() - t0, &res, ce.msg);
         } else {
-            fputs(sb_str(&res.text), out);
+            fwrite(sb_str(&res.text), 1, res.text.len, out); /* guest text may hold NULs */
             if (rc < 0)
                 fprintf(out, "%s: %s:%d: %s\n", negate ? "failed as expected" : "error", name,
                         lineno, ce.msg);
@@ -185,7 +218,11 @@ int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts
         }
         if (negate)
             rc = rc < 0 ? 0 : -1;
-        fflush(out);
+        if (output_lost(lab, out)) {
+            failed = -1;
+            err_set(e, "output closed (broken pipe): stopped after %s:%d", name, lineno);
+            break;
+        }
         if (rc < 0) {
             failed++;
             if (!o->keep_going)

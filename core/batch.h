@@ -16,7 +16,8 @@ struct batch_opts {
 
 /* Runs every line read from FD (served by the lab's event loop, so signals and
  * guests are handled while the input is silent). Returns the number of failed
- * commands (0: all ok), or -1 when FD cannot be read. */
+ * commands (0: all ok), or -1 when FD cannot be read or OUT was closed (EPIPE:
+ * then lab->quit_signal is SIGPIPE, as if asked to quit). */
 int batch_run(struct lab *lab, int fd, const char *name, const struct batch_opts *o, FILE *out,
               struct err *e);
 

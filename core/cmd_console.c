@@ -4,6 +4,7 @@
 
 #include "core/cmds.h"
 #include "core/console.h"
+#include "core/parse.h"
 
 #define EXPECT_TIMEOUT_MS 10000
 
@@ -146,9 +147,8 @@ static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
         return -1;
     int lines = 24;
     if (a->argc > 1) {
-        char *end;
-        long v = strtol(a->argv[1], &end, 10);
-        if (*end || v < 1 || v > LAB_SCROLLBACK)
+        long v;
+        if (parse_long(a->argv[1], 1, LAB_SCROLLBACK, &v) < 0)
             return err_set(e, "screen: LINES must be 1..%d", LAB_SCROLLBACK);
         lines = (int)v;
     }

@@ -5,6 +5,7 @@
 #include "core/cmds.h"
 #include "core/console.h"
 #include "core/lab.h"
+#include "core/parse.h"
 
 #define BOOT_TIMEOUT_MS 120000
 
@@ -22,11 +23,8 @@ int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
         *out = def_ms;
         return 0;
     }
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !(v > 0 && v <= 3600)) /* NaN fails every comparison */
-        return err_set(e, "timeout '%s': give seconds (0 < t <= 3600)", s);
-    *out = (int)(v * 1000);
+    if (parse_seconds(s, 0.001, 3600, out) < 0)
+        return err_set(e, "'%s': give seconds, a plain number from 0.001 to 3600", s);
     return 0;
 }
 
@@ -45,14 +43,28 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
 {
     struct guest_opts go = {
         .name = a->argc ? a->argv[0] : NULL, .rootfs = a->opt[1], .kernel = a->opt[2]};
+    char kernel[PATH_MAX], rootfs[PATH_MAX];
     if (a->opt[0]) {
-        char *end;
-        long m = strtol(a->opt[0], &end, 10);
-        if (end == a->opt[0] || (*end && strcmp(end, "M") != 0) || m < 16 || m > 65536)
+        char num[16];
+        snprintf(num, sizeof num, "%s", a->opt[0]);
+        size_t n = strlen(num);
+        if (n > 1 && num[n - 1] == 'M') /* 64M */
+            num[n - 1] = '\0';
+        long m;
+        if (strlen(a->opt[0]) >= sizeof num || parse_long(num, 16, 65536, &m) < 0)
             return err_set(e, "--mem '%s': give MiB between 16 and 65536 (e.g. 64 or 64M)",
                            a->opt[0]);
         go.mem_mb = (int)m;
     }
+    /* absolute, checked here: the guest runs in another directory */
+    if (go.rootfs && parse_file_path("--rootfs", go.rootfs, rootfs, sizeof rootfs, e) < 0)
+        return -1;
+    if (go.kernel && parse_file_path("--kernel", go.kernel, kernel, sizeof kernel, e) < 0)
+        return -1;
+    if (go.rootfs)
+        go.rootfs = rootfs;
+    if (go.kernel)
+        go.kernel = kernel;
     if (a->opt[3]) {
         if (strcmp(a->opt[3], "auto") == 0)
             go.auto_addr = true;

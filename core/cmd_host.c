@@ -11,14 +11,18 @@
 #include "core/cmds.h"
 
 #define HOST_TIMEOUT_MS 30000
+/* Output kept per command; past it the text ends with HOST_TRUNCATED and the
+ * JSON result says "truncated": true (the rest is read and dropped). */
 #define HOST_OUTPUT_MAX (256 * 1024)
+#define HOST_TRUNCATED  "[truncated: output past 256 KiB dropped]\n"
 
 extern char **environ;
 
 struct host_run {
     int fd;
+    struct loop *loop;
     struct strbuf text;
-    bool eof, reaped;
+    bool eof, reaped, truncated;
     int status;
 };
 
@@ -30,12 +34,16 @@ static void on_output(void *ctx, int fd, short revents)
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
         if (n > 0) {
-            if (h->text.len < HOST_OUTPUT_MAX)
-                sb_append(&h->text, buf, (size_t)n);
+            size_t room = HOST_OUTPUT_MAX - h->text.len;
+            sb_append(&h->text, buf, (size_t)n < room ? (size_t)n : room);
+            h->truncated |= (size_t)n > room;
             continue;
         }
-        if (n == 0 || (errno != EAGAIN && errno != EINTR))
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
             h->eof = true;
+            /* a hung-up pipe polls ready forever: stop watching until reaped */
+            loop_set_events(h->loop, fd, 0);
+        }
         break;
     }
 }
@@ -101,7 +109,7 @@ static int host_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     for (int i = 0; i < a->argc; i++)
         argv[i] = a->argv[i];
     argv[a->argc] = NULL;
-    struct host_run h = {.fd = -1};
+    struct host_run h = {.fd = -1, .loop = lab->loop};
     pid_t pid;
     if (spawn(argv, &h.fd, &pid, e) < 0)
         return -1;
@@ -122,8 +130,12 @@ static int host_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         kill(-pid, SIGKILL);
         waitpid(pid, &h.status, 0);
     }
-    out_printf(o, "%s", sb_str(&h.text));
-    out_str(o, "output", sb_str(&h.text));
+    out_write(o, sb_str(&h.text), h.text.len); /* NULs and all */
+    if (h.truncated)
+        out_printf(o, "%s%s", h.text.len && h.text.s[h.text.len - 1] != '\n' ? "\n" : "",
+                   HOST_TRUNCATED);
+    out_strn(o, "output", sb_str(&h.text), h.text.len);
+    out_bool(o, "truncated", h.truncated);
     int code = WIFEXITED(h.status) ? WEXITSTATUS(h.status) : 128 + WTERMSIG(h.status);
     out_int(o, "exit_status", code);
     sb_free(&h.text);

@@ -1,9 +1,12 @@
 /* cmd_ping.c — ping from a guest, and the all-pairs ping matrix. */
+#include <math.h>
 #include <regex.h>
 #include <stdlib.h>
 
 #include "core/cmds.h"
 #include "core/console.h"
+#include "core/parse.h"
+#include "core/ping_parse.h"
 
 /* TARGET: a guest name, "host", "internet" (sandbox) or an IPv4 address. */
 static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, struct err *e)
@@ -30,32 +33,6 @@ static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, s
     return 0;
 }
 
-struct ping_result {
-    long sent, received, loss;
-    double min, avg, max;
-    bool have_rtt;
-};
-
-/* Parses busybox/iputils ping summary lines out of TEXT. Returns 0 when found. */
-static int parse_ping(const char *text, struct ping_result *r)
-{
-    const char *p = strstr(text, " packets transmitted, ");
-    if (!p)
-        return -1;
-    const char *b = p;
-    while (b > text && b[-1] >= '0' && b[-1] <= '9')
-        b--;
-    r->sent = strtol(b, NULL, 10);
-    p += strlen(" packets transmitted, ");
-    r->received = strtol(p, NULL, 10);
-    r->loss = r->sent ? 100 * (r->sent - r->received) / r->sent : 100;
-    const char *rt = strstr(text, "min/avg/max");
-    r->have_rtt = false;
-    if (rt && (rt = strstr(rt, "= ")) != NULL)
-        r->have_rtt = sscanf(rt + 2, "%lf/%lf/%lf", &r->min, &r->avg, &r->max) == 3;
-    return 0;
-}
-
 static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     struct guest *g = cmd_guest(lab, a->argv[0], e);
@@ -64,9 +41,7 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         return -1;
     long count = 3;
     if (a->opt[0]) {
-        char *end;
-        count = strtol(a->opt[0], &end, 10);
-        if (*end || count < 1 || count > 100)
+        if (parse_long(a->opt[0], 1, 100, &count) < 0)
             return err_set(e, "--count '%s': give 1..100", a->opt[0]);
     }
     char ds[INET_ADDRSTRLEN], line[128];
@@ -78,10 +53,11 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     struct strbuf text = {0};
     console_text(g, start, &text);
     struct ping_result r;
-    int rc = parse_ping(sb_str(&text), &r);
+    int rc = ping_parse_summary(sb_str(&text), &r);
     sb_free(&text);
     if (rc < 0)
-        return err_set(e, "%s: ping %s printed no summary (is `ping` in the guest?)", g->name, ds);
+        return err_set(e, "%s: ping %s printed no (sane) summary (is `ping` in the guest?)",
+                       g->name, ds);
     out_printf(o, "%s -> %s (%s): %ld/%ld received, %ld%% loss", g->name, a->argv[1], ds,
                r.received, r.sent, r.loss);
     if (r.have_rtt)

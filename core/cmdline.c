@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "core/lab.h"
+#include "netcfg/iptc.h"
 
 static int add_word(struct cmd_args *a, const char *s, size_t n, struct err *e)
 {
@@ -152,6 +153,29 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
     return c;
 }
 
+/* While a command waits for the xtables lock (someone's iptables holds it),
+ * the loop keeps serving guests and signals, and the user hears why. */
+struct xtlock_wait {
+    struct lab *lab;
+    struct out *o;
+    int report_at; /* ms waited when the next progress line is due */
+};
+
+static int serve_while_locked(void *ctx, const char *what, int waited_ms, struct err *e)
+{
+    struct xtlock_wait *w = ctx;
+    if (w->lab->quit_signal)
+        return err_set(e, "interrupted while waiting for %s", what);
+    if (w->lab->cancel)
+        return err_set(e, "cancelled while waiting for %s", what);
+    if (waited_ms >= w->report_at) {
+        out_progress(w->o, "waiting for %s (gives up after %d s)", what,
+                     IPTC_LOCK_TIMEOUT_MS / 1000);
+        w->report_at = waited_ms + 5000;
+    }
+    return loop_run_once(w->lab->loop, 50, e);
+}
+
 int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e)
 {
     struct cmd_args a;
@@ -162,7 +186,12 @@ int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e
     int rc = -1;
     if (c) {
         lab->cancel = false; /* a cancel is for the command running when it was asked */
+        struct xtlock_wait w = {lab, o, 200};
+        iptc_lock_wait_fn old_fn;
+        void *old_ctx;
+        iptc_set_lock_waiter(serve_while_locked, &w, &old_fn, &old_ctx);
         rc = c->exec(lab, &a, o, e);
+        iptc_set_lock_waiter(old_fn, old_ctx, NULL, NULL);
     }
     cmd_args_free(&a);
     return rc < 0 ? -1 : 0;

@@ -13,6 +13,8 @@ struct watch {
     short events;
     loop_io_fn fn;
     void *ctx;
+    uint64_t id;     /* unique for the loop's life: an fd number may be reused */
+    uint64_t polled; /* the last poll round that looked at this watch */
 };
 
 struct child {
@@ -24,7 +26,7 @@ struct child {
 struct loop {
     struct watch *watches;
     size_t nwatches, capwatches;
-    struct pollfd *pfds; /* scratch, sized like watches (+1 for the signalfd) */
+    uint64_t next_id, rounds;
     struct child *children;
     size_t nchildren, capchildren;
     int sigfd;
@@ -53,6 +55,7 @@ static void handled_signals(sigset_t *set)
     sigaddset(set, SIGINT);
     sigaddset(set, SIGTERM);
     sigaddset(set, SIGHUP);
+    sigaddset(set, SIGQUIT);
     sigaddset(set, SIGCHLD);
     sigaddset(set, SIGWINCH);
 }
@@ -96,7 +99,6 @@ void loop_free(struct loop *l)
     close(l->sigfd);
     sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
     free(l->watches);
-    free(l->pfds);
     free(l->children);
     free(l);
 }
@@ -118,16 +120,9 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elsize)
 
 int loop_watch(struct loop *l, int fd, short events, loop_io_fn fn, void *ctx, struct err *e)
 {
-    size_t cap = l->capwatches;
     if (grow((void **)&l->watches, &l->capwatches, l->nwatches + 1, sizeof *l->watches) < 0)
         return err_sys(e, "event loop: watch fd %d", fd);
-    if (l->capwatches != cap) {
-        struct pollfd *p = realloc(l->pfds, (l->capwatches + 1) * sizeof *p);
-        if (!p)
-            return err_sys(e, "event loop: watch fd %d", fd);
-        l->pfds = p;
-    }
-    l->watches[l->nwatches++] = (struct watch){fd, events, fn, ctx};
+    l->watches[l->nwatches++] = (struct watch){fd, events, fn, ctx, ++l->next_id, 0};
     return 0;
 }
 
@@ -247,6 +242,60 @@ static void read_signals(struct loop *l)
         reap_children(l);
 }
 
+/* The watch with ID, or NULL once it was removed. Watches keep their order and
+ * new ones are appended, so it sits at or before its index in the snapshot. */
+static struct watch *watch_by_id(struct loop *l, uint64_t id, size_t hint)
+{
+    if (l->nwatches == 0)
+        return NULL;
+    for (size_t i = hint < l->nwatches ? hint + 1 : l->nwatches; i-- > 0;)
+        if (l->watches[i].id == id)
+            return &l->watches[i];
+    return NULL;
+}
+
+/* Serves one poll round. The poll array and the ids are a private snapshot:
+ * callbacks may add or remove watches (the watch array moves) or run a round of
+ * their own (a command waiting for a guest) without touching it. */
+static int poll_and_dispatch(struct loop *l, int wait, struct err *e)
+{
+    size_t n = l->nwatches;
+    struct pollfd *pfds = malloc((n + 1) * sizeof *pfds + n * sizeof(uint64_t));
+    if (!pfds)
+        return err_sys(e, "event loop: poll");
+    uint64_t *ids = (uint64_t *)(pfds + n + 1);
+    uint64_t round = ++l->rounds;
+    for (size_t i = 0; i < n; i++) {
+        struct watch *w = &l->watches[i];
+        /* no events: not polled at all (poll reports POLLHUP even for events 0) */
+        pfds[i] = (struct pollfd){.fd = w->events ? w->fd : -1, .events = w->events};
+        ids[i] = w->id;
+        w->polled = round;
+    }
+    pfds[n] = (struct pollfd){.fd = l->sigfd, .events = POLLIN};
+    int r = poll(pfds, n + 1, wait);
+    if (r < 0 && errno != EINTR) {
+        err_sys(e, "poll");
+        free(pfds);
+        return -1;
+    }
+    for (size_t i = 0; r > 0 && i < n; i++) {
+        if (!pfds[i].revents)
+            continue;
+        struct watch *w = watch_by_id(l, ids[i], i);
+        /* gone, or a nested round polled it since: these events are stale */
+        if (!w || w->polled != round || !w->events)
+            continue;
+        short rev = pfds[i].revents & (w->events | POLLERR | POLLHUP | POLLNVAL);
+        if (rev)
+            w->fn(w->ctx, w->fd, rev);
+    }
+    if (r > 0 && pfds[n].revents)
+        read_signals(l);
+    free(pfds);
+    return 0;
+}
+
 int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
 {
     int64_t now = loop_now_ms();
@@ -255,36 +304,8 @@ int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
         wait = 0;
     if (max_wait_ms >= 0 && max_wait_ms < wait)
         wait = max_wait_ms;
-
-    size_t n = l->nwatches;
-    for (size_t i = 0; i < n; i++)
-        l->pfds[i] = (struct pollfd){.fd = l->watches[i].fd, .events = l->watches[i].events};
-    struct pollfd sigp = {.fd = l->sigfd, .events = POLLIN};
-    struct pollfd *all = l->pfds;
-    int r;
-    if (n == 0) {
-        r = poll(&sigp, 1, wait);
-        all = NULL;
-    } else {
-        l->pfds[n] = sigp;
-        r = poll(l->pfds, n + 1, wait);
-    }
-    if (r < 0 && errno != EINTR)
-        return err_sys(e, "poll");
-
-    if (r > 0) {
-        short sigrev = all ? all[n].revents : sigp.revents;
-        /* Callbacks may unwatch fds: look each one up again by fd. */
-        for (size_t i = 0; all && i < n; i++) {
-            if (!all[i].revents)
-                continue;
-            struct watch *w = find_watch(l, all[i].fd);
-            if (w)
-                w->fn(w->ctx, w->fd, all[i].revents);
-        }
-        if (sigrev)
-            read_signals(l);
-    }
+    if (poll_and_dispatch(l, wait, e) < 0)
+        return -1;
 
     now = loop_now_ms();
     if (now >= l->next_tick) {

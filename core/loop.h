@@ -22,6 +22,7 @@ struct loop *loop_new(struct err *e);
 void loop_free(struct loop *l);
 
 int loop_watch(struct loop *l, int fd, short events, loop_io_fn fn, void *ctx, struct err *e);
+/* EVENTS 0 disarms the fd: it is not polled at all (not even for POLLHUP). */
 void loop_set_events(struct loop *l, int fd, short events);
 void loop_unwatch(struct loop *l, int fd);
 
@@ -29,7 +30,7 @@ void loop_unwatch(struct loop *l, int fd);
 int loop_watch_child(struct loop *l, pid_t pid, loop_child_fn fn, void *ctx, struct err *e);
 void loop_unwatch_child(struct loop *l, pid_t pid);
 
-/* SIGINT/SIGTERM/SIGHUP/SIGWINCH are delivered to FN (they are blocked and read
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGWINCH are delivered to FN (they are blocked and read
  * through a signalfd). Only one handler. */
 void loop_on_signal(struct loop *l, loop_signal_fn fn, void *ctx);
 /* Called once a second (for counters) and after each batch of events (for redraw). */

@@ -28,29 +28,39 @@ void sb_append(struct strbuf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void sb_printf(struct strbuf *b, const char *fmt, ...)
+static void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
     char small[512];
-    va_list ap;
-    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
     int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        va_end(ap2);
         return;
+    }
     if ((size_t)n < sizeof small) {
+        va_end(ap2);
         sb_append(b, small, (size_t)n);
         return;
     }
     char *big = malloc((size_t)n + 1);
     if (!big) {
+        va_end(ap2);
         b->oom = true;
         return;
     }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    vsnprintf(big, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
     sb_append(b, big, (size_t)n);
     free(big);
+}
+
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 void sb_free(struct strbuf *b)
@@ -82,14 +92,15 @@ void out_reset(struct out *o)
 
 void out_printf(struct out *o, const char *fmt, ...)
 {
-    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    sb_vprintf(&o->text, fmt, ap); /* any length: guest text is not cut */
     va_end(ap);
-    if (n < 0)
-        return;
-    sb_append(&o->text, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void out_write(struct out *o, const char *s, size_t n)
+{
+    sb_append(&o->text, s, n);
 }
 
 void out_progress(struct out *o, const char *fmt, ...)
@@ -104,34 +115,96 @@ void out_progress(struct out *o, const char *fmt, ...)
     o->progress(o->progress_ctx, buf);
 }
 
-void json_escape(struct strbuf *b, const char *s)
+/* Length of the valid UTF-8 sequence at P (N bytes left), or 0 when invalid;
+ * *BAD then gets how many bytes form the invalid prefix (at least 1), which
+ * becomes one U+FFFD. No overlongs, surrogates or code points past U+10FFFF. */
+static size_t utf8_len(const unsigned char *p, size_t n, size_t *bad)
 {
+    unsigned char c = p[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        bool ok = i < n && p[i] >= (i == 1 ? lo : 0x80) && p[i] <= (i == 1 ? hi : 0xBF);
+        if (!ok) {
+            *bad = i;
+            return 0;
+        }
+    }
+    return len;
+}
+
+void json_escape_n(struct strbuf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
     sb_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        const char *esc = NULL;
+        switch (c) {
         case '"':
-            sb_append(b, "\\\"", 2);
+            esc = "\\\"";
             break;
         case '\\':
-            sb_append(b, "\\\\", 2);
+            esc = "\\\\";
             break;
         case '\n':
-            sb_append(b, "\\n", 2);
+            esc = "\\n";
             break;
         case '\r':
-            sb_append(b, "\\r", 2);
+            esc = "\\r";
             break;
         case '\t':
-            sb_append(b, "\\t", 2);
+            esc = "\\t";
             break;
-        default:
-            if (*p < 0x20)
-                sb_printf(b, "\\u%04x", *p);
-            else
-                sb_append(b, (const char *)p, 1);
+        }
+        if (esc) {
+            sb_append(b, esc, 2);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) { /* NUL too: S is counted, not terminated */
+            sb_printf(b, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            size_t run = 1; /* plain ASCII in one append */
+            while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f && p[i + run] != '"' &&
+                   p[i + run] != '\\')
+                run++;
+            sb_append(b, s + i, run);
+            i += run;
+        } else {
+            size_t bad = 0, len = utf8_len(p + i, n - i, &bad);
+            if (len) {
+                sb_append(b, s + i, len);
+                i += len;
+            } else {
+                sb_append(b, "\\ufffd", 6);
+                i += bad;
+            }
         }
     }
     sb_append(b, "\"", 1);
+}
+
+void json_escape(struct strbuf *b, const char *s)
+{
+    json_escape_n(b, s, strlen(s));
 }
 
 /* Opens the implicit outer object and writes the separator and key. */
@@ -209,6 +282,12 @@ void out_str(struct out *o, const char *key, const char *val)
         json_escape(&o->json, val);
     else
         sb_append(&o->json, "null", 4);
+}
+
+void out_strn(struct out *o, const char *key, const char *val, size_t n)
+{
+    prefix(o, key);
+    json_escape_n(&o->json, val, n);
 }
 
 void out_int(struct out *o, const char *key, int64_t val)

@@ -41,6 +41,8 @@ void out_free(struct out *o);
 void out_reset(struct out *o);
 
 __attribute__((format(printf, 2, 3))) void out_printf(struct out *o, const char *fmt, ...);
+/* Appends N raw bytes (NULs included) to the text. */
+void out_write(struct out *o, const char *s, size_t n);
 __attribute__((format(printf, 2, 3))) void out_progress(struct out *o, const char *fmt, ...);
 
 /* JSON builder. KEY is NULL inside arrays. The outermost object is implicit:
@@ -50,6 +52,8 @@ void out_obj_end(struct out *o);
 void out_arr_begin(struct out *o, const char *key);
 void out_arr_end(struct out *o);
 void out_str(struct out *o, const char *key, const char *val); /* NULL val -> null */
+/* VAL of N bytes: embedded NULs and invalid UTF-8 are fine (see json_escape_n). */
+void out_strn(struct out *o, const char *key, const char *val, size_t n);
 void out_int(struct out *o, const char *key, int64_t val);
 void out_uint(struct out *o, const char *key, uint64_t val);
 void out_double(struct out *o, const char *key, double val);
@@ -60,5 +64,8 @@ const char *out_json_result(struct out *o);
 
 /* Appends S as a JSON string literal (quotes and escapes). */
 void json_escape(struct strbuf *b, const char *s);
+/* The same for N bytes of any content: control characters and NUL escaped
+ * (\u00XX), invalid UTF-8 replaced by U+FFFD (\ufffd): always valid JSON. */
+void json_escape_n(struct strbuf *b, const char *s, size_t n);
 
 #endif

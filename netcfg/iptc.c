@@ -9,11 +9,15 @@
 #include <limits.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define XT_LOCK_DEFAULT "/run/xtables.lock"
@@ -35,7 +39,61 @@ struct iptc_job {
     bool dirty;       /* commit needed */
 };
 
-/* The same lock file the iptables command takes (it honours XTABLES_LOCKFILE). */
+static iptc_lock_wait_fn lock_waiter;
+static void *lock_waiter_ctx;
+
+void iptc_set_lock_waiter(iptc_lock_wait_fn fn, void *ctx, iptc_lock_wait_fn *old_fn,
+                          void **old_ctx)
+{
+    if (old_fn)
+        *old_fn = lock_waiter;
+    if (old_ctx)
+        *old_ctx = lock_waiter_ctx;
+    lock_waiter = fn;
+    lock_waiter_ctx = ctx;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "PATH (held by pid N, COMM)" from /proc/locks, or just PATH. */
+static void describe_holder(int fd, const char *path, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%s", path);
+    struct stat st;
+    FILE *f = fstat(fd, &st) == 0 ? fopen("/proc/locks", "re") : NULL;
+    if (!f)
+        return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        int pid;
+        unsigned maj, min;
+        unsigned long ino;
+        /* "1: FLOCK  ADVISORY  WRITE 1234 00:19:567 0 EOF" ("->" lines are waiters) */
+        if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) != 4 ||
+            maj != major(st.st_dev) || min != minor(st.st_dev) || ino != st.st_ino || pid <= 0)
+            continue;
+        char comm[64] = "?", cpath[64];
+        snprintf(cpath, sizeof cpath, "/proc/%d/comm", pid);
+        FILE *c = fopen(cpath, "re");
+        if (c) {
+            if (fgets(comm, sizeof comm, c))
+                comm[strcspn(comm, "\n")] = '\0';
+            fclose(c);
+        }
+        snprintf(out, outsz, "%s (held by pid %d, %s)", path, pid, comm);
+        break;
+    }
+    fclose(f);
+}
+
+/* The same lock file the iptables command takes (it honours XTABLES_LOCKFILE).
+ * Never a blocking flock: umlab's event loop must keep serving guests and
+ * signals, so it tries, lets the waiter serve the loop, and tries again. */
 static int xtables_lock(const struct iptc_job *job, struct err *e)
 {
     const char *path = getenv("XTABLES_LOCKFILE");
@@ -44,14 +102,37 @@ static int xtables_lock(const struct iptc_job *job, struct err *e)
     int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_sys(e, "iptables %s/%s: open %s", job->table, job->chain, path);
-    while (flock(fd, LOCK_EX) < 0) {
+    int64_t start = now_ms(), describe_at = 0;
+    char what[PATH_MAX + 96] = "";
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
         if (errno == EINTR)
             continue;
-        err_sys(e, "iptables %s/%s: flock %s", job->table, job->chain, path);
-        close(fd);
-        return -1;
+        if (errno != EWOULDBLOCK) {
+            err_sys(e, "iptables %s/%s: flock %s", job->table, job->chain, path);
+            break;
+        }
+        int64_t waited = now_ms() - start;
+        if (waited >= describe_at) { /* who holds it, looked up once a second */
+            describe_holder(fd, path, what, sizeof what);
+            describe_at = waited + 1000;
+        }
+        if (waited >= IPTC_LOCK_TIMEOUT_MS) {
+            err_set(e, "iptables %s/%s: gave up after %d s waiting for %s", job->table, job->chain,
+                    IPTC_LOCK_TIMEOUT_MS / 1000, what);
+            break;
+        }
+        if (lock_waiter) {
+            if (lock_waiter(lock_waiter_ctx, what, (int)waited, e) < 0)
+                break;
+        } else {
+            struct timespec ts = {0, 50 * 1000000};
+            nanosleep(&ts, NULL);
+        }
     }
-    return fd;
+    close(fd);
+    return -1;
 }
 
 static int run_list(struct xtc_handle *h, struct iptc_job *job);
@@ -221,6 +302,25 @@ int iptc_rule_insert(const char *table, const char *chain, const struct rule_spe
     return add_rule(table, chain, spec, true, e);
 }
 
+/* Whether TABLE/CHAIN holds a rule JOB would delete, read without the lock:
+ * an undo of a rule that never made it in (the lock was busy, umlab was told
+ * to quit) must not wait for the lock. Errors say "maybe" (the locked cycle
+ * then reports them). */
+static bool maybe_has_rules(struct iptc_job *job)
+{
+    struct iptc_job list = {.table = job->table, .chain = job->chain, .run = run_list};
+    struct err ignore;
+    if (iptc_cycle(&list, &ignore) < 0) {
+        free(list.list);
+        return true;
+    }
+    bool found = false;
+    for (size_t i = 0; i < list.n && !found; i++)
+        found = job_wants(job, list.list[i].spec.comment);
+    free(list.list);
+    return found;
+}
+
 int iptc_rule_delete_comment(const char *table, const char *chain, const char *comment,
                              int *deleted, struct err *e)
 {
@@ -230,6 +330,8 @@ int iptc_rule_delete_comment(const char *table, const char *chain, const char *c
     if (!comment || !*comment)
         return err_set(e, "iptables %s/%s: delete: empty comment", table, chain);
     struct iptc_job job = {.table = table, .chain = chain, .run = run_delete, .comment = comment};
+    if (!maybe_has_rules(&job))
+        return 0;
     int rc = iptc_cycle(&job, e);
     if (rc == 0 && deleted)
         *deleted = job.deleted;
@@ -244,6 +346,8 @@ int iptc_rule_delete_lab(const char *table, const char *chain, const char *lab, 
     if (!lab || !*lab)
         return err_set(e, "iptables %s/%s: delete: empty lab name", table, chain);
     struct iptc_job job = {.table = table, .chain = chain, .run = run_delete, .lab = lab};
+    if (!maybe_has_rules(&job))
+        return 0;
     int rc = iptc_cycle(&job, e);
     if (rc == 0 && deleted)
         *deleted = job.deleted;

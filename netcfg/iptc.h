@@ -26,6 +26,18 @@ int iptc_rule_delete_lab(const char *table, const char *chain, const char *lab, 
 int iptc_rule_list(const char *table, const char *chain, struct rule_info **out, size_t *n,
                    struct err *e);
 
+/* Someone else (an iptables command) may hold /run/xtables.lock for a while.
+ * umlab never blocks on it: it tries without blocking and, between tries,
+ * calls the waiter (which serves the event loop for a few tens of ms, reports
+ * progress and returns -1 with E set to give up, e.g. on a quit signal).
+ * WHAT names the lock and its holder. Without a waiter it sleeps 50 ms between
+ * tries. Either way it gives up after IPTC_LOCK_TIMEOUT_MS. OLD_FN/OLD_CTX (may
+ * be NULL) receive the previous waiter, to put back. */
+#define IPTC_LOCK_TIMEOUT_MS 15000
+typedef int (*iptc_lock_wait_fn)(void *ctx, const char *what, int waited_ms, struct err *e);
+void iptc_set_lock_waiter(iptc_lock_wait_fn fn, void *ctx, iptc_lock_wait_fn *old_fn,
+                          void **old_ctx);
+
 /* Which backend the `iptables` command on PATH uses: "nf_tables", "legacy" or
  * "unknown". When "nf_tables", umlab's rules show only in `iptables-legacy -L`. */
 const char *iptables_flavor(void);

@@ -11,6 +11,7 @@
 #include "core/batch.h"
 #include "core/lab.h"
 #include "core/loop.h"
+#include "core/parse.h"
 #include "tui/tui.h"
 
 #define UMLAB_VERSION "0.1.0"
@@ -55,13 +56,25 @@ struct cli {
     const char *batch;
     struct batch_opts bo;
     int guests;
+    char kernel[PATH_MAX], rootfs[PATH_MAX]; /* absolute: guests run elsewhere */
 };
+
+/* --kernel/--rootfs: an existing file, made absolute now (the guests run in
+ * the state directory, and exec would search a bare name on PATH). */
+static int parse_file_opt(const char *opt, const char *s, char *out, size_t outsz)
+{
+    struct err e;
+    if (parse_file_path(opt, s, out, outsz, &e) < 0) {
+        fprintf(stderr, "umlab: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
+}
 
 static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < lo || v > hi) {
+    long v;
+    if (parse_long(s, lo, hi, &v) < 0) {
         fprintf(stderr, "umlab: %s '%s': give a number between %d and %d\n", opt, s, lo, hi);
         return -1;
     }
@@ -127,10 +140,14 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             c->lab.host_addr = optarg;
             break;
         case O_KERNEL:
-            c->lab.kernel = optarg;
+            if (parse_file_opt("--kernel", optarg, c->kernel, sizeof c->kernel) < 0)
+                return -1;
+            c->lab.kernel = c->kernel;
             break;
         case O_ROOTFS:
-            c->lab.rootfs = optarg;
+            if (parse_file_opt("--rootfs", optarg, c->rootfs, sizeof c->rootfs) < 0)
+                return -1;
+            c->lab.rootfs = c->rootfs;
             break;
         case O_MEM:
             if (parse_int("--mem", optarg, 16, 65536, &c->lab.mem_mb) < 0)
@@ -207,6 +224,23 @@ static void on_signal(void *ctx, int signo)
         (*lab)->quit_signal = signo;
 }
 
+static void on_sigpipe(int signo)
+{
+    (void)signo;
+}
+
+/* A closed output pipe must not kill umlab before it undoes the lab: writes
+ * fail with EPIPE instead and batch mode stops on that. A no-op handler rather
+ * than SIG_IGN, which every exec'd child (guests, `host` commands) would
+ * inherit; a handler is reset to the default by exec. SIGQUIT and the other
+ * quit signals go through the loop's signalfd (loop.c). */
+static int setup_sigpipe(void)
+{
+    struct sigaction sa = {.sa_handler = on_sigpipe, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGPIPE, &sa, NULL);
+}
+
 static void history_path(char *out, size_t outsz)
 {
     const char *state = getenv("XDG_STATE_HOME");
@@ -255,6 +289,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (setup_sigpipe() < 0) {
+        fprintf(stderr, "umlab: sigaction SIGPIPE: %s\n", strerror(errno));
+        return 1;
+    }
     struct err e;
     struct loop *loop = loop_new(&e);
     if (!loop) {

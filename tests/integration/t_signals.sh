@@ -1,6 +1,8 @@
 #!/bin/sh
-# SIGTERM, SIGINT and SIGHUP make umlab exit cleanly: guests halted, the lab
-# undone, exit status 128+N (root; sandboxed lab umlab-itsig).
+# SIGTERM, SIGINT, SIGHUP and SIGQUIT make umlab exit cleanly: guests halted,
+# the lab undone, exit status 128+N; so does a reader closing the output pipe
+# (`umlab --batch recipe | head -3`: EPIPE, status 141) (root; sandboxed lab
+# umlab-itsig).
 . "$(dirname "$0")/lib.sh"
 need_root
 LAB=itsig
@@ -13,7 +15,7 @@ cleanup
 work=$(mktemp -d)
 trap cleanup EXIT INT TERM
 
-for spec in TERM:15 INT:2 HUP:1; do
+for spec in TERM:15 INT:2 HUP:1 QUIT:3; do
     sig=${spec%:*}
     num=${spec#*:}
     rm -f "$work/cmds"
@@ -33,4 +35,15 @@ for spec in TERM:15 INT:2 HUP:1; do
     check "SIG$sig: exit status 128+$num" test $rc = $((128 + num))
     assert_lab_gone $LAB
 done
+
+# The reader goes away: no SIGPIPE death, the lab is undone, one clear line.
+recipe=$(dirname "$0")/../../examples/recipe.umlab
+{
+    "$UMLAB" --sandbox --lab $LAB --batch "$recipe" 2>"$work/err"
+    echo $? >"$work/rc"
+} | head -3 >"$work/head"
+check "EPIPE: head got its 3 lines" test "$(wc -l <"$work/head")" = 3
+check "EPIPE: exit status 141 (128+SIGPIPE)" test "$(cat "$work/rc")" = 141
+check "EPIPE: says why it stopped" grep -q 'output closed (broken pipe)' "$work/err"
+assert_lab_gone $LAB
 [ "$FAILS" = 0 ]

@@ -6,9 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "core/out.h"
 
@@ -70,9 +74,98 @@ static void test_json_escape(void **state)
     escaped_is("a\nb\rc\td", "\"a\\nb\\rc\\td\"");
     escaped_is("\x01\x1f\x1b[0m", "\"\\u0001\\u001f\\u001b[0m\"");
     escaped_is("\b\f", "\"\\u0008\\u000c\"");
-    /* DEL and UTF-8 pass as they are; '/' needs no escape */
-    escaped_is("\x7f", "\"\x7f\"");
+    /* DEL is escaped too; UTF-8 passes as it is; '/' needs no escape */
+    escaped_is("\x7f", "\"\\u007f\"");
     escaped_is("caf\xc3\xa9 / \xe2\x9c\x93", "\"caf\xc3\xa9 / \xe2\x9c\x93\"");
+}
+
+static void escaped_n_is(const char *in, size_t n, const char *want)
+{
+    struct strbuf b = {0};
+    json_escape_n(&b, in, n);
+    assert_string_equal(sb_str(&b), want);
+    sb_free(&b);
+}
+
+/* Invalid UTF-8 becomes U+FFFD (one per maximal invalid prefix), valid
+ * sequences of every length pass, NUL is data when the length says so. */
+static void test_json_escape_invalid_utf8(void **state)
+{
+    (void)state;
+    escaped_is("a\x80"
+               "b",
+               "\"a\\ufffdb\"");                                        /* lone continuation */
+    escaped_is("\xff\xfe", "\"\\ufffd\\ufffd\"");                       /* never valid */
+    escaped_is("\xc0\x80", "\"\\ufffd\\ufffd\"");                       /* overlong NUL */
+    escaped_is("\xe0\x80\x80", "\"\\ufffd\\ufffd\\ufffd\"");            /* overlong */
+    escaped_is("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");            /* surrogate */
+    escaped_is("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
+    escaped_is("\xe2\x9cx", "\"\\ufffdx\"");                            /* cut short */
+    escaped_is("\xe2\x9c", "\"\\ufffd\"");                              /* cut by the end */
+    escaped_is("\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\"");           /* U+1F600 */
+    escaped_is("\xef\xbf\xbd", "\"\xef\xbf\xbd\"");                     /* U+FFFD itself */
+    escaped_n_is("a\0"
+                 "b\0",
+                 4, "\"a\\u0000b\\u0000\"");
+    escaped_n_is("abc", 0, "\"\"");
+}
+
+/* A minimal JSON string checker, independent of the escaper: printable
+ * ASCII or valid UTF-8 (mbrtowc in C.UTF-8), and only JSON's escapes. */
+static bool valid_json_string(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+        return false;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 1; i < n - 1;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '"')
+            return false;
+        if (c == '\\') {
+            char x = s[i + 1];
+            if (x == 'u') {
+                for (int k = 2; k < 6; k++)
+                    if (!isxdigit((unsigned char)s[i + k]))
+                        return false;
+                i += 6;
+            } else if (strchr("\"\\/bfnrt", x) && x) {
+                i += 2;
+            } else {
+                return false;
+            }
+            continue;
+        }
+        wchar_t wc;
+        size_t len = mbrtowc(&wc, s + i, n - 1 - i, &st);
+        if (len == (size_t)-1 || len == (size_t)-2 || len == 0)
+            return false;
+        if (wc >= 0xD800 && wc <= 0xDFFF)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static void test_json_escape_random_bytes(void **state)
+{
+    (void)state;
+    assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+    srand(11);
+    for (int round = 0; round < 2000; round++) {
+        char in[64];
+        size_t n = (size_t)(rand() % (int)sizeof in);
+        for (size_t i = 0; i < n; i++)
+            in[i] = (char)(rand() % 256);
+        struct strbuf b = {0};
+        json_escape_n(&b, in, n);
+        assert_false(b.oom);
+        assert_int_equal(strlen(sb_str(&b)), b.len); /* no raw NUL */
+        if (!valid_json_string(sb_str(&b)))
+            fail_msg("invalid JSON for round %d: %s", round, sb_str(&b));
+        sb_free(&b);
+    }
 }
 
 /* ---- the JSON result ---- */
@@ -348,11 +441,37 @@ static void test_progress_and_reset(void **state)
     out_free(&o);
 }
 
+/* Text of any length is kept whole (a `screen` or `host` output of many KiB). */
+static void test_text_not_cut(void **state)
+{
+    (void)state;
+    struct out o;
+    out_init(&o);
+    size_t n = 20000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, 'z', n);
+    big[n] = '\0';
+    out_printf(&o, "%s\n", big);
+    assert_int_equal(o.text.len, n + 1);
+    assert_int_equal(o.text.s[n], '\n');
+    out_write(&o, "a\0b", 3);
+    assert_int_equal(o.text.len, n + 4);
+    assert_memory_equal(o.text.s + n + 1, "a\0b", 3);
+    out_strn(&o, "bin", "x\0y", 3);
+    assert_string_equal(out_json_result(&o), "{\"bin\":\"x\\u0000y\"}");
+    free(big);
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sb_append_printf),
         cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_json_escape_invalid_utf8),
+        cmocka_unit_test(test_json_escape_random_bytes),
+        cmocka_unit_test(test_text_not_cut),
         cmocka_unit_test(test_empty_result),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_nested),
