@@ -49,6 +49,7 @@ struct tab {
     bool have_st;
     struct hist rx, tx;
     struct host_tap_state hs;
+    unsigned long long dropped_seen; /* input refused by a full pty queue, noted */
 };
 
 /* One chain of rules as the side pane shows it. */
@@ -124,6 +125,9 @@ int tabs_toggle_dump(struct tui *t, struct err *e);
 void tabs_apply_sizes(struct tui *t);
 /* The console rect the focused tab draws into (left of the split or all). */
 void tabs_console_size(const struct tui *t, const struct tab *tab, int *rows, int *cols);
+/* Logs input a console refused since the last call (a program that does not
+ * read: its pty queue is full, keys and terminal replies are dropped). */
+void tabs_note_dropped(struct tui *t);
 
 /* render.c */
 /* Draws TERM scrolled back by SCROLL lines into R of stdscr; HL_ROW is
