@@ -80,6 +80,7 @@ struct tui {
     size_t ntabs, focus;
     WINDOW *inwin; /* keys are read here: never drawn, so wgetch never refreshes */
     bool side, log_big;
+    int side_scroll; /* lines of the side pane scrolled out at the top */
     int rows, cols;
     struct layout lay;
     int ncolors;
@@ -145,6 +146,8 @@ void draw_fill(const struct rect *r, attr_t attr, int pair);
 /* side.c */
 void side_refresh(struct tui *t);
 void side_draw(struct tui *t);
+/* Scrolls the side pane down by LINES (up when negative). */
+void side_scroll(struct tui *t, int lines);
 void side_free(struct tui *t);
 
 /* actions.c */
