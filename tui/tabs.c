@@ -242,10 +242,10 @@ void tabs_note_dropped(struct tui *t)
             tab->dropped_seen = 0;
         if (p->dropped == tab->dropped_seen)
             continue;
-        char title[96];
         tui_log(t, LOG_ERR,
                 "%s does not read its input: %llu bytes dropped (keys, terminal replies)",
-                tab_title(tab, title, sizeof title), p->dropped - tab->dropped_seen);
+                tab->kind == TAB_GUEST ? tab->g->name : "the host shell",
+                p->dropped - tab->dropped_seen);
         tab->dropped_seen = p->dropped;
     }
 }
