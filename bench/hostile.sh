@@ -9,7 +9,7 @@ UMLAB=$(readlink -f "${1:?usage: hostile.sh UMLAB}")
 dir=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 cleanup() {
-    "$UMLAB" cleanup benchhostile >/dev/null 2>&1
+    "$UMLAB" cleanup benchhost >/dev/null 2>&1
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -28,7 +28,7 @@ say # keys in g1 while g2 floods
 keylat 300 ~
 rss
 send \e[20~
-wait umlab benchhostile 20
+wait umlab benchhost 20
 idle 1
 say # keys in the host shell tab while g2 floods
 keylat 300 ~
@@ -36,4 +36,4 @@ rss
 send \e[21~
 send y
 STEPS
-"$work/ttybench" 48 160 -- "$UMLAB" --sandbox --lab benchhostile --guests 2 <"$work/steps"
+"$work/ttybench" 48 160 -- "$UMLAB" --sandbox --lab benchhost --guests 2 <"$work/steps"

@@ -5,7 +5,7 @@
 # to tmux, captured with pipe-pane) gets none of it raw, umlab's memory stays
 # bounded, and another tab answers keys while the flood runs.
 . "$(dirname "$0")/lib.sh"
-LAB=tuihostile
+LAB=tuihost
 tui_start "$LAB" 160 48
 OUTER=$TUI_TMP/outer
 tmx pipe-pane -o -t "$TUI_SESSION" "cat >>$OUTER"
@@ -35,7 +35,7 @@ echo "umlab RSS after the 10 MB line: $rss1 kB"
 
 # cursor queries it never reads the answers of, for 20 s; then drain them
 keys F9
-wait_for 'umlab tuihostile' 20
+wait_for 'umlab tuihost' 20
 keys C-] 1
 wait_for '1:g1 running' 5
 type_text 'q=; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do q="$q\033[6n"; done; end=$(($(date +%s) + 20)); while [ $(date +%s) -lt $end ]; do printf "$q"; done; stty -echo -icanon min 0 time 20; cat >/dev/null; stty sane; echo flood-""done'
