@@ -20,7 +20,7 @@ wait g1:/# 120
 send \x1d2
 wait g2:/# 120
 rss
-send q=; for i in 1 2 3 4 5 6 7 8 9 10; do q="$q\\033[6n"; done; while :; do head -c 1000000 /dev/zero | tr "\\000" x; printf "$q\\033]52;c;SGk=\\007\\033]0;T\\007\\033P0|x\\033\\\\\\377\\376\\033[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1m"; done\r
+send q=; for i in 1 2 3 4 5 6 7 8 9 10; do q="$q\\033[6n"; done; stty -icanon -echo; while :; do head -c 1000000 /dev/zero | tr "\\000" x; printf "$q\\033]52;c;SGk=\\007\\033]0;T\\007\\033P0|x\\033\\\\\\377\\376\\033[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1m"; done\r
 idle 5
 send \x1d1
 idle 1
