@@ -7,6 +7,8 @@
  *   keylat N CHAR       N times: write CHAR, wait for it in the output; prints
  *                       keylat_p50_ms, keylat_p99_ms, keylat_max_ms
  *   idle SECONDS        CPU time the program used while left alone: idle_cpu_pct
+ *   rss                 the program's resident memory now: rss_kb
+ *   say TEXT            print TEXT (labels the numbers that follow)
  * The output is read all the time, so the program never blocks on its terminal.
  *   usage: ttybench ROWS COLS -- PROGRAM ARGS... < steps */
 #include <errno.h>
@@ -138,6 +140,21 @@ static double cpu_seconds(pid_t pid)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+static long rss_kb(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long kb = -1;
+    while (fgets(buf, sizeof buf, f))
+        if (sscanf(buf, "VmRSS: %ld", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5 || strcmp(argv[3], "--") != 0) {
@@ -227,6 +244,10 @@ int main(int argc, char **argv)
                 if (pump(100) < 0)
                     break;
             printf("idle_cpu_pct=%.2f\n", 100 * (cpu_seconds(child) - c0) / (now() - t0));
+        } else if (strcmp(line, "rss") == 0) {
+            printf("rss_kb=%ld\n", rss_kb(child));
+        } else if (strcmp(line, "say") == 0) {
+            printf("%s\n", arg);
         } else if (line[0] && line[0] != '#') {
             fprintf(stderr, "ttybench: unknown step '%s'\n", line);
             rc = 2;

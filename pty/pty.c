@@ -184,6 +184,7 @@ int pty_spawn(struct ptyproc *p, char *const argv[], const struct pty_spawn_opts
     p->pid = 0;
     p->wq = NULL;
     p->wq_len = p->wq_cap = 0;
+    p->dropped = 0;
     if (!argv || !argv[0])
         return err_set(e, "spawn: empty command");
 
@@ -348,13 +349,17 @@ int pty_write(struct ptyproc *p, const char *buf, size_t len, struct err *e)
         return err_set(e, "pty write: closed");
     if (len == 0)
         return 0;
-    if (len > SIZE_MAX - p->wq_len)
-        return err_set(e, "pty write: queue too large");
+    if (p->wq_len + len > PTY_WQ_MAX && pty_flush(p, e) < 0)
+        return -1;
+    if (len > PTY_WQ_MAX - p->wq_len) {
+        p->dropped += len;
+        return err_set(e, "pty write: %zu bytes wait unread, %zu more dropped", p->wq_len, len);
+    }
     size_t need = p->wq_len + len;
     if (need > p->wq_cap) {
         size_t cap = p->wq_cap ? p->wq_cap : 256;
         while (cap < need)
-            cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+            cap *= 2; /* need <= PTY_WQ_MAX: no overflow */
         char *nq = realloc(p->wq, cap);
         if (!nq)
             return err_sys(e, "pty write: queue of %zu bytes", cap);

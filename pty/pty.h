@@ -18,11 +18,16 @@ struct pty_spawn_opts {
     int keep_fds[4];  /* fds the child keeps (besides 0..2), -1 = unused */
 };
 
+/* At most this much input waits for a child that does not read (a guest
+ * looping on cursor queries would otherwise grow the queue without end). */
+#define PTY_WQ_MAX (64 * 1024)
+
 struct ptyproc {
     int master; /* non-blocking, close-on-exec; -1 when closed */
     pid_t pid;  /* child, leader of its own session and process group; 0 when reaped */
-    char *wq;   /* pending input for the child */
+    char *wq;   /* pending input for the child, at most PTY_WQ_MAX bytes */
     size_t wq_len, wq_cap;
+    unsigned long long dropped; /* bytes refused because the queue was full */
 };
 
 /* Starts ARGV[0] (searched on PATH) on a new pty. The child is a session leader
@@ -36,7 +41,9 @@ int pty_spawn(struct ptyproc *p, char *const argv[], const struct pty_spawn_opts
  * (Writes still succeed after the child is gone: -1 here is the end signal.) */
 ssize_t pty_read(struct ptyproc *p, char *buf, size_t len);
 
-/* Queues LEN bytes for the child and tries to write right away. */
+/* Queues LEN bytes for the child and tries to write right away. When they do
+ * not fit under PTY_WQ_MAX, none of them is queued (a terminal reply is never
+ * cut in half): they are counted in dropped and an error says so. */
 int pty_write(struct ptyproc *p, const char *buf, size_t len, struct err *e);
 /* Writes as much of the queue as the pty takes now (call on POLLOUT). */
 int pty_flush(struct ptyproc *p, struct err *e);

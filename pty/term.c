@@ -259,10 +259,14 @@ static void vt_emit(const char *bytes, size_t len, void *ctx)
     vterm_input_write(ctx, bytes, len);
 }
 
-/* Every byte for libvterm goes through the guard (see vtguard.h). */
+/* Every byte for libvterm goes through the guard (see vtguard.h), in pieces
+ * of at most 64 KiB: libvterm's text path keeps 4 bytes of stack per input
+ * byte (a 10 MB write overflowed the stack). The guard holds back a UTF-8
+ * character cut between pieces. */
 static void vt_write(struct term *t, const char *bytes, size_t len)
 {
-    vtguard_feed(&t->guard, bytes, len, vt_emit, t->vt);
+    for (size_t off = 0; off < len; off += 65536)
+        vtguard_feed(&t->guard, bytes + off, len - off < 65536 ? len - off : 65536, vt_emit, t->vt);
 }
 
 /* libvterm 0.1.4 turns a UTF-8 sequence into U+FFFD when it is cut by the

@@ -337,6 +337,15 @@ void tui_action(struct tui *t, const struct key_event *ev)
             side_refresh(t);
         tui_mark(t, D_ALL);
         break;
+    case ACT_SIDE_UP:
+    case ACT_SIDE_DOWN:
+        if (t->lay.side.w <= 0) {
+            set_status(t, true, "the side pane is off (" KEYS_PREFIX_NAME " s shows it)");
+            break;
+        }
+        side_scroll(t, (ev->act == ACT_SIDE_UP ? -1 : 1) *
+                           (t->lay.side.h > 3 ? t->lay.side.h / 2 : 1));
+        break;
     case ACT_LOG:
         t->log_big = !t->log_big;
         tabs_apply_sizes(t);

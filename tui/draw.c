@@ -41,6 +41,31 @@ int draw_text(int y, int x, int w, attr_t attr, int pair, const char *s)
     return col;
 }
 
+/* Columns S takes as draw_text shows it (unclipped). */
+static int draw_width(const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int col = 0;
+    size_t len = strlen(s);
+    while (len > 0) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, len, &st);
+        if (n == 0)
+            break;
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            wc = L'?';
+            n = 1;
+            memset(&st, 0, sizeof st);
+        }
+        int cw = wcwidth(wc);
+        col += cw < 0 ? 1 : cw;
+        s += n;
+        len -= n;
+    }
+    return col;
+}
+
 void draw_fill(const struct rect *r, attr_t attr, int pair)
 {
     cchar_t cc;
@@ -58,20 +83,6 @@ static void tab_label(const struct tui *t, size_t i, char *buf, size_t bufsz)
     snprintf(buf, bufsz, " %zu:%s%s ", i + 1, title, t->tabs[i]->dump ? " +tcpdump" : "");
 }
 
-/* The first tab shown: the bar scrolls so that the focused one fits in AVAIL. */
-static size_t first_tab_shown(const struct tui *t, int avail)
-{
-    int sum = 2; /* room for the "<" marker */
-    for (size_t i = t->focus + 1; i-- > 0;) {
-        char label[128];
-        tab_label(t, i, label, sizeof label);
-        sum += (int)strlen(label) + 1;
-        if (sum > avail)
-            return i < t->focus ? i + 1 : t->focus;
-    }
-    return 0;
-}
-
 static void draw_tabs(struct tui *t)
 {
     const struct rect *r = &t->lay.tabs;
@@ -82,25 +93,39 @@ static void draw_tabs(struct tui *t)
     snprintf(right, sizeof right, " lab %s | NAT %s ", t->lab->name, t->lab->nat ? "on" : "off");
     int rw = (int)strlen(right);
     int avail = r->w > rw + 20 ? r->w - rw : r->w;
-    size_t first = first_tab_shown(t, avail);
-    int x = 0;
-    if (first > 0)
-        x += draw_text(r->y, x, avail, A_BOLD, bar, "<");
     t->ntab_hits = 0;
-    for (size_t i = first; i < t->ntabs && x < avail; i++) {
-        char label[128];
-        tab_label(t, i, label, sizeof label);
-        bool f = i == t->focus;
-        int w = draw_text(r->y, x, avail - x, f ? A_BOLD : A_NORMAL, f ? cur : bar, label);
-        if (t->ntab_hits < (int)(sizeof t->tab_x0 / sizeof t->tab_x0[0])) {
-            t->tab_x0[t->ntab_hits] = x;
-            t->tab_x1[t->ntab_hits] = x + w;
-            t->tab_idx[t->ntab_hits] = i;
-            t->ntab_hits++;
+    if (t->ntabs > 0) {
+        int *widths = malloc(t->ntabs * sizeof *widths);
+        if (!widths)
+            return;
+        for (size_t i = 0; i < t->ntabs; i++) {
+            char label[128];
+            tab_label(t, i, label, sizeof label);
+            widths[i] = draw_width(label);
         }
-        x += w;
-        if (x < avail)
-            x += draw_text(r->y, x, avail - x, A_NORMAL, bar, "\u2502");
+        struct tabstrip ts;
+        layout_tabstrip(widths, t->ntabs, t->focus, avail, &ts);
+        free(widths);
+        if (ts.more_left)
+            draw_text(r->y, 0, avail, A_BOLD, bar, "<");
+        int x = ts.x, end = ts.more_right ? avail - LAYOUT_TAB_MARK : avail;
+        for (size_t i = ts.first; i < ts.first + ts.count && x < end; i++) {
+            char label[128];
+            tab_label(t, i, label, sizeof label);
+            bool f = i == t->focus;
+            int w = draw_text(r->y, x, end - x, f ? A_BOLD : A_NORMAL, f ? cur : bar, label);
+            if (t->ntab_hits < (int)(sizeof t->tab_x0 / sizeof t->tab_x0[0])) {
+                t->tab_x0[t->ntab_hits] = x;
+                t->tab_x1[t->ntab_hits] = x + w;
+                t->tab_idx[t->ntab_hits] = i;
+                t->ntab_hits++;
+            }
+            x += w;
+            if (x < end)
+                x += draw_text(r->y, x, end - x, A_NORMAL, bar, "\u2502");
+        }
+        if (ts.more_right)
+            draw_text(r->y, avail - 1, 1, A_BOLD, bar, ">");
     }
     if (avail < r->w)
         draw_text(r->y, r->w - rw, rw, A_BOLD, bar, right);
@@ -189,7 +214,8 @@ static int draw_status(struct tui *t)
                   "Guests are running: quit, halt them and undo the lab? (y/n)");
     } else if (t->ks.prefix) {
         draw_text(r->y, 0, left_w, A_BOLD, 0,
-                  KEYS_PREFIX_NAME " ... (n/p tab, : prompt, s side pane, / search, ? help)");
+                  KEYS_PREFIX_NAME
+                  " ... (n/p tab, : prompt, s side pane, { } scroll it, / search, ? help)");
     } else {
         int x = 0;
         if (t->busy[0]) {
@@ -245,10 +271,12 @@ static const char *const help_text[] = {
     "  n / p / 0-9  next, previous, n-th tab     s  side pane on/off",
     "  /  search the scrollback (n: next hit)    l  bigger log pane",
     "  [  browse the scrollback                  ?  this help",
+    "  { / }  scroll the side pane up / down (the mouse wheel over it too)",
     "  c  cancel the running command (a long ping, a wait for a boot)",
     "  a i t d g G r x ! q  the F-key actions (for terminals without F-keys)",
     "  " KEYS_PREFIX_NAME "  sends " KEYS_PREFIX_NAME " to the guest",
-    "Every other key goes to the focused console. The mouse selects tabs.",
+    "Every other key goes to the focused console. The mouse selects tabs;",
+    "when tabs do not fit, < and > mark hidden ones (" KEYS_PREFIX_NAME " n/p reach them).",
     "",
     "Any key closes this help.",
 };

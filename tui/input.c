@@ -95,6 +95,15 @@ static void mouse(struct tui *t)
                 tabs_focus(t, t->tab_idx[i]);
         return;
     }
+    int wheel = me.bstate & BUTTON4_PRESSED ? -1 : 0;
+#ifdef BUTTON5_PRESSED
+    if (me.bstate & BUTTON5_PRESSED)
+        wheel = 1;
+#endif
+    if (wheel && rect_contains(&t->lay.side, me.y, me.x)) {
+        side_scroll(t, 3 * wheel);
+        return;
+    }
     struct key_event ev = {.act = ACT_NONE};
     if (me.bstate & BUTTON4_PRESSED)
         ev.act = ACT_SCROLL_UP;

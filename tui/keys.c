@@ -63,6 +63,12 @@ static void after_prefix(int code, bool is_keycode, struct key_event *ev)
     case 's':
         set(ev, ACT_SIDE);
         return;
+    case '{':
+        set(ev, ACT_SIDE_UP);
+        return;
+    case '}':
+        set(ev, ACT_SIDE_DOWN);
+        return;
     case 'l':
         set(ev, ACT_LOG);
         return;

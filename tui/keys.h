@@ -9,7 +9,7 @@
  *   whatever runs around or inside umlab); after it:
  *   Ctrl-]  send Ctrl-] itself   n/p  next/previous tab   1-9  that tab, 0 the tenth
  *   :  command prompt   /  search the scrollback   [ or PgUp  browse scrollback
- *   s  side pane on/off   l  big log on/off   ?/h  help
+ *   s  side pane on/off   { / }  scroll the side pane   l  big log on/off   ?/h  help
  *   a add  i IP  t NAT  d tcpdump  g ping  G pingall  r restart  x halt
  *   !  host shell  q  quit
  */
@@ -51,6 +51,8 @@ enum tui_action {
     ACT_TAB, /* arg: tab index from 0 */
     ACT_PROMPT,
     ACT_SIDE,
+    ACT_SIDE_UP, /* scroll the side pane */
+    ACT_SIDE_DOWN,
     ACT_LOG,
     ACT_MOUSE,
     ACT_RESIZE,

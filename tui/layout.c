@@ -63,3 +63,60 @@ bool rect_contains(const struct rect *r, int y, int x)
 {
     return r->h > 0 && r->w > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
 }
+
+void layout_tabstrip(const int *widths, size_t n, size_t focus, int w, struct tabstrip *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return;
+    if (focus >= n)
+        focus = n - 1;
+    long total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += widths[i] + 1;
+    if (total <= w) {
+        out->count = n;
+        return;
+    }
+    long avail = w - 2 * LAYOUT_TAB_MARK;
+    size_t first = 0;
+    for (;;) {
+        size_t end = first + 1; /* a page holds at least one tab, clipped if need be */
+        long used = widths[first] + 1;
+        while (end < n && used + widths[end] + 1 <= avail)
+            used += widths[end++] + 1;
+        if (focus < end || end == n) {
+            out->first = first;
+            out->count = end - first;
+            break;
+        }
+        first = end;
+    }
+    out->more_left = out->first > 0;
+    out->more_right = out->first + out->count < n;
+    out->x = out->more_left ? LAYOUT_TAB_MARK : 0;
+}
+
+void layout_vscroll(int total, int h, int *scroll, struct vscroll *out)
+{
+    memset(out, 0, sizeof *out);
+    if (h < 0)
+        h = 0;
+    if (total <= h || h < 3) { /* all fits, or no room for markers: the top part */
+        *scroll = 0;
+        out->rows = total < h ? total : h;
+        return;
+    }
+    int max = total - (h - 1); /* at the bottom: the "above" marker and h-1 lines */
+    if (*scroll > max)
+        *scroll = max;
+    if (*scroll < 0)
+        *scroll = 0;
+    out->top = *scroll;
+    out->above = *scroll > 0;
+    out->rows = h - out->above;
+    if (out->top + out->rows < total) {
+        out->below = true;
+        out->rows--;
+    }
+}

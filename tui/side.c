@@ -82,24 +82,38 @@ void side_free(struct tui *t)
     }
 }
 
+/* Draws the pane's lines as a list: line n shows at row y0 + n - top when
+ * top <= n < top + rows (the pane scrolls); a counting pass draws nothing. */
 struct pen {
     struct tui *t;
-    int y, x, w, bottom;
+    int x, w;
+    int n, top, rows, y0;
+    bool count_only;
 };
+
+/* The screen row for the next line, or -1 when it is scrolled out of view. */
+static int pen_row(struct pen *p)
+{
+    int n = p->n++;
+    if (p->count_only || n < p->top || n >= p->top + p->rows)
+        return -1;
+    return p->y0 + n - p->top;
+}
 
 static bool line(struct pen *p, attr_t a, int pair, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static bool line(struct pen *p, attr_t a, int pair, const char *fmt, ...)
 {
-    if (p->y >= p->bottom)
+    int y = pen_row(p);
+    if (y < 0)
         return false;
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    draw_text(p->y++, p->x, p->w, a, pair, buf);
+    draw_text(y, p->x, p->w, a, pair, buf);
     return true;
 }
 
@@ -118,12 +132,12 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
     if (sw < 0)
         sw = 0;
     hist_sparkline(h, sw, spark, sizeof spark);
-    if (p->y >= p->bottom)
+    int y = pen_row(p);
+    if (y < 0)
         return;
-    int x = draw_text(p->y, p->x, p->w, A_NORMAL, 0, head);
+    int x = draw_text(y, p->x, p->w, A_NORMAL, 0, head);
     if (x < p->w)
-        draw_text(p->y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
-    p->y++;
+        draw_text(y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
 }
 
 /* "g1   tap0   1.2K   340 ▁▂▅█" (! when errors or drops) */
@@ -139,12 +153,12 @@ static void compact_line(struct pen *p, const struct tab *tab)
     int sw = p->w - n;
     sw = sw > HIST_LEN ? HIST_LEN : sw < 0 ? 0 : sw;
     hist_sparkline(&tab->rx, sw, spark, sizeof spark);
-    if (p->y >= p->bottom)
+    int y = pen_row(p);
+    if (y < 0)
         return;
-    int x = draw_text(p->y, p->x, p->w, A_NORMAL, bad ? ui_pair(COLOR_RED, -1) : 0, head);
+    int x = draw_text(y, p->x, p->w, A_NORMAL, bad ? ui_pair(COLOR_RED, -1) : 0, head);
     if (x < p->w)
-        draw_text(p->y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
-    p->y++;
+        draw_text(y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
 }
 
 static void draw_chain(struct pen *p, const struct chain_view *cv, const char *lab)
@@ -179,16 +193,9 @@ static void draw_chain(struct pen *p, const struct chain_view *cv, const char *l
     }
 }
 
-void side_draw(struct tui *t)
+/* Every line of the pane, through the pen (which shows the visible ones). */
+static void side_lines(struct tui *t, struct pen *p, int h)
 {
-    const struct rect *r = &t->lay.side;
-    draw_fill(r, A_NORMAL, 0);
-    cchar_t v;
-    wchar_t bar[2] = {L'\u2502', L'\0'};
-    int bp = ui_pair(COLOR_CYAN, -1);
-    if (setcchar(&v, bar, A_NORMAL, 0, &bp) != ERR)
-        mvwvline_set(stdscr, r->y, r->x, &v, r->h);
-    struct pen p = {t, r->y, r->x + 2, r->w - 2, r->y + r->h};
     int title = ui_pair(COLOR_CYAN, -1);
     struct lab *lab = t->lab;
 
@@ -196,42 +203,42 @@ void side_draw(struct tui *t)
     for (size_t i = 0; i < t->ntabs; i++)
         ng += t->tabs[i]->kind == TAB_GUEST;
     /* three rows per tap while they take at most half the pane, else one */
-    bool compact = 3 * ng > r->h / 2;
-    line(&p, A_BOLD, title,
+    bool compact = 3 * ng > h / 2;
+    line(p, A_BOLD, title,
          compact ? "Taps: rx/s tx/s (rx = from the guest)" : "Taps (rx = from the guest)");
     for (size_t i = 0; i < t->ntabs; i++) {
         struct tab *tab = t->tabs[i];
         if (tab->kind != TAB_GUEST)
             continue;
         if (compact) {
-            compact_line(&p, tab);
+            compact_line(p, tab);
             continue;
         }
         if (!tab->have_st) {
-            line(&p, A_NORMAL, 0, "%s %s: no counters", tab->g->name, tab->g->tap);
+            line(p, A_NORMAL, 0, "%s %s: no counters", tab->g->name, tab->g->tap);
             continue;
         }
         const struct link_stats *s = &tab->st;
         unsigned long long errs = s->rx_errors + s->tx_errors,
                            drops = s->rx_dropped + s->tx_dropped;
-        line(&p, A_BOLD, 0, "%s %s %s%s err %llu drop %llu", tab->g->name, tab->g->tap,
+        line(p, A_BOLD, 0, "%s %s %s%s err %llu drop %llu", tab->g->name, tab->g->tap,
              s->up ? "up" : "DOWN", s->carrier ? "" : " no-carrier", errs, drops);
-        rate_line(&p, "rx", s->rx_bytes, s->rx_packets, &tab->rx);
-        rate_line(&p, "tx", s->tx_bytes, s->tx_packets, &tab->tx);
+        rate_line(p, "rx", s->rx_bytes, s->rx_packets, &tab->rx);
+        rate_line(p, "tx", s->tx_bytes, s->tx_packets, &tab->tx);
     }
     if (ng == 0)
-        line(&p, A_DIM, 0, " (no guests)");
+        line(p, A_DIM, 0, " (no guests)");
     if (t->have_uplink) {
-        line(&p, A_BOLD, 0, "%s (uplink)", lab->uplink);
-        rate_line(&p, "rx", t->uplink.rx_bytes, t->uplink.rx_packets, &t->up_rx);
-        rate_line(&p, "tx", t->uplink.tx_bytes, t->uplink.tx_packets, &t->up_tx);
+        line(p, A_BOLD, 0, "%s (uplink)", lab->uplink);
+        rate_line(p, "rx", t->uplink.rx_bytes, t->uplink.rx_packets, &t->up_rx);
+        rate_line(p, "tx", t->uplink.tx_bytes, t->uplink.tx_packets, &t->up_tx);
     }
-    p.y++;
+    p->n++;
 
     char hs[INET_ADDRSTRLEN];
-    line(&p, A_BOLD, title, "Host %s", addr_str(lab->host, hs));
+    line(p, A_BOLD, title, "Host %s", addr_str(lab->host, hs));
     bool fwd = strcmp(t->ip_forward, "1") == 0;
-    line(&p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s", t->ip_forward,
+    line(p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s", t->ip_forward,
          lab->nat ? "on via " : "off", lab->nat ? lab->uplink : "");
     int fine = 0, bare = 0;
     for (size_t i = 0; i < t->ntabs; i++) {
@@ -245,19 +252,60 @@ void side_draw(struct tui *t)
             bare += tab->g->addr.s_addr == 0;
             continue;
         }
-        line(&p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %s %s proxy_arp %s route %s",
+        line(p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %s %s proxy_arp %s route %s",
              tab->g->name, tab->g->addr.s_addr ? addr_str(tab->g->addr, as) : "(no address)",
              tab->hs.proxy_arp ? "on" : "off", tab->hs.route ? "yes" : "no");
     }
     if (fine || bare)
-        line(&p, A_NORMAL, 0, " %d routed+proxy_arp, %d no address", fine, bare);
+        line(p, A_NORMAL, 0, " %d routed+proxy_arp, %d no address", fine, bare);
     if (lab->inet_netns[0])
-        line(&p, A_NORMAL, 0, " internet: %s", SANDBOX_INET);
-    p.y++;
+        line(p, A_NORMAL, 0, " internet: %s", SANDBOX_INET);
+    p->n++;
 
-    line(&p, A_BOLD, title, "Rules (* = umlab's, moved = highlighted)");
+    line(p, A_BOLD, title, "Rules (* = umlab's, moved = highlighted)");
     for (int c = 0; c < 2; c++)
-        draw_chain(&p, &t->chains[c], lab->name);
+        draw_chain(p, &t->chains[c], lab->name);
     if (t->iptables && strcmp(t->iptables, "nf_tables") == 0)
-        line(&p, A_DIM, 0, "(x_tables: `iptables-legacy -L -v` shows them)");
+        line(p, A_DIM, 0, "(x_tables: `iptables-legacy -L -v` shows them)");
+}
+
+void side_draw(struct tui *t)
+{
+    const struct rect *r = &t->lay.side;
+    draw_fill(r, A_NORMAL, 0);
+    cchar_t v;
+    wchar_t bar[2] = {L'\u2502', L'\0'};
+    int bp = ui_pair(COLOR_CYAN, -1);
+    if (setcchar(&v, bar, A_NORMAL, 0, &bp) != ERR)
+        mvwvline_set(stdscr, r->y, r->x, &v, r->h);
+    struct pen p = {.t = t, .x = r->x + 2, .w = r->w - 2, .count_only = true};
+    side_lines(t, &p, r->h);
+    struct vscroll vs;
+    layout_vscroll(p.n, r->h, &t->side_scroll, &vs);
+    p = (struct pen){.t = t,
+                     .x = r->x + 2,
+                     .w = r->w - 2,
+                     .top = vs.top,
+                     .rows = vs.rows,
+                     .y0 = r->y + vs.above};
+    side_lines(t, &p, r->h);
+    int more = ui_pair(COLOR_BLACK, COLOR_CYAN);
+    char m[96];
+    if (vs.above) {
+        snprintf(m, sizeof m, "\u25b2 %d more (" KEYS_PREFIX_NAME " {, wheel)", vs.top);
+        draw_text(r->y, r->x + 2, r->w - 2, A_NORMAL, more, m);
+    }
+    if (vs.below) {
+        snprintf(m, sizeof m, "\u25bc %d more (" KEYS_PREFIX_NAME " }, wheel)",
+                 p.n - vs.top - vs.rows);
+        draw_text(r->y + r->h - 1, r->x + 2, r->w - 2, A_NORMAL, more, m);
+    }
+}
+
+void side_scroll(struct tui *t, int lines)
+{
+    t->side_scroll += lines; /* clamped when drawn */
+    if (t->side_scroll < 0)
+        t->side_scroll = 0;
+    tui_mark(t, D_SIDE);
 }

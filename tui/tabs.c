@@ -229,6 +229,27 @@ void tabs_apply_sizes(struct tui *t)
     }
 }
 
+void tabs_note_dropped(struct tui *t)
+{
+    for (size_t i = 0; i < t->ntabs; i++) {
+        struct tab *tab = t->tabs[i];
+        const struct ptyproc *p = tab->kind == TAB_GUEST ? &tab->g->pty
+                                  : tab->shell           ? &tab->shell->pty
+                                                         : NULL;
+        if (!p)
+            continue;
+        if (p->dropped < tab->dropped_seen) /* restarted on a new pty */
+            tab->dropped_seen = 0;
+        if (p->dropped == tab->dropped_seen)
+            continue;
+        tui_log(t, LOG_ERR,
+                "%s does not read its input: %llu bytes dropped (keys, terminal replies)",
+                tab->kind == TAB_GUEST ? tab->g->name : "the host shell",
+                p->dropped - tab->dropped_seen);
+        tab->dropped_seen = p->dropped;
+    }
+}
+
 /* The environment for our own programs: the user's, with a TERM that matches
  * the emulator (libvterm is an xterm) and a prompt that says where it runs. */
 static char **make_env(const char *ps1)

@@ -60,6 +60,7 @@ static void on_tick(void *ctx)
 {
     struct tui *t = ctx;
     side_refresh(t);
+    tabs_note_dropped(t);
     tui_mark(t, D_TABS);
 }
 

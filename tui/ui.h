@@ -49,6 +49,7 @@ struct tab {
     bool have_st;
     struct hist rx, tx;
     struct host_tap_state hs;
+    unsigned long long dropped_seen; /* input refused by a full pty queue, noted */
 };
 
 /* One chain of rules as the side pane shows it. */
@@ -79,6 +80,7 @@ struct tui {
     size_t ntabs, focus;
     WINDOW *inwin; /* keys are read here: never drawn, so wgetch never refreshes */
     bool side, log_big;
+    int side_scroll; /* lines of the side pane scrolled out at the top */
     int rows, cols;
     struct layout lay;
     int ncolors;
@@ -124,6 +126,9 @@ int tabs_toggle_dump(struct tui *t, struct err *e);
 void tabs_apply_sizes(struct tui *t);
 /* The console rect the focused tab draws into (left of the split or all). */
 void tabs_console_size(const struct tui *t, const struct tab *tab, int *rows, int *cols);
+/* Logs input a console refused since the last call (a program that does not
+ * read: its pty queue is full, keys and terminal replies are dropped). */
+void tabs_note_dropped(struct tui *t);
 
 /* render.c */
 /* Draws TERM scrolled back by SCROLL lines into R of stdscr; HL_ROW is
@@ -141,6 +146,8 @@ void draw_fill(const struct rect *r, attr_t attr, int pair);
 /* side.c */
 void side_refresh(struct tui *t);
 void side_draw(struct tui *t);
+/* Scrolls the side pane down by LINES (up when negative). */
+void side_scroll(struct tui *t, int lines);
 void side_free(struct tui *t);
 
 /* actions.c */

@@ -1,6 +1,6 @@
 # lib.sh — helpers for the tmux-driven console tests (sourced by t_*.sh).
 #
-#   tui_start LAB [COLS ROWS]   umlab --sandbox --lab LAB in a detached tmux
+#   tui_start LAB [COLS ROWS]   umlab --sandbox --lab LAB $TUI_ARGS in a detached tmux
 #   keys ARGS...                tmux send-keys to it
 #   screen                      the visible text (capture-pane)
 #   wait_for REGEX [SECONDS]    polls the screen until REGEX (grep -E) shows
@@ -48,7 +48,7 @@ tui_start() {
     "$UMLAB" cleanup "$TUI_LAB" >/dev/null 2>&1
     tmx -f /dev/null new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
         "env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME=$TUI_TMP \
-         $UMLAB --sandbox --lab $TUI_LAB 2>$TUI_TMP/stderr; echo UMLAB-EXIT=\$?; sleep 600" ||
+         $UMLAB --sandbox --lab $TUI_LAB ${TUI_ARGS:-} 2>$TUI_TMP/stderr; echo UMLAB-EXIT=\$?; sleep 600" ||
         { echo "FAIL: cannot start tmux" >&2; exit 1; }
     tmx set-option -t "$TUI_SESSION" status off >/dev/null
 }
@@ -104,7 +104,7 @@ check_gone() {
 # The pid of the umlab this test started (its binary may have been rebuilt
 # meanwhile: then /proc shows it "(deleted)").
 umlab_pid() {
-    pgrep -f "umlab --sandbox --lab $TUI_LAB\$" | while read -r p; do
+    pgrep -f "umlab --sandbox --lab $TUI_LAB( |\$)" | while read -r p; do
         case "$(readlink "/proc/$p/exe")" in
         "$UMLAB" | "$UMLAB (deleted)") echo "$p" ;;
         esac

@@ -173,47 +173,98 @@ static void test_write_queue(void **state)
     free(out.data);
 }
 
-static void test_big_write(void **state)
+/* A child that takes no input until its GO pipe says how much to read:
+ * stty raw, READY, read N from GO, then `head -c N | wc -c`. */
+static void spawn_waiting_reader(struct ptyproc *p, int *go_w)
 {
-    (void)state;
-    /* far more than the pty holds: the queue keeps it and POLLOUT drains it.
-     * The child reads nothing until told through GO, so the queue must fill. */
     int go[2];
     assert_int_equal(pipe2(go, O_CLOEXEC), 0);
     char script[200];
     snprintf(script, sizeof script,
-             "stty raw -echo; echo READY; head -c 1 /proc/self/fd/%d >/dev/null;"
-             " head -c 300000 | wc -c",
+             "stty raw -echo; echo READY; read n </proc/self/fd/%d;"
+             " head -c $n | wc -c",
              go[0]);
     char *argv[] = {"/bin/sh", "-c", script, NULL};
     struct pty_spawn_opts o = opts(24, 80);
     o.keep_fds[1] = go[0];
-    struct ptyproc p;
     struct err e = {{0}};
-    assert_int_equal(pty_spawn(&p, argv, &o, &e), 0);
+    assert_int_equal(pty_spawn(p, argv, &o, &e), 0);
     close(go[0]);
+    *go_w = go[1];
     struct buf out = {0};
-    assert_false(pump(&p, &out, "READY"));
+    assert_false(pump(p, &out, "READY"));
+    free(out.data);
+}
 
-    char *data = malloc(300000);
-    assert_non_null(data);
-    for (size_t i = 0; i < 300000; i++)
-        data[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
-    /* in pieces, as keys and pastes arrive */
-    for (size_t off = 0; off < 300000; off += 100000)
-        assert_int_equal(pty_write(&p, data + off, 100000, &e), 0);
+static void test_big_write(void **state)
+{
+    (void)state;
+    /* more than the pty holds: the queue keeps the rest and POLLOUT drains it */
+    struct ptyproc p;
+    int go;
+    spawn_waiting_reader(&p, &go);
+    struct err e = {{0}};
+    char piece[1000];
+    for (size_t i = 0; i < sizeof piece; i++)
+        piece[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
+    /* in pieces, as keys and pastes arrive, until a good part waits */
+    size_t total = 0;
+    while (p.wq_len < PTY_WQ_MAX / 2) {
+        assert_int_equal(pty_write(&p, piece, sizeof piece, &e), 0);
+        total += sizeof piece;
+        assert_true(total < 100 * 1000 * 1000);
+    }
     assert_true(pty_wants_pollout(&p));
-    assert_true(p.wq_len > 100000 && p.wq_len < 300000);
-    assert_int_equal(write(go[1], "g", 1), 1);
-    close(go[1]);
+    char n[32];
+    int len = snprintf(n, sizeof n, "%zu\n", total);
+    assert_int_equal(write(go, n, (size_t)len), len);
+    close(go);
 
-    out.len = 0;
+    struct buf out = {0};
     assert_true(pump(&p, &out, NULL));
     assert_false(pty_wants_pollout(&p));
-    assert_non_null(strstr(out.data, "300000"));
+    assert_non_null(strstr(out.data, n)); /* "TOTAL\n": wc -c counted every byte */
     reap(&p);
     pty_close(&p);
-    free(data);
+    free(out.data);
+}
+
+/* A child that never reads (a guest looping on printf '\e[6n'): the queue
+ * stops at PTY_WQ_MAX, whole replies are refused and counted, never cut. */
+static void test_queue_cap(void **state)
+{
+    (void)state;
+    struct ptyproc p;
+    int go;
+    spawn_waiting_reader(&p, &go);
+    struct err e = {{0}};
+    static const char reply[] = "\x1b[24;80R";
+    size_t rl = sizeof reply - 1, refused = 0, queued = 0;
+    for (int i = 0; i < 200000; i++) {
+        if (pty_write(&p, reply, rl, &e) == 0) {
+            queued += rl;
+        } else {
+            refused++;
+            assert_non_null(strstr(e.msg, "dropped"));
+        }
+        assert_true(p.wq_len <= PTY_WQ_MAX);
+    }
+    assert_true(p.wq_cap <= PTY_WQ_MAX);
+    assert_true(p.wq_len > PTY_WQ_MAX - rl);
+    assert_true(refused > 0);
+    assert_int_equal(p.dropped, (unsigned long long)(refused * rl));
+
+    /* what was queued reaches the child whole, and the queue takes input again */
+    char n[32];
+    int len = snprintf(n, sizeof n, "%zu\n", queued);
+    assert_int_equal(write(go, n, (size_t)len), len);
+    close(go);
+    struct buf out = {0};
+    assert_true(pump(&p, &out, NULL));
+    assert_non_null(strstr(out.data, n));
+    assert_int_equal(p.wq_len, 0);
+    reap(&p);
+    pty_close(&p);
     free(out.data);
 }
 
@@ -367,10 +418,11 @@ static void test_drop_priv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_output_and_exit),     cmocka_unit_test(test_nothing_lost),
-        cmocka_unit_test(test_write_queue),         cmocka_unit_test(test_big_write),
-        cmocka_unit_test(test_size_and_resize),     cmocka_unit_test(test_exec_errors),
-        cmocka_unit_test(test_fds_env_cwd_signals), cmocka_unit_test(test_drop_priv),
+        cmocka_unit_test(test_output_and_exit), cmocka_unit_test(test_nothing_lost),
+        cmocka_unit_test(test_write_queue),     cmocka_unit_test(test_big_write),
+        cmocka_unit_test(test_queue_cap),       cmocka_unit_test(test_size_and_resize),
+        cmocka_unit_test(test_exec_errors),     cmocka_unit_test(test_fds_env_cwd_signals),
+        cmocka_unit_test(test_drop_priv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

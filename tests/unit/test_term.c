@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -545,6 +546,58 @@ static void test_hostile_output(void **state)
     term_free(t);
 }
 
+/* What a hostile guest prints: parameters past libvterm's 16 slots (which
+ * crashed it), huge numbers, strings we must not act on, a 10 MB line in one
+ * piece (libvterm's stack use grows with the piece). The screen stays usable. */
+static void test_hostile_mix(void **state)
+{
+    (void)state;
+    struct sink s = {0};
+    struct term *t = term_new(24, 80, 100, sink_fn, &s);
+    assert_non_null(t);
+    char seq[400] = "\x1b[";
+    for (int i = 0; i < 60; i++)
+        strcat(seq, "1;");
+    strcat(seq, "1mA\x1b[1:2:3:4:5:6:7:8:9:1:2:3:4:5:6:7:8:9:1:2:3mB\r\n");
+    feed(t, seq);
+    assert_row(t, 0, "AB");
+    struct term_cell c;
+    term_get_cell(t, 0, 0, &c);
+    assert_true(c.bold); /* the parameters up to the 16th still count */
+
+    /* 16 parameters are fine: the last (bold) is kept */
+    feed(t, "\x1b[0m\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;1mC\x1b[0m\r\n");
+    assert_row(t, 1, "C");
+    term_get_cell(t, 1, 0, &c);
+    assert_true(c.bold);
+
+    /* huge numbers: clamped, the cursor stays on the screen */
+    feed(t, "\x1b[99999999999999999999;99999999999999999999HZ");
+    struct term_cursor cur;
+    term_get_cursor(t, &cur);
+    assert_int_equal(cur.row, 23);
+    feed(t, "\x1b[999999999999b\x1b[99999999999@\x1b[9999999999999L\x1b[H\x1b[2J");
+
+    /* OSC 52, a title, DCS: nothing on the screen, nothing sent back */
+    feed(t, "\x1b]52;c;aGVsbG8=\x07\x1b]0;owned\x07\x1bPq#0;2;0;0;0\x1b\\D");
+    assert_row(t, 0, "D");
+    assert_int_equal(s.len, 0);
+
+    /* a 10 MB line in one call, then invalid UTF-8 */
+    size_t big = 10 * 1000 * 1000;
+    char *b = malloc(big);
+    assert_non_null(b);
+    memset(b, 'x', big);
+    term_feed(t, b, big);
+    for (size_t i = 0; i < big; i++)
+        b[i] = (char)(0x80 + i % 64);
+    term_feed(t, b, big);
+    free(b);
+    feed(t, "\x1b[H\x1b[2Jok");
+    assert_row(t, 0, "ok");
+    term_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_flood),
+        cmocka_unit_test(test_hostile_mix),
         cmocka_unit_test(test_hostile_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,11 +148,12 @@ static void test_prefix(void **state)
         int c;
         enum tui_action a;
     } cases[] = {
-        {'p', ACT_PREV_TAB}, {':', ACT_PROMPT},  {'/', ACT_SEARCH},     {'[', ACT_SCROLL_UP},
-        {'s', ACT_SIDE},     {'l', ACT_LOG},     {'?', ACT_HELP},       {'h', ACT_HELP},
-        {'a', ACT_ADD},      {'i', ACT_IP},      {'t', ACT_NAT},        {'d', ACT_DUMP},
-        {'g', ACT_PING},     {'G', ACT_PINGALL}, {'r', ACT_RESTART},    {'x', ACT_HALT},
-        {'!', ACT_SHELL},    {'q', ACT_QUIT},    {'z', ACT_BAD_PREFIX},
+        {'p', ACT_PREV_TAB},   {':', ACT_PROMPT},  {'/', ACT_SEARCH},    {'[', ACT_SCROLL_UP},
+        {'s', ACT_SIDE},       {'{', ACT_SIDE_UP}, {'}', ACT_SIDE_DOWN}, {'l', ACT_LOG},
+        {'?', ACT_HELP},       {'h', ACT_HELP},    {'a', ACT_ADD},       {'i', ACT_IP},
+        {'t', ACT_NAT},        {'d', ACT_DUMP},    {'g', ACT_PING},      {'G', ACT_PINGALL},
+        {'r', ACT_RESTART},    {'x', ACT_HALT},    {'!', ACT_SHELL},     {'q', ACT_QUIT},
+        {'z', ACT_BAD_PREFIX},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         chr(&ks, KEYS_PREFIX);

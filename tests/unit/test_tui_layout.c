@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tui/layout.h"
@@ -150,6 +152,140 @@ static void test_contains(void **state)
     assert_false(rect_contains(&empty, 0, 0));
 }
 
+/* Labels as the tab bar makes them: " 12:g12 running ". */
+static size_t labels(int *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char l[64];
+        w[i] = snprintf(l, sizeof l, " %zu:g%zu running ", i + 1, i + 1);
+    }
+    return n;
+}
+
+/* Whatever the focus, it shows; what shows fits beside the markers; the
+ * markers say exactly whether tabs are hidden on each side. */
+static void check_strip(size_t n, int width)
+{
+    int w[64];
+    labels(w, n);
+    long all = 0;
+    for (size_t i = 0; i < n; i++)
+        all += w[i] + 1;
+    size_t prev_first = 0;
+    for (size_t focus = 0; focus < n; focus++) {
+        struct tabstrip ts;
+        layout_tabstrip(w, n, focus, width, &ts);
+        assert_true(ts.count >= 1);
+        assert_true(focus >= ts.first && focus < ts.first + ts.count);
+        assert_int_equal(ts.more_left, ts.first > 0);
+        assert_int_equal(ts.more_right, ts.first + ts.count < n);
+        assert_int_equal(ts.x, ts.more_left ? LAYOUT_TAB_MARK : 0);
+        long used = 0;
+        for (size_t i = ts.first; i < ts.first + ts.count; i++)
+            used += w[i] + 1;
+        if (all <= width) {
+            assert_int_equal(ts.first, 0);
+            assert_int_equal(ts.count, n);
+        } else {
+            assert_true(used <= width - 2 * LAYOUT_TAB_MARK);
+        }
+        /* pages: the bar moves only when the focus leaves the page */
+        assert_true(ts.first == prev_first || ts.first == focus);
+        prev_first = ts.first;
+    }
+}
+
+static void test_tabstrip(void **state)
+{
+    (void)state;
+    int w[64];
+    struct tabstrip ts;
+    /* 1 tab: shown, no markers */
+    labels(w, 1);
+    layout_tabstrip(w, 1, 0, 80, &ts);
+    assert_int_equal(ts.first, 0);
+    assert_int_equal(ts.count, 1);
+    assert_false(ts.more_left || ts.more_right);
+    /* 14 tabs (~16 columns each) in 80: pages, markers */
+    labels(w, 14);
+    layout_tabstrip(w, 14, 0, 80, &ts);
+    assert_int_equal(ts.first, 0);
+    assert_false(ts.more_left);
+    assert_true(ts.more_right);
+    layout_tabstrip(w, 14, 13, 80, &ts);
+    assert_true(ts.more_left);
+    assert_false(ts.more_right);
+    assert_int_equal(ts.first + ts.count, 14);
+    layout_tabstrip(w, 14, 6, 120, &ts);
+    assert_true(ts.first <= 6 && 6 < ts.first + ts.count);
+    size_t sizes[] = {1, 14, 40};
+    int widths[] = {80, 120};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < 2; k++)
+            check_strip(sizes[i], widths[k]);
+    /* a label wider than the bar still shows (clipped when drawn) */
+    int huge[3] = {200, 200, 200};
+    layout_tabstrip(huge, 3, 1, 80, &ts);
+    assert_int_equal(ts.first, 1);
+    assert_int_equal(ts.count, 1);
+    assert_true(ts.more_left && ts.more_right);
+    /* no tabs */
+    layout_tabstrip(w, 0, 0, 80, &ts);
+    assert_int_equal(ts.count, 0);
+}
+
+static void test_vscroll(void **state)
+{
+    (void)state;
+    struct vscroll vs;
+    int scroll = 5;
+    layout_vscroll(10, 20, &scroll, &vs); /* all fits: no scrolling */
+    assert_int_equal(scroll, 0);
+    assert_int_equal(vs.top, 0);
+    assert_int_equal(vs.rows, 10);
+    assert_false(vs.above || vs.below);
+
+    scroll = 0; /* 50 lines in 20 rows: the top, a marker below */
+    layout_vscroll(50, 20, &scroll, &vs);
+    assert_int_equal(vs.top, 0);
+    assert_int_equal(vs.rows, 19);
+    assert_false(vs.above);
+    assert_true(vs.below);
+
+    scroll = 10; /* the middle: markers both sides */
+    layout_vscroll(50, 20, &scroll, &vs);
+    assert_int_equal(vs.top, 10);
+    assert_int_equal(vs.rows, 18);
+    assert_true(vs.above && vs.below);
+
+    scroll = 1000; /* past the end: clamped so the last line is the last row */
+    layout_vscroll(50, 20, &scroll, &vs);
+    assert_int_equal(scroll, 31);
+    assert_int_equal(vs.top, 31);
+    assert_int_equal(vs.rows, 19);
+    assert_int_equal(vs.top + vs.rows, 50);
+    assert_true(vs.above);
+    assert_false(vs.below);
+
+    scroll = -4;
+    layout_vscroll(50, 20, &scroll, &vs);
+    assert_int_equal(scroll, 0);
+
+    /* every position: lines and markers fill the rows exactly, none lost */
+    for (int s = 0; s < 40; s++) {
+        scroll = s;
+        layout_vscroll(50, 20, &scroll, &vs);
+        assert_int_equal(vs.rows + vs.above + vs.below, 20);
+        assert_int_equal(vs.above, vs.top > 0);
+        assert_int_equal(vs.below, vs.top + vs.rows < 50);
+    }
+
+    scroll = 3; /* too small for markers: the top part */
+    layout_vscroll(50, 2, &scroll, &vs);
+    assert_int_equal(scroll, 0);
+    assert_int_equal(vs.rows, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_big_log),
         cmocka_unit_test(test_tiny_screens),
         cmocka_unit_test(test_contains),
+        cmocka_unit_test(test_tabstrip),
+        cmocka_unit_test(test_vscroll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
