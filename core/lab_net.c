@@ -2,6 +2,7 @@
  * proxy_arp, ip_forward, and NAT (MASQUERADE + FORWARD rules). */
 #include "core/lab.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include "core/lab_internal.h"
@@ -38,13 +39,24 @@ static void fwd_comment(const struct lab *lab, const char *tap, char *out, size_
     snprintf(out, outsz, "umlab:%s:%s", lab->name, tap);
 }
 
+/* The lab's subnet as the rules match it (network byte order). */
+static uint32_t lab_mask(const struct lab *lab)
+{
+    return lab->subnet.prefix ? htonl(0xffffffffU << (32 - lab->subnet.prefix)) : 0;
+}
+
 int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 {
-    struct rule_spec in = {.target = RULE_TARGET_ACCEPT}, outr = {.target = RULE_TARGET_ACCEPT};
-    fwd_comment(lab, g->tap, in.comment, sizeof in.comment);
-    snprintf(outr.comment, sizeof outr.comment, "%s", in.comment);
-    snprintf(in.in_if, sizeof in.in_if, "%s", g->tap);
-    snprintf(outr.out_if, sizeof outr.out_if, "%s", g->tap);
+    struct rule_spec in, outr;
+    char comment[RULE_COMMENTSZ];
+    fwd_comment(lab, g->tap, comment, sizeof comment);
+    /* -s SUBNET -i TAP / -d SUBNET -o TAP: the lab's own traffic, no more (a
+     * guest cannot get spoofed sources forwarded). */
+    if (rule_spec_lab(RULE_LAB_FWD_IN, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
+                      &in) < 0 ||
+        rule_spec_lab(RULE_LAB_FWD_OUT, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
+                      &outr) < 0)
+        return err_set(e, "FORWARD rules for %s: bad interface name", g->tap);
     g->j_fwd = journal_add(&lab->journal, J_RULE, e, 3, "filter", "FORWARD", in.comment);
     if (g->j_fwd < 0)
         return -1;
@@ -139,9 +151,14 @@ int lab_nat_on(struct lab *lab, const char *uplink, struct err *e)
 
     if (lab_ip_forward(lab, e) < 0)
         return -1;
-    struct rule_spec masq = {.target = RULE_TARGET_MASQUERADE};
-    snprintf(masq.out_if, sizeof masq.out_if, "%s", upl);
-    snprintf(masq.comment, sizeof masq.comment, "umlab:%s:masq", lab->name);
+    /* -s SUBNET: only the lab's traffic is masqueraded, never the host's own
+     * forwarded traffic (a VPN's, a container's). */
+    struct rule_spec masq;
+    char comment[RULE_COMMENTSZ];
+    snprintf(comment, sizeof comment, "umlab:%s:masq", lab->name);
+    if (rule_spec_lab(RULE_LAB_MASQ, upl, lab->subnet.net.s_addr, lab_mask(lab), comment, &masq) <
+        0)
+        return err_set(e, "MASQUERADE rule: bad uplink name '%s'", upl);
     lab->j_masq = journal_add(&lab->journal, J_RULE, e, 3, "nat", "POSTROUTING", masq.comment);
     if (lab->j_masq < 0)
         return -1;
