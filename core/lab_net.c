@@ -4,7 +4,9 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "core/fwdshare.h"
 #include "core/lab_internal.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
@@ -102,11 +104,54 @@ static int set_sysctl(struct lab *lab, const char *key, const char *val, int *se
     return 0;
 }
 
+static void add_current(void *ctx, const char *key)
+{
+    struct fwd_saved *s = ctx;
+    char val[16];
+    struct fwd_value *nv;
+    if (sysctl_read(key, val, sizeof val, NULL) < 0 ||
+        !(nv = realloc(s->v, (s->n + 1) * sizeof *nv)))
+        return; /* a device gone meanwhile */
+    s->v = nv;
+    snprintf(nv[s->n].key, sizeof nv[s->n].key, "%s", key);
+    snprintf(nv[s->n].val, sizeof nv[s->n].val, "%s", val);
+    s->n++;
+}
+
+/* Turns ip_forward on. Its original value and those of every sysctl the
+ * kernel rewrites with it are journaled first: the side effects before
+ * ip_forward, so the undo (newest first) restores ip_forward, which resets
+ * them, and then each of them. In host mode the originals come from the
+ * namespace's shared registry (core/fwdshare.h): another lab may have turned
+ * forwarding on before us, and the last lab out restores. */
 static int lab_ip_forward(struct lab *lab, struct err *e)
 {
     if (lab->j_forward >= 0)
         return 0;
-    return set_sysctl(lab, "net/ipv4/ip_forward", "1", &lab->j_forward, e);
+    struct fwd_saved orig = {0};
+    if (lab->netns[0] == '\0') {
+        if (fwdshare_join(lab->statedir, lab->name, &lab->fwd_fd, &orig, e) < 0)
+            return -1;
+    } else if (sysctl_forward_side_keys(add_current, &orig, e) < 0) {
+        fwdshare_saved_free(&orig);
+        return -1;
+    } else {
+        add_current(&orig, SYSCTL_FORWARD);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < orig.n && rc == 0; i++) {
+        int seq = journal_add(&lab->journal, J_SYSCTL, e, 2, orig.v[i].key, orig.v[i].val);
+        if (seq < 0)
+            rc = -1;
+        else if (strcmp(orig.v[i].key, SYSCTL_FORWARD) == 0)
+            lab->j_forward = seq;
+    }
+    fwdshare_saved_free(&orig);
+    if (rc == 0 && lab->j_forward <= 0)
+        rc = err_set(e, "ip_forward: cannot read its value");
+    if (rc == 0)
+        rc = sysctl_write(SYSCTL_FORWARD, "1", e);
+    return rc;
 }
 
 int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e)
