@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/fwdshare.h"
 #include "core/lab_internal.h"
@@ -129,6 +130,10 @@ static int lab_ip_forward(struct lab *lab, struct err *e)
     if (lab->j_forward >= 0)
         return 0;
     struct fwd_saved orig = {0};
+    if (lab->fwd_fd >= 0) { /* an earlier attempt failed half-way: join afresh */
+        close(lab->fwd_fd);
+        lab->fwd_fd = -1;
+    }
     if (lab->netns[0] == '\0') {
         if (fwdshare_join(lab->statedir, lab->name, &lab->fwd_fd, &orig, e) < 0)
             return -1;
