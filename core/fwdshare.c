@@ -68,8 +68,9 @@ static int reg_open(const char *statedir, struct reg *r, struct err *e)
         return err_set(e, "forwarding: %s/%s is not root's own 0700 directory (refused)", base,
                        REG_DIR);
     }
-    char name[96];
-    snprintf(name, sizeof name, "%s.lock", r->prefix);
+    /* one lock for every namespace: the registry keeps no per-namespace file
+     * once the last lab of that namespace is out */
+    const char *name = "lock";
     r->lockfd = openat(r->dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (r->lockfd < 0 || flock(r->lockfd, LOCK_EX) < 0) {
         err_sys(e, "forwarding: lock %s", name);

@@ -7,12 +7,12 @@
  * 0700 directory, the namespace named by its inode); every lab journals those
  * same originals (ordinary `sysctl KEY OLD` records, so `umlab cleanup` can
  * restore them after a crash), and is a holder while it runs: a file
- * net-DEV-INO.holder.LAB it keeps flock'ed. A lab going away (exit or
- * cleanup) while another holder lives leaves forwarding on and marks its
- * records done; the last one out restores them, under the registry's lock so
- * a lab starting meanwhile cannot take the "on" values for the originals.
- * A holder whose process died (its lock is free) does not count. Labs in
- * their own namespace (--netns, --sandbox) own it alone and do not register. */
+ * net-DEV-INO.holder.LAB it keeps flock'ed (.forwarding/lock serializes all of it). A lab going
+ * away (exit or cleanup) while another holder lives leaves forwarding on and marks its records
+ * done; the last one out restores them, under the registry's lock so a lab starting meanwhile
+ * cannot take the "on" values for the originals. A holder whose process died (its lock is free)
+ * does not count. Labs in their own namespace (--netns, --sandbox) own it alone and do not
+ * register. */
 #ifndef UMLAB_FWDSHARE_H
 #define UMLAB_FWDSHARE_H
 

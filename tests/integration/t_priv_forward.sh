@@ -14,7 +14,7 @@ NS=itpf-host
 A=itpfa
 B=itpfb
 cleanup() {
-    for p in ${apid:-} ${bpid:-}; do kill -9 "$p" 2>/dev/null; done
+    for p in ${pid_itpfa:-} ${pid_itpfb:-}; do kill -9 "$p" 2>/dev/null; done
     exec 3>&- 4>&- 2>/dev/null
     for l in $A $B; do
         ip netns exec $NS "$UMLAB" cleanup $l >/dev/null 2>&1
@@ -42,13 +42,15 @@ snapshot() {
         echo "$f $(cat $f)"; done'
 }
 snapshot >"$work/before"
+ls -A /run/umlab/.forwarding 2>/dev/null | grep -v '^lock$' >"$work/reg-before"
 fwd() { in_ns cat /proc/sys/net/ipv4/ip_forward; }
 
 # start_lab NAME FD: a host-mode lab in $NS reading commands from fifo FD
 start_lab() {
     rm -f "$work/$1.cmds"
     mkfifo "$work/$1.cmds"
-    in_ns "$UMLAB" --lab "$1" --batch "$work/$1.cmds" >"$work/$1.out" 2>&1 &
+    # not through in_ns: $! must be umlab itself (ip netns exec execs it)
+    ip netns exec $NS "$UMLAB" --lab "$1" --batch "$work/$1.cmds" >"$work/$1.out" 2>&1 &
     eval "pid_$1=\$!"
     eval "exec $2>\"$work/$1.cmds\""
     printf 'nat on up0\nrules\necho %s-READY\n' "$1" >&"$2"
@@ -104,6 +106,8 @@ check "B killed, cleaned up: cleanup says why" grep -q 'keep ip_forward on' "$wo
 stop_lab $A 3
 snapshot >"$work/after4"
 check "B cleaned, A out: everything restored" cmp -s "$work/before" "$work/after4"
+ls -A /run/umlab/.forwarding 2>/dev/null | grep -v '^lock$' >"$work/reg-after"
+check "the registry keeps nothing of this namespace" cmp -s "$work/reg-before" "$work/reg-after"
 
 if [ "$FAILS" != 0 ]; then
     cat "$work"/*.out "$work/cleanB"
