@@ -15,7 +15,7 @@ A=itpfa
 B=itpfb
 cleanup() {
     for p in ${pid_itpfa:-} ${pid_itpfb:-}; do kill -9 "$p" 2>/dev/null; done
-    exec 3>&- 4>&- 2>/dev/null
+    exec 3>&- 4>&-
     for l in $A $B; do
         ip netns exec $NS "$UMLAB" cleanup $l >/dev/null 2>&1
         rm -rf "/run/umlab/$l"
@@ -30,8 +30,9 @@ trap cleanup EXIT INT TERM
 ip netns add $NS
 in_ns() { ip netns exec $NS "$@"; }
 in_ns ip link set lo up
-in_ns ip link add up0 type dummy
-in_ns ip link add dm1 type dummy
+# (veth pairs: this kernel has no dummy driver)
+in_ns ip link add up0 type veth peer name up0p || exit 1
+in_ns ip link add dm1 type veth peer name dm1p || exit 1
 in_ns ip link set up0 up
 # distinctive values: none of them what `ip_forward=0` would reset them to
 in_ns sh -c 'cd /proc/sys/net/ipv4 && echo 0 >ip_forward && echo 0 >conf/all/accept_redirects &&
