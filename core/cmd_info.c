@@ -105,17 +105,22 @@ static int list_chain(struct lab *lab, struct out *o, const char *table, const c
     for (size_t i = 0; i < n; i++) {
         struct rule_info *r = &rules[i];
         bool ours = rule_comment_is_lab(r->spec.comment, lab->name);
-        out_printf(o, "%s %3zu %8llu pkts %10llu bytes  %-10s in %-9s out %-9s %s\n",
-                   ours ? "*" : " ", i + 1, (unsigned long long)r->packets,
-                   (unsigned long long)r->bytes, r->target_name,
-                   r->spec.in_if[0] ? r->spec.in_if : "*", r->spec.out_if[0] ? r->spec.out_if : "*",
-                   r->spec.comment);
+        char src[RULE_CIDRSZ], dst[RULE_CIDRSZ];
+        rule_cidr_str(r->spec.src, r->spec.smsk, src, sizeof src);
+        rule_cidr_str(r->spec.dst, r->spec.dmsk, dst, sizeof dst);
+        out_printf(
+            o, "%s %3zu %8llu pkts %10llu bytes  %-10s in %-9s out %-9s src %-16s dst %-16s %s\n",
+            ours ? "*" : " ", i + 1, (unsigned long long)r->packets, (unsigned long long)r->bytes,
+            r->target_name, r->spec.in_if[0] ? r->spec.in_if : "*",
+            r->spec.out_if[0] ? r->spec.out_if : "*", src, dst, r->spec.comment);
         out_obj_begin(o, NULL);
         out_str(o, "table", table);
         out_str(o, "chain", chain);
         out_str(o, "target", r->target_name);
         out_str(o, "in", r->spec.in_if[0] ? r->spec.in_if : NULL);
         out_str(o, "out", r->spec.out_if[0] ? r->spec.out_if : NULL);
+        out_str(o, "src", r->spec.smsk ? src : NULL);
+        out_str(o, "dst", r->spec.dmsk ? dst : NULL);
         out_str(o, "comment", r->spec.comment[0] ? r->spec.comment : NULL);
         out_bool(o, "umlab", ours);
         out_uint(o, "packets", r->packets);

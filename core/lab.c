@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fwdshare.h"
 #include "core/guest.h"
 #include "core/lab_internal.h"
 #include "core/undo.h"
@@ -268,6 +269,7 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     lab->journal.fd = -1;
     lab->j_masq = -1;
     lab->j_forward = -1;
+    lab->fwd_fd = -1;
     lab->mem_mb = o->mem_mb > 0 ? o->mem_mb : LAB_DEFAULT_MEM;
     lab->rows = o->rows > 0 ? o->rows : 24;
     lab->cols = o->cols > 0 ? o->cols : 80;
@@ -354,6 +356,8 @@ int lab_close(struct lab *lab, struct err *e)
     if (lab->nl)
         nlconn_close(lab->nl);
     lab->nl = NULL;
+    fwdshare_release(lab->statedir, lab->name, lab->fwd_fd, lab->journal.recs, lab->journal.nrecs,
+                     &lab->journal, NULL, NULL);
     int rc = undo_all(&u, lab->journal.recs, lab->journal.nrecs, &lab->journal, e);
     undo_fini(&u);
 
@@ -424,6 +428,8 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
     undo_init(&u, orig, "");
     u.log = log;
     u.logctx = logctx;
+    fwdshare_release(dir, name, -1, recs, n, NULL, log,
+                     logctx); /* other labs may still need ip_forward */
     rc = undo_all(&u, recs, n, NULL, e);
     undo_fini(&u);
     close(orig);

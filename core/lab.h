@@ -97,7 +97,8 @@ struct lab {
     bool nat;
     char uplink[16];
     int j_masq;
-    int j_forward; /* ip_forward sysctl record: -1 not yet set, 0 was on already */
+    int j_forward; /* ip_forward sysctl record: -1 not yet set */
+    int fwd_fd;    /* host mode: our holder file in the forwarding registry (fwdshare.h) */
     struct guest **guests;
     size_t nguests;
     struct lab_hooks hooks;

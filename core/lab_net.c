@@ -2,8 +2,12 @@
  * proxy_arp, ip_forward, and NAT (MASQUERADE + FORWARD rules). */
 #include "core/lab.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "core/fwdshare.h"
 #include "core/lab_internal.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
@@ -38,13 +42,24 @@ static void fwd_comment(const struct lab *lab, const char *tap, char *out, size_
     snprintf(out, outsz, "umlab:%s:%s", lab->name, tap);
 }
 
+/* The lab's subnet as the rules match it (network byte order). */
+static uint32_t lab_mask(const struct lab *lab)
+{
+    return lab->subnet.prefix ? htonl(0xffffffffU << (32 - lab->subnet.prefix)) : 0;
+}
+
 int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 {
-    struct rule_spec in = {.target = RULE_TARGET_ACCEPT}, outr = {.target = RULE_TARGET_ACCEPT};
-    fwd_comment(lab, g->tap, in.comment, sizeof in.comment);
-    snprintf(outr.comment, sizeof outr.comment, "%s", in.comment);
-    snprintf(in.in_if, sizeof in.in_if, "%s", g->tap);
-    snprintf(outr.out_if, sizeof outr.out_if, "%s", g->tap);
+    struct rule_spec in, outr;
+    char comment[RULE_COMMENTSZ];
+    fwd_comment(lab, g->tap, comment, sizeof comment);
+    /* -s SUBNET -i TAP / -d SUBNET -o TAP: the lab's own traffic, no more (a
+     * guest cannot get spoofed sources forwarded). */
+    if (rule_spec_lab(RULE_LAB_FWD_IN, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
+                      &in) < 0 ||
+        rule_spec_lab(RULE_LAB_FWD_OUT, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
+                      &outr) < 0)
+        return err_set(e, "FORWARD rules for %s: bad interface name", g->tap);
     g->j_fwd = journal_add(&lab->journal, J_RULE, e, 3, "filter", "FORWARD", in.comment);
     if (g->j_fwd < 0)
         return -1;
@@ -90,11 +105,58 @@ static int set_sysctl(struct lab *lab, const char *key, const char *val, int *se
     return 0;
 }
 
+static void add_current(void *ctx, const char *key)
+{
+    struct fwd_saved *s = ctx;
+    char val[16];
+    struct fwd_value *nv;
+    if (sysctl_read(key, val, sizeof val, NULL) < 0 ||
+        !(nv = realloc(s->v, (s->n + 1) * sizeof *nv)))
+        return; /* a device gone meanwhile */
+    s->v = nv;
+    snprintf(nv[s->n].key, sizeof nv[s->n].key, "%s", key);
+    snprintf(nv[s->n].val, sizeof nv[s->n].val, "%s", val);
+    s->n++;
+}
+
+/* Turns ip_forward on. Its original value and those of every sysctl the
+ * kernel rewrites with it are journaled first: the side effects before
+ * ip_forward, so the undo (newest first) restores ip_forward, which resets
+ * them, and then each of them. In host mode the originals come from the
+ * namespace's shared registry (core/fwdshare.h): another lab may have turned
+ * forwarding on before us, and the last lab out restores. */
 static int lab_ip_forward(struct lab *lab, struct err *e)
 {
     if (lab->j_forward >= 0)
         return 0;
-    return set_sysctl(lab, "net/ipv4/ip_forward", "1", &lab->j_forward, e);
+    struct fwd_saved orig = {0};
+    if (lab->fwd_fd >= 0) { /* an earlier attempt failed half-way: join afresh */
+        close(lab->fwd_fd);
+        lab->fwd_fd = -1;
+    }
+    if (lab->netns[0] == '\0') {
+        if (fwdshare_join(lab->statedir, lab->name, &lab->fwd_fd, &orig, e) < 0)
+            return -1;
+    } else if (sysctl_forward_side_keys(add_current, &orig, e) < 0) {
+        fwdshare_saved_free(&orig);
+        return -1;
+    } else {
+        add_current(&orig, SYSCTL_FORWARD);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < orig.n && rc == 0; i++) {
+        int seq = journal_add(&lab->journal, J_SYSCTL, e, 2, orig.v[i].key, orig.v[i].val);
+        if (seq < 0)
+            rc = -1;
+        else if (strcmp(orig.v[i].key, SYSCTL_FORWARD) == 0)
+            lab->j_forward = seq;
+    }
+    fwdshare_saved_free(&orig);
+    if (rc == 0 && lab->j_forward <= 0)
+        rc = err_set(e, "ip_forward: cannot read its value");
+    if (rc == 0)
+        rc = sysctl_write(SYSCTL_FORWARD, "1", e);
+    return rc;
 }
 
 int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e)
@@ -139,9 +201,14 @@ int lab_nat_on(struct lab *lab, const char *uplink, struct err *e)
 
     if (lab_ip_forward(lab, e) < 0)
         return -1;
-    struct rule_spec masq = {.target = RULE_TARGET_MASQUERADE};
-    snprintf(masq.out_if, sizeof masq.out_if, "%s", upl);
-    snprintf(masq.comment, sizeof masq.comment, "umlab:%s:masq", lab->name);
+    /* -s SUBNET: only the lab's traffic is masqueraded, never the host's own
+     * forwarded traffic (a VPN's, a container's). */
+    struct rule_spec masq;
+    char comment[RULE_COMMENTSZ];
+    snprintf(comment, sizeof comment, "umlab:%s:masq", lab->name);
+    if (rule_spec_lab(RULE_LAB_MASQ, upl, lab->subnet.net.s_addr, lab_mask(lab), comment, &masq) <
+        0)
+        return err_set(e, "MASQUERADE rule: bad uplink name '%s'", upl);
     lab->j_masq = journal_add(&lab->journal, J_RULE, e, 3, "nat", "POSTROUTING", masq.comment);
     if (lab->j_masq < 0)
         return -1;

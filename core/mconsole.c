@@ -1,8 +1,13 @@
 /* mconsole.c — see mconsole.h. */
 #include "core/mconsole.h"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,5 +113,60 @@ int mconsole_call(const char *path, const char *cmd, int timeout_ms, char *out, 
     close(fd);
     if (rc == 1) /* OUT holds nothing (not even a NUL) when OUTSZ is 0 */
         err_set(e, "mconsole '%s': %s", cmd, outsz ? out : "");
+    return rc;
+}
+
+/* Root talks to a socket in a tree the sudo user owns (guests/ is theirs so
+ * their UML can create it). Resolving a path there by name would let the user
+ * aim root's datagrams anywhere with a symlink (another daemon's socket, whose
+ * peer credentials would say root). So the socket is resolved once, beneath
+ * DIR with no symlink in any component (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS), held by an O_PATH descriptor, required to be a socket
+ * owned by OWNER (the uid the guest runs as), and the datagram goes to that very
+ * inode through /proc/self/fd/N: a rename or symlink swap afterwards cannot
+ * redirect it. Dropping to the user's fsuid for the sendto was the other
+ * choice; it still leaves root's supplementary groups in force. */
+int mconsole_resolve(int dirfd, const char *rel, uid_t owner, struct err *e)
+{
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC, /* a final symlink: ELOOP from RESOLVE_NO_SYMLINKS */
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    if (fd < 0) {
+        if (errno == ELOOP || errno == EXDEV)
+            return err_set(e, "mconsole %s: a symlink on the way (refused)", rel);
+        return err_sys(e, "mconsole %s", rel);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        err_sys(e, "mconsole %s: stat", rel);
+        close(fd);
+        return -1;
+    }
+    if (!S_ISSOCK(st.st_mode) || st.st_uid != owner) {
+        err_set(e, "mconsole %s: not a socket of uid %u (refused)", rel, (unsigned)owner);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int mconsole_call_at(const char *dir, const char *rel, uid_t owner, const char *cmd, int timeout_ms,
+                     char *out, size_t outsz, struct err *e)
+{
+    if (outsz)
+        out[0] = '\0';
+    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return err_sys(e, "mconsole: %s", dir);
+    int fd = mconsole_resolve(dirfd, rel, owner, e);
+    close(dirfd);
+    if (fd < 0)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int rc = mconsole_call(path, cmd, timeout_ms, out, outsz, e);
+    close(fd);
     return rc;
 }

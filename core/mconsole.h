@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "core/err.h"
 
 #define MCONSOLE_MAGIC   0xcafebabeU
@@ -37,5 +38,15 @@ int mconsole_decode(const void *buf, size_t n, struct mconsole_reply *rep, struc
  * 1 when the guest answered with an error (its text in OUT and E). */
 int mconsole_call(const char *path, const char *cmd, int timeout_ms, char *out, size_t outsz,
                   struct err *e);
+
+/* An O_PATH descriptor of the socket REL beneath directory DIRFD: no symlink
+ * in any component, no "..", and it must be a socket owned by OWNER (see
+ * mconsole.c for why). -1 with a one-line error otherwise. */
+int mconsole_resolve(int dirfd, const char *rel, uid_t owner, struct err *e);
+/* mconsole_call on the socket mconsole_resolve finds beneath directory DIR
+ * (trusted: root's): what root uses for a socket in a tree another user can
+ * write. */
+int mconsole_call_at(const char *dir, const char *rel, uid_t owner, const char *cmd, int timeout_ms,
+                     char *out, size_t outsz, struct err *e);
 
 #endif

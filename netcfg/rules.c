@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 /* glibc's headers first: the linux/ ones below defer to them (libc-compat.h). */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <net/if.h>
 #include <linux/netfilter.h>
@@ -73,6 +74,11 @@ void *rule_entry_build(const struct rule_spec *spec, size_t *size)
         free(e);
         goto invalid;
     }
+    /* The kernel compares (saddr & smsk) with src: keep src inside its mask. */
+    e->ip.src.s_addr = spec->src & spec->smsk;
+    e->ip.smsk.s_addr = spec->smsk;
+    e->ip.dst.s_addr = spec->dst & spec->dmsk;
+    e->ip.dmsk.s_addr = spec->dmsk;
     e->target_offset = (uint16_t)(esize + msize);
     e->next_offset = (uint16_t)total;
 
@@ -107,6 +113,40 @@ void *rule_entry_build(const struct rule_spec *spec, size_t *size)
 invalid:
     errno = EINVAL;
     return NULL;
+}
+
+int rule_spec_lab(enum rule_lab_kind kind, const char *ifname, uint32_t net, uint32_t mask,
+                  const char *comment, struct rule_spec *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!ifname || !*ifname || strlen(ifname) >= RULE_IFNAMSIZ || !comment ||
+        strlen(comment) >= RULE_COMMENTSZ || mask == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    snprintf(out->comment, sizeof out->comment, "%s", comment);
+    switch (kind) {
+    case RULE_LAB_MASQ:
+        out->target = RULE_TARGET_MASQUERADE;
+        snprintf(out->out_if, sizeof out->out_if, "%s", ifname);
+        out->src = net & mask;
+        out->smsk = mask;
+        return 0;
+    case RULE_LAB_FWD_IN: /* a guest's packets: only with its lab's source */
+        out->target = RULE_TARGET_ACCEPT;
+        snprintf(out->in_if, sizeof out->in_if, "%s", ifname);
+        out->src = net & mask;
+        out->smsk = mask;
+        return 0;
+    case RULE_LAB_FWD_OUT:
+        out->target = RULE_TARGET_ACCEPT;
+        snprintf(out->out_if, sizeof out->out_if, "%s", ifname);
+        out->dst = net & mask;
+        out->dmsk = mask;
+        return 0;
+    }
+    errno = EINVAL;
+    return -1;
 }
 
 static const char *standard_verdict_name(int verdict)
@@ -178,10 +218,10 @@ void rule_entry_read(const void *entry, const char *target_name, struct rule_inf
 
     copy_iface(out->spec.in_if, e->ip.iniface);
     copy_iface(out->spec.out_if, e->ip.outiface);
-    out->src = e->ip.src.s_addr;
-    out->smsk = e->ip.smsk.s_addr;
-    out->dst = e->ip.dst.s_addr;
-    out->dmsk = e->ip.dmsk.s_addr;
+    out->spec.src = e->ip.src.s_addr;
+    out->spec.smsk = e->ip.smsk.s_addr;
+    out->spec.dst = e->ip.dst.s_addr;
+    out->spec.dmsk = e->ip.dmsk.s_addr;
     out->proto = e->ip.proto;
     out->packets = e->counters.pcnt;
     out->bytes = e->counters.bcnt;
@@ -222,4 +262,30 @@ bool rule_comment_is_lab(const char *comment, const char *lab)
         return false;
     /* "umlab:lab1" belongs to lab1 only, not to "lab" nor "lab10". */
     return comment[llen] == '\0' || comment[llen] == ':';
+}
+
+void rule_cidr_str(uint32_t addr, uint32_t mask, char *out, size_t outsz)
+{
+    if (outsz == 0)
+        return;
+    if (mask == 0) {
+        snprintf(out, outsz, "*");
+        return;
+    }
+    char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
+    struct in_addr ia = {.s_addr = addr}, im = {.s_addr = mask};
+    inet_ntop(AF_INET, &ia, a, sizeof a);
+    uint32_t h = ntohl(mask);
+    int prefix = 0;
+    while (prefix < 32 && (h & (0x80000000U >> prefix)))
+        prefix++;
+    bool is_prefix = prefix == 32 || (h << prefix) == 0;
+    if (!is_prefix) {
+        inet_ntop(AF_INET, &im, m, sizeof m);
+        snprintf(out, outsz, "%s/%s", a, m);
+    } else if (prefix == 32) {
+        snprintf(out, outsz, "%s", a);
+    } else {
+        snprintf(out, outsz, "%s/%d", a, prefix);
+    }
 }

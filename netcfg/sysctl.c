@@ -1,8 +1,10 @@
 /* sysctl.c — read and write /proc/sys values of the current namespace. */
 #include "netcfg/sysctl.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #define PROC_SYS "/proc/sys/"
@@ -117,4 +119,43 @@ int sysctl_write(const char *key, const char *val, struct err *e)
     if (close(fd) < 0)
         return err_sys(e, "sysctl %s=%s: close", key, val);
     return 0;
+}
+
+#define CONF_DIR "/proc/sys/net/ipv4/conf"
+
+int sysctl_forward_side_keys(void (*fn)(void *ctx, const char *key), void *ctx, struct err *e)
+{
+    DIR *d = opendir(CONF_DIR);
+    if (!d)
+        return err_sys(e, "%s", CONF_DIR);
+    fn(ctx, "net/ipv4/conf/all/accept_redirects");
+    fn(ctx, "net/ipv4/conf/default/forwarding");
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        const char *n = de->d_name;
+        if (n[0] == '.' || strcmp(n, "all") == 0 || strcmp(n, "default") == 0)
+            continue;
+        char key[SYSCTL_KEYSZ];
+        if (snprintf(key, sizeof key, "net/ipv4/conf/%s/forwarding", n) < (int)sizeof key)
+            fn(ctx, key);
+        errno = 0;
+    }
+    int rc = errno ? err_sys(e, "%s", CONF_DIR) : 0;
+    closedir(d);
+    return rc;
+}
+
+bool sysctl_is_forward_key(const char *key)
+{
+    static const char conf[] = "net/ipv4/conf/";
+    if (strcmp(key, SYSCTL_FORWARD) == 0 || strcmp(key, "net/ipv4/conf/all/accept_redirects") == 0)
+        return true;
+    if (strncmp(key, conf, sizeof conf - 1) != 0)
+        return false;
+    const char *dev = key + sizeof conf - 1;
+    const char *slash = strchr(dev, '/');
+    char path[512];
+    return slash && slash > dev && (size_t)(slash - dev) < 16 &&
+           strcmp(slash, "/forwarding") == 0 && sysctl_path(key, path, sizeof path) == 0;
 }

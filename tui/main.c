@@ -12,6 +12,7 @@
 #include "core/lab.h"
 #include "core/loop.h"
 #include "core/parse.h"
+#include "tui/histfile.h"
 #include "tui/tui.h"
 
 #define UMLAB_VERSION "0.1.0"
@@ -241,20 +242,6 @@ static int setup_sigpipe(void)
     return sigaction(SIGPIPE, &sa, NULL);
 }
 
-static void history_path(char *out, size_t outsz)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    const char *sudo_user = getenv("SUDO_USER");
-    out[0] = '\0';
-    if (state && *state)
-        snprintf(out, outsz, "%s/umlab_history", state);
-    else if (sudo_user && *sudo_user && strcmp(sudo_user, "root") != 0)
-        snprintf(out, outsz, "/home/%s/.umlab_history", sudo_user);
-    else if (home && *home)
-        snprintf(out, outsz, "%s/.umlab_history", home);
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "cleanup") == 0)
@@ -316,9 +303,21 @@ int main(int argc, char **argv)
         if (in != STDIN_FILENO)
             close(in);
     } else {
-        char hist[512];
-        history_path(hist, sizeof hist);
-        struct tui_opts to = {hist[0] ? hist : NULL, c.guests};
+        /* the history file is the sudo user's (from passwd), opened as them */
+        char hist[PATH_MAX];
+        struct histfile_owner owner;
+        struct err he = {""};
+        bool have_hist = histfile_owner(&owner, &he) == 0;
+        if (have_hist && histfile_path(&owner, getenv("XDG_STATE_HOME"), hist, sizeof hist) < 0) {
+            err_set(&he, "history: path too long");
+            have_hist = false;
+        }
+        struct tui_opts to = {
+            .history_path = have_hist ? hist : NULL,
+            .history_owner = have_hist ? &owner : NULL,
+            .history_error = have_hist ? NULL : he.msg,
+            .boot_guests = c.guests,
+        };
         if (tui_run(lab, &to, &e) < 0) {
             fprintf(stderr, "umlab: %s\n", e.msg);
             rc = 1;

@@ -8,16 +8,16 @@
  * completion generators' iteration state. Nothing else in tui/ is global
  * (crash.c keeps what a signal handler needs). */
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include "core/cmd.h"
+#include "tui/histfile.h"
 #include "tui/ui.h"
 
 #define HISTORY_KEEP 1000
@@ -26,7 +26,8 @@ static struct tui *rl_tui;
 static unsigned char inq[256];
 static size_t inq_head, inq_len;
 static FILE *rl_null_in, *rl_null_out;
-static int gen_index; /* completion generators: where the last call stopped */
+static int gen_index;    /* completion generators: where the last call stopped */
+static int hist_fd = -1; /* the history file, opened as its owner (histfile.c) */
 
 static int getc_cb(FILE *f)
 {
@@ -62,14 +63,11 @@ static void deprep_noop(void)
 static void save_history_line(const char *line)
 {
     add_history(line);
-    const char *path = rl_tui->opts ? rl_tui->opts->history_path : NULL;
-    if (!path)
+    if (hist_fd < 0)
         return;
-    int rc = append_history(1, path);
-    if (rc == ENOENT)
-        rc = write_history(path);
-    if (rc != 0)
-        tui_log(rl_tui, LOG_ERR, "history %s: %s", path, strerror(rc));
+    struct err e;
+    if (histfile_append(hist_fd, line, &e) < 0)
+        tui_log(rl_tui, LOG_ERR, "%s", e.msg);
 }
 
 static void on_line(char *line)
@@ -195,14 +193,10 @@ static void display_matches(char **matches, int num, int max_length)
 
 /* ---- the interface ---- */
 
-static void make_parent_dir(const char *path)
+static void add_history_cb(void *ctx, const char *line)
 {
-    char *dup = strdup(path);
-    if (!dup)
-        return;
-    char *dir = dirname(dup);
-    (void)mkdir(dir, 0700); /* a failure shows at the first save */
-    free(dup);
+    (void)ctx;
+    add_history(line);
 }
 
 int prompt_init(struct tui *t, struct err *e)
@@ -230,12 +224,16 @@ int prompt_init(struct tui *t, struct err *e)
     rl_completion_display_matches_hook = display_matches;
     using_history();
     stifle_history(HISTORY_KEEP);
+    /* readline never sees the path: the file is read and appended through a
+     * descriptor opened as its owner, never through a link. */
     const char *path = t->opts ? t->opts->history_path : NULL;
-    if (path) {
-        make_parent_dir(path);
-        int rc = read_history(path);
-        if (rc != 0 && rc != ENOENT)
-            tui_log(t, LOG_ERR, "history %s: %s", path, strerror(rc));
+    if (t->opts && t->opts->history_error)
+        tui_log(t, LOG_ERR, "%s", t->opts->history_error);
+    if (path && t->opts->history_owner) {
+        struct err he;
+        hist_fd = histfile_open(t->opts->history_owner, path, &he);
+        if (hist_fd < 0 || histfile_read(hist_fd, add_history_cb, NULL, &he) < 0)
+            tui_log(t, LOG_ERR, "%s", he.msg);
     }
     return 0;
 }
@@ -243,9 +241,12 @@ int prompt_init(struct tui *t, struct err *e)
 void prompt_fini(struct tui *t)
 {
     prompt_close(t);
-    const char *path = t->opts ? t->opts->history_path : NULL;
-    if (path)
-        (void)history_truncate_file(path, HISTORY_KEEP); /* best effort: it was saved */
+    if (hist_fd >= 0) {
+        struct err he;
+        (void)histfile_trim(hist_fd, HISTORY_KEEP, &he); /* best effort: it was saved */
+        close(hist_fd);
+        hist_fd = -1;
+    }
     clear_history();
     if (rl_null_in)
         fclose(rl_null_in);

@@ -5,10 +5,13 @@
 #include "core/err.h"
 
 struct lab;
+struct histfile_owner;
 
 struct tui_opts {
-    const char *history_path; /* readline history file; NULL: none */
-    int boot_guests;          /* guests to add at start (the run command: 1) */
+    const char *history_path;                   /* readline history file; NULL: none */
+    const struct histfile_owner *history_owner; /* whose file: opened as them */
+    const char *history_error;                  /* why there is no history file (logged), or NULL */
+    int boot_guests;                            /* guests to add at start (the run command: 1) */
 };
 
 /* Runs the console until the user quits or a quit signal arrives. The terminal

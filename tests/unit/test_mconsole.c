@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -438,6 +439,89 @@ static void test_call_nobody_there(void **state)
     assert_msg_has(&e, "empty command");
 }
 
+/* ---- the socket in a user-owned tree (mconsole_call_at) ---- */
+
+static int bind_dgram(const char *path)
+{
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* Nothing arrived on FD (a datagram root must not have sent). */
+static void assert_nothing_on(int fd)
+{
+    char buf[64];
+    assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+    assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void test_call_at_real_socket(void **state)
+{
+    struct fake *f = *state;
+    fake_reply(f, 0, 0, "OK halted");
+    fake_start(f);
+    char out[64];
+    struct err e = {""};
+    int rc = mconsole_call_at(f->dir, "mconsole", getuid(), "halt", 2000, out, sizeof out, &e);
+    fake_join(f);
+    if (rc != 0)
+        fail_msg("mconsole_call_at: %d %s", rc, e.msg);
+    assert_string_equal(out, "OK halted");
+}
+
+/* The user swaps the guest's socket (or a directory on the way) for a symlink
+ * to another socket: root sends nothing there, and says why. */
+static void test_call_at_refuses_links(void **state)
+{
+    struct fake *f = *state;
+    char canary[200], link[200], sub[200], out[64];
+    struct err e = {""};
+    snprintf(canary, sizeof canary, "%s/canary", f->dir);
+    int cfd = bind_dgram(canary);
+
+    snprintf(link, sizeof link, "%s/link", f->dir);
+    assert_int_equal(symlink(canary, link), 0);
+    assert_int_equal(mconsole_call_at(f->dir, "link", getuid(), "halt", 300, out, sizeof out, &e),
+                     -1);
+    assert_msg_has(&e, "symlink");
+    assert_nothing_on(cfd);
+
+    /* a relative link, and a directory link on the way */
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(symlink("canary", link), 0);
+    assert_int_equal(mconsole_call_at(f->dir, "link", getuid(), "halt", 300, out, sizeof out, &e),
+                     -1);
+    snprintf(sub, sizeof sub, "%s/sub", f->dir);
+    assert_int_equal(symlink(".", sub), 0);
+    assert_int_equal(
+        mconsole_call_at(f->dir, "sub/canary", getuid(), "halt", 300, out, sizeof out, &e), -1);
+    assert_msg_has(&e, "symlink");
+    /* no way out of the directory either */
+    assert_int_equal(
+        mconsole_call_at(f->dir, "../x/canary", getuid(), "halt", 300, out, sizeof out, &e), -1);
+    assert_int_equal(mconsole_call_at(f->dir, canary, getuid(), "halt", 300, out, sizeof out, &e),
+                     -1);
+    assert_nothing_on(cfd);
+    assert_nothing_on(f->fd);
+
+    /* a socket of someone else, or no socket at all */
+    assert_int_equal(
+        mconsole_call_at(f->dir, "canary", getuid() + 1, "halt", 300, out, sizeof out, &e), -1);
+    assert_msg_has(&e, "not a socket of uid");
+    assert_nothing_on(cfd);
+    assert_int_equal(mconsole_call_at(f->dir, ".", getuid(), "halt", 300, out, sizeof out, &e), -1);
+    assert_msg_has(&e, "not a socket of uid");
+
+    close(cfd);
+    unlink(sub);
+    unlink(link);
+    unlink(canary);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +538,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_call_timeout_after_partial, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_nobody_there, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_call_guest_error_no_room, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_call_at_real_socket, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_call_at_refuses_links, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <net/if.h>
 #include <linux/netfilter.h>
@@ -285,10 +286,10 @@ static void check_round_trip(const struct rule_spec *s, const char *name)
     assert_string_equal(info.target_name, name);
     assert_int_equal(info.packets, 42);
     assert_int_equal(info.bytes, 4242);
-    assert_int_equal(info.src, 0);
-    assert_int_equal(info.smsk, 0);
-    assert_int_equal(info.dst, 0);
-    assert_int_equal(info.dmsk, 0);
+    assert_int_equal(info.spec.src, 0);
+    assert_int_equal(info.spec.smsk, 0);
+    assert_int_equal(info.spec.dst, 0);
+    assert_int_equal(info.spec.dmsk, 0);
     assert_int_equal(info.proto, 0);
 
     /* With the name libiptc would give, the same result. */
@@ -357,8 +358,8 @@ static void test_read_foreign_entries(void **state)
     assert_string_equal(info.spec.comment, "someone else");
     assert_string_equal(info.target_name, "RETURN");
     assert_int_equal(info.spec.target, RULE_TARGET_OTHER);
-    assert_int_equal(info.src, htonl(0x0a000001));
-    assert_int_equal(info.smsk, htonl(0xffffff00));
+    assert_int_equal(info.spec.src, htonl(0x0a000001));
+    assert_int_equal(info.spec.smsk, htonl(0xffffff00));
     assert_int_equal(info.proto, IPPROTO_TCP);
     free(e);
 
@@ -426,17 +427,94 @@ static void test_comment_is_lab(void **state)
     assert_true(rule_comment_is_lab(tag, "lab7"));
 }
 
+/* umlab's own rules match the lab's subnet: MASQUERADE and FORWARD never take
+ * the host's other traffic (issue 11). */
+static void test_lab_rules_match_subnet(void **state)
+{
+    (void)state;
+    uint32_t net = htonl(0xc0a86400), mask = htonl(0xffffff00); /* 192.168.100.0/24 */
+    struct rule_spec s;
+    size_t size;
+
+    assert_int_equal(rule_spec_lab(RULE_LAB_MASQ, "eth0", net | htonl(5), mask, "umlab:l:masq", &s),
+                     0);
+    assert_int_equal(s.target, RULE_TARGET_MASQUERADE);
+    assert_string_equal(s.out_if, "eth0");
+    assert_string_equal(s.in_if, "");
+    assert_string_equal(s.comment, "umlab:l:masq");
+    struct ipt_entry *e = rule_entry_build(&s, &size);
+    assert_non_null(e);
+    assert_int_equal(e->ip.src.s_addr, net); /* host bits dropped */
+    assert_int_equal(e->ip.smsk.s_addr, mask);
+    assert_int_equal(e->ip.dmsk.s_addr, 0);
+    struct rule_info info;
+    rule_entry_read(e, NULL, &info);
+    char cidr[RULE_CIDRSZ];
+    rule_cidr_str(info.spec.src, info.spec.smsk, cidr, sizeof cidr);
+    assert_string_equal(cidr, "192.168.100.0/24");
+    free(e);
+
+    assert_int_equal(rule_spec_lab(RULE_LAB_FWD_IN, "tap0", net, mask, "umlab:l:tap0", &s), 0);
+    assert_int_equal(s.target, RULE_TARGET_ACCEPT);
+    assert_string_equal(s.in_if, "tap0");
+    e = rule_entry_build(&s, &size);
+    assert_non_null(e);
+    assert_int_equal(e->ip.src.s_addr, net);
+    assert_int_equal(e->ip.smsk.s_addr, mask);
+    assert_int_equal(e->ip.dmsk.s_addr, 0);
+    free(e);
+
+    assert_int_equal(rule_spec_lab(RULE_LAB_FWD_OUT, "tap0", net, mask, "umlab:l:tap0", &s), 0);
+    assert_string_equal(s.out_if, "tap0");
+    e = rule_entry_build(&s, &size);
+    assert_non_null(e);
+    assert_int_equal(e->ip.dst.s_addr, net);
+    assert_int_equal(e->ip.dmsk.s_addr, mask);
+    assert_int_equal(e->ip.smsk.s_addr, 0);
+    free(e);
+
+    /* no "any" subnet, no over-long names */
+    errno = 0;
+    assert_int_equal(rule_spec_lab(RULE_LAB_MASQ, "eth0", net, 0, "c", &s), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(rule_spec_lab(RULE_LAB_FWD_IN, "abcdefghijklmnop", net, mask, "c", &s), -1);
+    assert_int_equal(rule_spec_lab(RULE_LAB_FWD_IN, "", net, mask, "c", &s), -1);
+}
+
+static void test_cidr_str(void **state)
+{
+    (void)state;
+    char b[RULE_CIDRSZ];
+    rule_cidr_str(0, 0, b, sizeof b);
+    assert_string_equal(b, "*");
+    rule_cidr_str(htonl(0x0a000001), htonl(0xffffffff), b, sizeof b);
+    assert_string_equal(b, "10.0.0.1");
+    rule_cidr_str(htonl(0x0a000000), htonl(0xff000000), b, sizeof b);
+    assert_string_equal(b, "10.0.0.0/8");
+    rule_cidr_str(htonl(0x0a000000), htonl(0xff00ff00), b, sizeof b);
+    assert_string_equal(b, "10.0.0.0/255.0.255.0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_aligned_sizes),        cmocka_unit_test(test_accept_layout),
-        cmocka_unit_test(test_drop_verdict),         cmocka_unit_test(test_comment_match),
-        cmocka_unit_test(test_no_comment_no_match),  cmocka_unit_test(test_interface_masks),
-        cmocka_unit_test(test_interface_max_len),    cmocka_unit_test(test_interface_wildcard),
-        cmocka_unit_test(test_masquerade_layout),    cmocka_unit_test(test_reject_long_names),
-        cmocka_unit_test(test_reject_other_target),  cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_read_foreign_entries), cmocka_unit_test(test_lab_tag),
+        cmocka_unit_test(test_aligned_sizes),
+        cmocka_unit_test(test_accept_layout),
+        cmocka_unit_test(test_drop_verdict),
+        cmocka_unit_test(test_comment_match),
+        cmocka_unit_test(test_no_comment_no_match),
+        cmocka_unit_test(test_interface_masks),
+        cmocka_unit_test(test_interface_max_len),
+        cmocka_unit_test(test_interface_wildcard),
+        cmocka_unit_test(test_masquerade_layout),
+        cmocka_unit_test(test_reject_long_names),
+        cmocka_unit_test(test_reject_other_target),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_read_foreign_entries),
+        cmocka_unit_test(test_lab_tag),
         cmocka_unit_test(test_comment_is_lab),
+        cmocka_unit_test(test_lab_rules_match_subnet),
+        cmocka_unit_test(test_cidr_str),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
