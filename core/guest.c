@@ -216,6 +216,21 @@ int guest_cursor_row(const struct guest *g)
     return c.row;
 }
 
+/* The CPU for G's processes this boot: least loaded among the lab's CPUs,
+ * its previous one among equals (restarts keep their place when they can). */
+static int place_guest(struct guest *g)
+{
+    struct lab *lab = g->lab;
+    int in_use[CPUPLACE_MAX * 4];
+    size_t n = 0;
+    for (size_t i = 0; i < lab->nguests && n < sizeof in_use / sizeof *in_use; i++) {
+        const struct guest *o = lab->guests[i];
+        if (o != g && !o->reaped && o->cpu >= 0)
+            in_use[n++] = o->cpu;
+    }
+    return cpuplace_choose(&lab->place, in_use, n, g->boots ? g->cpu : -1);
+}
+
 int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e)
 {
     struct lab *lab = g->lab;
@@ -254,6 +269,12 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
         .cwd = lab->statedir,
         .keep_fds = {-1, -1, -1, -1},
     };
+    cpu_set_t one;
+    g->cpu = place_guest(g);
+    if (g->cpu >= 0) {
+        cpuplace_set(g->cpu, &one);
+        so.affinity = &one; /* set in the child: UML's helpers and tracees inherit it */
+    }
     int rc = pty_spawn(&g->pty, argv, &so, e);
     uml_argv_free(argv);
     if (rc < 0)
