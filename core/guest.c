@@ -12,6 +12,9 @@
 
 #define READ_CHUNK  65536
 #define READ_BUDGET (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
+/* A wakeup that drained this much may have emptied a pty the guest was blocked
+ * on (big writes, e.g. `cat` of a file): see guest_kick_drained. */
+#define DRAIN_KICK 4096
 
 static void notify(struct guest *g)
 {
@@ -134,7 +137,9 @@ static void on_pty(void *ctx, int fd, short revents)
             term_feed(g->term, buf, used);
         if (total)
             g->output_ms = loop_now_ms();
-        if (eof) { /* the guest closed its console: everything has been read */
+        if (total >= DRAIN_KICK && total < READ_BUDGET && !eof)
+            kill(g->pty.pid, SIGIO); /* see guest_kick_if_stalled */
+        if (eof) {                   /* the guest closed its console: everything has been read */
             close_pty(g);
             maybe_finish(g);
         }
@@ -186,7 +191,10 @@ static void term_to_pty(const char *bytes, size_t len, void *ctx)
 /* UML's console can lose the SIGIO that tells it its pty is writable again
  * (seen when the reader falls behind a flood): the guest then sleeps with its
  * output pending. A guest that was talking and went quiet gets a SIGIO: for
- * UML a spurious one is harmless (it polls its fds), a lost one is fatal. */
+ * UML a spurious one is harmless (it polls its fds), a lost one is fatal.
+ * Big writes (`cat` of a file) fill the pty at once and stalled every time
+ * until this kick (1.5 MB: ~15 s vs ~3 s in small writes), so on_pty also
+ * sends one right away whenever it drained a pty that had a lot in it. */
 void guest_kick_if_stalled(struct guest *g, int64_t now)
 {
     if (!g->pty_open || g->reaped || g->state == GUEST_EXITED || !g->output_ms)
