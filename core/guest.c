@@ -13,7 +13,7 @@
 #define READ_CHUNK  65536
 #define READ_BUDGET (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
 /* A wakeup that drained this much may have emptied a pty the guest was blocked
- * on (big writes, e.g. `cat` of a file): see guest_kick_drained. */
+ * on (big writes, e.g. `cat` of a file): see guest_kick_if_stalled. */
 #define DRAIN_KICK 4096
 
 static void notify(struct guest *g)
@@ -137,9 +137,10 @@ static void on_pty(void *ctx, int fd, short revents)
             term_feed(g->term, buf, used);
         if (total)
             g->output_ms = loop_now_ms();
+        /* wake a writer that may be blocked on the pty now, not at the stall kick */
         if (total >= DRAIN_KICK && total < READ_BUDGET && !eof)
-            kill(g->pty.pid, SIGIO); /* see guest_kick_if_stalled */
-        if (eof) {                   /* the guest closed its console: everything has been read */
+            kill(g->pty.pid, SIGIO);
+        if (eof) { /* the guest closed its console: everything has been read */
             close_pty(g);
             maybe_finish(g);
         }
