@@ -110,8 +110,9 @@ check: need-root deps
 asan:
 	$(MAKE) SANITIZE=1 check-one
 
+# Side by side in one run: bare linux.uml (default, pinned) vs umlab; see docs/PERFORMANCE.md.
 bench: all
-	sh bench/run.sh $(BUILD)/umlab
+	sh bench/compare.sh $(BUILD)/umlab
 
 FORMAT_SRC = $(wildcard core/umlshim/*.c core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
                         tests/fuzz/*.[ch])

@@ -74,14 +74,17 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
     struct guest *g;
     if (lab_guest_add(lab, &go, &g, e) < 0)
         return -1;
-    out_progress(o, "%s: booting on %s", g->name, g->tap);
+    char cpu[24] = "";
+    if (g->cpu >= 0)
+        snprintf(cpu, sizeof cpu, ", cpu %d", g->cpu);
+    out_progress(o, "%s: booting on %s%s", g->name, g->tap, cpu);
     if (a->opt[4] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
         return -1;
     char as[INET_ADDRSTRLEN];
-    out_printf(o, "%s: %s on %s%s%s, %d MiB\n", g->name,
+    out_printf(o, "%s: %s on %s%s%s, %d MiB%s\n", g->name,
                g->state == GUEST_RUNNING ? "running" : "booting", g->tap,
                g->addr.s_addr ? ", address " : "", g->addr.s_addr ? addr_str(g->addr, as) : "",
-               g->mem_mb);
+               g->mem_mb, cpu);
     cmd_put_guest(o, g);
     return 0;
 }

@@ -18,6 +18,16 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
                lab->netns[0] ? lab->netns : "(the host's)");
     out_printf(o, "ip_forward %s, NAT %s%s%s\n", fwd, lab->nat ? "on, out of " : "off",
                lab->nat ? lab->uplink : "", lab->inet_netns[0] ? ", internet 198.51.100.1" : "");
+    if (lab->place.pin) {
+        out_printf(o, "CPU placement: guests on");
+        for (size_t i = 0; i < lab->place.n; i++)
+            out_printf(o, "%s%d", i ? "," : " ", lab->place.cpus[i]);
+        if (lab->place.self_cpu >= 0)
+            out_printf(o, ", umlab on %d", lab->place.self_cpu);
+        out_printf(o, "\n");
+    } else {
+        out_printf(o, "CPU placement: off (the scheduler's)\n");
+    }
     out_str(o, "lab", lab->name);
     out_str(o, "netns", lab->netns[0] ? lab->netns : NULL);
     out_str(o, "subnet", ns);
@@ -26,20 +36,30 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     out_bool(o, "ip_forward", strcmp(fwd, "1") == 0);
     out_bool(o, "nat", lab->nat);
     out_str(o, "uplink", lab->uplink[0] ? lab->uplink : NULL);
-    out_printf(o, "%-10s %-18s %-7s %-15s %-9s %s\n", "GUEST", "STATE", "TAP", "ADDRESS",
-               "PROXYARP", "ROUTE");
+    if (lab->place.self_cpu >= 0)
+        out_int(o, "umlab_cpu", lab->place.self_cpu);
+    else
+        out_str(o, "umlab_cpu", NULL);
+    out_printf(o, "%-10s %-18s %-7s %-15s %-9s %-5s %s\n", "GUEST", "STATE", "TAP", "ADDRESS",
+               "PROXYARP", "ROUTE", "CPU");
     out_arr_begin(o, "guests");
     for (size_t i = 0; i < lab->nguests; i++) {
         struct guest *g = lab->guests[i];
         struct host_tap_state hst;
         host_tap_state(lab, g, &hst);
-        char st[48], as[INET_ADDRSTRLEN];
-        out_printf(o, "%-10s %-18s %-7s %-15s %-9s %s\n", g->name,
+        char st[48], as[INET_ADDRSTRLEN], cpu[16] = "any";
+        if (g->cpu >= 0)
+            snprintf(cpu, sizeof cpu, "cpu %d", g->cpu);
+        out_printf(o, "%-10s %-18s %-7s %-15s %-9s %-5s %s\n", g->name,
                    guest_state_name(g, st, sizeof st), g->tap,
                    g->addr.s_addr ? addr_str(g->addr, as) : "-", hst.proxy_arp ? "on" : "off",
-                   hst.route ? "yes" : "no");
+                   hst.route ? "yes" : "no", cpu);
         out_obj_begin(o, NULL);
         cmd_put_guest(o, g);
+        if (g->cpu >= 0)
+            out_int(o, "cpu", g->cpu);
+        else
+            out_str(o, "cpu", NULL);
         out_bool(o, "proxy_arp", hst.proxy_arp);
         out_bool(o, "route", hst.route);
         out_obj_end(o);

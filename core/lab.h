@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "core/addr.h"
+#include "core/cpuplace.h"
 #include "core/err.h"
 #include "core/journal.h"
 #include "core/loop.h"
@@ -49,6 +50,7 @@ struct guest {
     unsigned boots;       /* how many times started */
     bool logged_in;       /* umlab answered a getty's login prompt this boot */
     int64_t output_ms;    /* when the console last said something */
+    int cpu;              /* host CPU its processes are kept on, -1: any */
     /* journal records to undo when the guest goes away */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
 };
@@ -63,7 +65,9 @@ struct lab_opts {
     const char *kernel;     /* default /usr/bin/linux.uml */
     const char *rootfs;     /* default: the embedded busybox image */
     int mem_mb;
-    int rows, cols; /* guest terminal size */
+    int rows, cols;   /* guest terminal size */
+    const char *cpus; /* CPUs for the guests ("0-1", "1,3"; default: all) */
+    bool no_pin;      /* leave CPU placement to the scheduler */
 };
 
 /* Hooks for a front end (the TUI) to hear about changes. */
@@ -93,6 +97,7 @@ struct lab {
     uid_t guest_uid;
     gid_t guest_gid;
     bool drop_priv;
+    struct cpuplace place;
     /* NAT */
     bool nat;
     char uplink[16];

@@ -23,6 +23,7 @@ enum child_step {
     STEP_SETGID,
     STEP_SETUID,
     STEP_CHDIR,
+    STEP_AFFINITY,
     STEP_EXEC,
 };
 
@@ -124,6 +125,8 @@ static _Noreturn void child(const char *slave_name, int errfd, char *const argv[
     }
     if (o->cwd && chdir(o->cwd) < 0)
         child_fail(errfd, STEP_CHDIR);
+    if (o->affinity && sched_setaffinity(0, sizeof *o->affinity, o->affinity) < 0)
+        child_fail(errfd, STEP_AFFINITY);
     if (o->env)
         execvpe(argv[0], argv, o->env);
     else
@@ -154,6 +157,8 @@ static int report_error(const struct child_report *r, char *const argv[],
         return err_sys(e, "spawn %s: setuid %u", argv[0], (unsigned)o->uid);
     case STEP_CHDIR:
         return err_sys(e, "spawn %s: chdir %s", argv[0], o->cwd);
+    case STEP_AFFINITY:
+        return err_sys(e, "spawn %s: sched_setaffinity", argv[0]);
     case STEP_EXEC:
         return err_sys(e, "exec %s", argv[0]);
     default:

@@ -4,6 +4,7 @@
 #define UMLAB_PTY_H
 
 #include <stdbool.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "core/err.h"
@@ -13,9 +14,10 @@ struct pty_spawn_opts {
     uid_t uid; /* run as this user/group when drop_priv */
     gid_t gid;
     bool drop_priv;
-    const char *cwd;  /* NULL: inherit */
-    char *const *env; /* NULL: inherit; else the whole environment */
-    int keep_fds[4];  /* fds the child keeps (besides 0..2), -1 = unused */
+    const char *cwd;           /* NULL: inherit */
+    char *const *env;          /* NULL: inherit; else the whole environment */
+    int keep_fds[4];           /* fds the child keeps (besides 0..2), -1 = unused */
+    const cpu_set_t *affinity; /* NULL: inherit; else set before exec (children inherit it) */
 };
 
 /* At most this much input waits for a child that does not read (a guest

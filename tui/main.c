@@ -34,6 +34,9 @@ static void usage(FILE *f)
           "  --rootfs IMAGE     ext2 root filesystem shared by the guests (copy-on-write)\n"
           "                     (default: umlab's embedded busybox image)\n"
           "  --mem MIB          guest memory (default 64)\n"
+          "  --cpus LIST        host CPUs for the guests, e.g. 1, 0-1 or 1,3 (default: all);\n"
+          "                     each guest is kept on one of them, umlab on a spare one\n"
+          "  --no-pin           no CPU placement: leave guests and umlab to the scheduler\n"
           "\n"
           "Console options:\n"
           "  --guests N         guests to boot when the console opens (default 1)\n"
@@ -94,6 +97,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         O_KERNEL,
         O_ROOTFS,
         O_MEM,
+        O_CPUS,
+        O_NOPIN,
         O_GUESTS,
         O_BATCH,
         O_JSON,
@@ -110,6 +115,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         {"kernel", required_argument, 0, O_KERNEL},
         {"rootfs", required_argument, 0, O_ROOTFS},
         {"mem", required_argument, 0, O_MEM},
+        {"cpus", required_argument, 0, O_CPUS},
+        {"no-pin", no_argument, 0, O_NOPIN},
         {"guests", required_argument, 0, O_GUESTS},
         {"batch", required_argument, 0, O_BATCH},
         {"json", no_argument, 0, O_JSON},
@@ -154,6 +161,12 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             if (parse_int("--mem", optarg, 16, 65536, &c->lab.mem_mb) < 0)
                 return -1;
             break;
+        case O_CPUS:
+            c->lab.cpus = optarg;
+            break;
+        case O_NOPIN:
+            c->lab.no_pin = true;
+            break;
         case O_GUESTS:
             if (parse_int("--guests", optarg, 0, 256, &c->guests) < 0)
                 return -1;
@@ -185,6 +198,10 @@ static int parse_cli(int argc, char **argv, struct cli *c)
                         argv[optind - 1]);
             return -1;
         }
+    }
+    if (c->lab.cpus && c->lab.no_pin) {
+        fprintf(stderr, "umlab: --cpus and --no-pin exclude each other\n");
+        return -1;
     }
     if (c->lab.sandbox && c->lab.netns) {
         fprintf(stderr, "umlab: --sandbox and --netns exclude each other\n");
