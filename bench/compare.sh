@@ -14,6 +14,9 @@
 # Results: a table on stdout, bench/out/compare-TIME.{json,md} and latest.{json,md}.
 set -u
 UMLAB=$(readlink -f "${1:?usage: compare.sh UMLAB [ROUNDS]}")
+# Bare linux.uml gets the preload umlab gives it (README: hosts with AVX-512/AMX).
+XSTATE=$(dirname "$UMLAB")/umlab-xstate.so
+[ -r "$XSTATE" ] || XSTATE=$(dirname "$UMLAB")/build/umlab-xstate.so
 ROUNDS=${2:-1}
 SCALE=${SCALE:-8}
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +43,7 @@ bare() {
     [ "$1" = pinned ] && pin="taskset -c 1"
     rm -f "$work/b.cow"
     # shellcheck disable=SC2086
-    "$work/ptydrain" "$2" "$3" -- $pin linux.uml mem=64M "ubd0=$work/b.cow,$ROOTFS" \
+    "$work/ptydrain" "$2" "$3" -- $pin env "LD_PRELOAD=$XSTATE" linux.uml mem=64M "ubd0=$work/b.cow,$ROOTFS" \
         root=/dev/ubda init=/init umid=benchcmp-bare "uml_dir=$work" con0=fd:0,fd:1 \
         con=null ssl=null quiet umlab.hostname=g1
 }

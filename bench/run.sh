@@ -8,6 +8,9 @@
 #   usage: bench/run.sh UMLAB [ROUNDS]
 set -u
 UMLAB=$(readlink -f "${1:?usage: run.sh UMLAB [ROUNDS]}")
+# Bare linux.uml gets the preload umlab gives it (README: hosts with AVX-512/AMX).
+XSTATE=$(dirname "$UMLAB")/umlab-xstate.so
+[ -r "$XSTATE" ] || XSTATE=$(dirname "$UMLAB")/build/umlab-xstate.so
 ROUNDS=${2:-3}
 SCALE=${SCALE:-0}
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +37,7 @@ bare() { # bare INDEX -> "boot_s=.. flood_s=.."
     ip -n $NS tuntap add tapb$i mode tap
     ip -n $NS link set tapb$i up
     rm -f "$work/b$i.cow"
-    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- linux.uml mem=64M \
+    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- env "LD_PRELOAD=$XSTATE" linux.uml mem=64M \
         "ubd0=$work/b$i.cow,$ROOTFS" root=/dev/ubda init=/init "umid=bench-bare$i" \
         "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet "eth0=tuntap,tapb$i" \
         umlab.hostname=g1

@@ -7,6 +7,9 @@
 #   usage: bench/tui.sh UMLAB [ROUNDS]
 set -u
 UMLAB=$(readlink -f "${1:?usage: tui.sh UMLAB [ROUNDS]}")
+# Bare linux.uml gets the preload umlab gives it (README: hosts with AVX-512/AMX).
+XSTATE=$(dirname "$UMLAB")/umlab-xstate.so
+[ -r "$XSTATE" ] || XSTATE=$(dirname "$UMLAB")/build/umlab-xstate.so
 ROUNDS=${2:-3}
 dir=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$UMLAB")
@@ -32,7 +35,7 @@ ip -n $NS link set tapt up
 FLOOD='seq 1 200000; echo END-$((6*7))'
 uml() { # the same guest umlab starts, for the baselines
     rm -f "$work/g.cow"
-    echo linux.uml mem=64M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda init=/init umid=bench-tui \
+    echo env "LD_PRELOAD=$XSTATE" linux.uml mem=64M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda init=/init umid=bench-tui \
         "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet eth0=tuntap,tapt umlab.hostname=g1
 }
 raw() {

@@ -37,6 +37,10 @@ void cmd_put_guest(struct out *o, const struct guest *g)
     out_str(o, "address", g->addr.s_addr ? addr_str(g->addr, as) : NULL);
     out_int(o, "pid", g->reaped ? 0 : g->pty.pid);
     out_int(o, "mem_mb", g->mem_mb);
+    if (g->cpu >= 0)
+        out_int(o, "cpu", g->cpu);
+    else
+        out_str(o, "cpu", NULL); /* not pinned */
 }
 
 static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)

@@ -56,10 +56,6 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
                    hst.route ? "yes" : "no", cpu);
         out_obj_begin(o, NULL);
         cmd_put_guest(o, g);
-        if (g->cpu >= 0)
-            out_int(o, "cpu", g->cpu);
-        else
-            out_str(o, "cpu", NULL);
         out_bool(o, "proxy_arp", hst.proxy_arp);
         out_bool(o, "route", hst.route);
         out_obj_end(o);

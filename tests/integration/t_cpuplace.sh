@@ -72,7 +72,7 @@ if wait_for "$work/out.pin" 'echo READY|"ok":false' 120 && ! grep -q '"ok":false
         check "the first guest is not on umlab's CPU" test "$c1" != "$ucpu"
     fi
     grep -q '"command":"guest add g1 --wait".*"ok":true' "$work/out.pin"
-    check "guest add says which cpu" grep -q "cpu $c1" "$work/out.pin"
+    check "guest add says which cpu" grep -q "\"command\":\"guest add g1 --wait\".*\"cpu\":$c1[,}]" "$work/out.pin"
     # a guest that exited and boots again is placed again (its old CPU kept when free)
     cat >&3 <<'BATCH'
 guest halt g1

@@ -51,7 +51,8 @@ start_lab() {
     rm -f "$work/$1.cmds"
     mkfifo "$work/$1.cmds"
     # not through in_ns: $! must be umlab itself (ip netns exec execs it)
-    ip netns exec $NS "$UMLAB" --lab "$1" --batch "$work/$1.cmds" >"$work/$1.out" 2>&1 &
+    # 3>&- 4>&-: the other lab's fifo must not stay open in this one (no EOF)
+    ip netns exec $NS "$UMLAB" --lab "$1" --batch "$work/$1.cmds" >"$work/$1.out" 2>&1 3>&- 4>&- &
     eval "pid_$1=\$!"
     eval "exec $2>\"$work/$1.cmds\""
     printf 'nat on up0\nrules\necho %s-READY\n' "$1" >&"$2"
