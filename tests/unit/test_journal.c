@@ -343,10 +343,16 @@ static void test_parse_errors(void **state)
     memcpy(longline, "1 file /", 8);
     longline[sizeof longline - 2] = '\n';
     longline[sizeof longline - 1] = '\0';
-    parse_fails(longline, "too long");
+    size_t nl = 0;
+    struct jrecord *rl = parse_ok(longline, &nl);
+    assert_int_equal(nl, 1);
+    assert_true(rl[0].invalid); /* kept and reported, not cut */
+    assert_msg_has(&(struct err){.msg = ""}, "");
+    assert_non_null(strstr(rl[0].why, "too long"));
+    free(rl);
 
-    /* bad or missing header */
-    const char *bad[] = {"", "umlab-journal 2\n1 tap a\n", "1 tap a\n", "umlab-journal 1"};
+    /* bad header */
+    const char *bad[] = {"umlab-journal 2\n1 tap a\n", "1 tap a\n", "umlab-journal 1x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct jrecord *recs = (struct jrecord *)&recs;
         size_t n = 99;
