@@ -45,22 +45,6 @@ static int mkdir_mode(const char *path, mode_t mode, struct err *e)
     return rc;
 }
 
-static int mkdir_p(const char *path, mode_t mode, struct err *e)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return err_set(e, "path too long: %s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir_mode(tmp, mode, e) < 0)
-            return -1;
-        *p = '/';
-    }
-    return mkdir_mode(tmp, mode, e);
-}
-
 /* The base of state directories: absolute, and no one but root can change
  * anything on the way to it (umlab trusts what it finds there). */
 static int check_state_base(const char *base, struct err *e)
@@ -193,7 +177,16 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
         return err_set(e, "state directory path too long");
     if (base[0] != '/')
         return err_set(e, "state directory %s: not an absolute path", base);
-    if (mkdir_p(base, 0755, e) < 0 || check_state_base(base, e) < 0)
+    /* Only the last level is made, and only under a directory root alone controls. */
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", base);
+    char *slash = strrchr(parent, '/');
+    if (slash == parent)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (check_state_base(parent, e) < 0 || mkdir_mode(base, 0755, e) < 0 ||
+        check_state_base(base, e) < 0)
         return -1;
     if (mkdir(lab->statedir, 0755) < 0) {
         if (errno != EEXIST)
@@ -451,7 +444,11 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
     char dir[PATH_MAX];
     if (snprintf(dir, sizeof dir, "%s/%s", base, name) >= (int)sizeof dir)
         return err_set(e, "state directory path too long");
+    if (base[0] != '/')
+        return err_set(e, "state directory %s: not an absolute path", base);
     struct stat st;
+    if (lstat(base, &st) == 0 && check_state_base(base, e) < 0)
+        return -1;
     if (lstat(dir, &st) < 0) {
         if (errno == ENOENT) {
             cleanup_say(log, logctx, "nothing to clean up");
