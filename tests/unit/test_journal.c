@@ -569,7 +569,6 @@ static void test_file_load_torn_tail(void **state)
     free(loaded);
 }
 
-
 /* ---- validation and planning: a journal is data, hostile records are refused ---- */
 
 static const struct undo_scope scope = {.statedir = "/run/umlab/lab", .lab = "lab"};
