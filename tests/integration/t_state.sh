@@ -75,7 +75,7 @@ check "the state dir is kept while records are left" test -e $BASE/itst2/journal
 kill $spid
 
 # --- 3. a record that fails to undo is kept and retried; the journal is not lost
-in_h ip link add tap9 type dummy
+in_h ip link add tap9 type veth peer name tap9p # not a tap: tap_delete fails
 printf 'umlab-journal 1\n1 dir %s/itst4\n2 tap tap9\n' $BASE >"$work/j4"
 mkdir -m 755 $BASE/itst4 && cp "$work/j4" $BASE/itst4/journal
 in_h "$UMLAB" cleanup itst4 >"$work/c4" 2>&1
@@ -101,12 +101,12 @@ check "the lab can be used again" test $? = 0
 
 # --- 5. a namespace with the name umlab would use is someone else's: it survives
 ip netns add umlab-itst3-inet
-ip netns exec umlab-itst3-inet ip link add keep3 type dummy
+ip netns exec umlab-itst3-inet ip link add keep3 type veth peer name keep3p
 echo "echo hi" | "$UMLAB" --lab itst3 --sandbox --batch - >"$work/o3" 2>&1
 check "umlab refuses to start over a foreign namespace" test $? != 0
 check "...saying so" grep -q 'umlab-itst3-inet already exists' "$work/o3"
 check "the foreign namespace survives" ip netns exec umlab-itst3-inet ip link show keep3
-check "umlab's own namespace is gone" sh -c "! ip netns list | grep -qw umlab-itst3"
+check "umlab's own namespace is gone" sh -c "! ip netns list | awk '{print \$1}' | grep -qx umlab-itst3"
 check "no state left" test ! -e $BASE/itst3
 
 # --- 6. UMLAB_STATE_DIR only on a root-owned, not group/other-writable chain
