@@ -2,6 +2,7 @@
 #include "core/undo.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -122,6 +123,10 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
         say(u, "delete namespace %s", a0);
         return netns_delete(a0, e);
     case J_TAP:
+        if (if_nametoindex(a0) == 0) {
+            say(u, "tap %s already gone", a0);
+            return 0;
+        }
         say(u, "delete tap %s", a0);
         return tap_delete(a0, e);
     case J_VETH:
