@@ -47,8 +47,9 @@ in_h sysctl -qw net.ipv4.conf.up0.accept_redirects=0
 
 snapshot() {
     ip -n $H -o link show | sed 's/^[0-9]*: //' | sort
-    ip -n $H -o addr show | sed 's/^[0-9]*: //' | sort
-    ip -n $H route show table all | sort
+    # IPv4 only: IPv6 link-local addresses settle (DAD) on their own meanwhile
+    ip -n $H -4 -o addr show | sed 's/^[0-9]*: //' | sort
+    ip -n $H -4 route show table all | sort
     in_h iptables-legacy-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
     in_h sh -c 'cd /proc/sys/net/ipv4 && for f in ip_forward conf/*/forwarding \
         conf/*/accept_redirects conf/*/send_redirects conf/*/proxy_arp; do
@@ -120,6 +121,7 @@ guest add g2 --ip auto
 nat on
 wait g1 60
 wait g2 60
+screen g1 15
 echo BOOTED
 BATCH
 check "two guests booted" wait_for "$work/outb" '^BOOTED' 120
