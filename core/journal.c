@@ -2,10 +2,12 @@
 #include "core/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#define JOURNAL_HEADER "umlab-journal 1\n"
+#define JOURNAL_HEADER    "umlab-journal 1\n"
+#define JOURNAL_MAX_BYTES (16 << 20)
 
 static const char *const kind_names[J_KIND_COUNT] = {
     [J_NETNS] = "netns", [J_ENTER] = "enter", [J_TAP] = "tap",       [J_VETH] = "veth",
@@ -107,9 +109,19 @@ static int parse_line(char *line, int lineno, struct jrecord **recs, size_t *n, 
     r->seq = (unsigned)seq;
     r->kind = (enum jkind)kind;
     r->nargs = nw - 2;
-    for (int i = 0; i < r->nargs; i++)
+    for (int i = 0; i < r->nargs; i++) {
+        if (strlen(w[2 + i]) >= sizeof r->args[i]) {
+            r->invalid = true;
+            snprintf(r->why, sizeof r->why, "field %d longer than %d bytes", i + 1,
+                     JOURNAL_ARG_MAX - 1);
+            r->args[i][0] = '\0';
+            continue;
+        }
         snprintf(r->args[i], sizeof r->args[i], "%s", w[2 + i]);
+    }
     snprintf(r->netns, sizeof r->netns, "%s", netns);
+    if (r->invalid)
+        return 0; /* an enter record that cannot be read changes nothing either */
     if (r->kind == J_ENTER) {
         if (r->nargs != 1)
             return err_set(e, "journal line %d: enter needs a namespace", lineno);
@@ -118,32 +130,57 @@ static int parse_line(char *line, int lineno, struct jrecord **recs, size_t *n, 
     return 0;
 }
 
-int journal_parse(const char *text, struct jrecord **out, size_t *n, struct err *e)
+/* A line holding a NUL: kept as an invalid record so that it is reported. */
+static int add_invalid(struct jrecord **recs, size_t *n, size_t *cap, const char *why,
+                       struct err *e)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        struct jrecord *r = realloc(*recs, ncap * sizeof *r);
+        if (!r)
+            return err_sys(e, "journal");
+        *recs = r;
+        *cap = ncap;
+    }
+    struct jrecord *r = &(*recs)[(*n)++];
+    memset(r, 0, sizeof *r);
+    r->kind = J_KIND_COUNT;
+    r->invalid = true;
+    snprintf(r->why, sizeof r->why, "%s", why);
+    return 0;
+}
+
+int journal_parse_n(const char *text, size_t tlen, struct jrecord **out, size_t *n, struct err *e)
 {
     *out = NULL;
     *n = 0;
-    size_t cap = 0;
-    if (strncmp(text, JOURNAL_HEADER, strlen(JOURNAL_HEADER)) != 0)
+    size_t cap = 0, hlen = strlen(JOURNAL_HEADER);
+    /* Shorter than the header and a prefix of it: created, never written. */
+    if (tlen < hlen && memcmp(text, JOURNAL_HEADER, tlen) == 0)
+        return 0;
+    if (tlen < hlen || memcmp(text, JOURNAL_HEADER, hlen) != 0)
         return err_set(e, "journal: not an umlab journal (bad header)");
     char netns[JOURNAL_ARG_MAX] = "";
-    const char *p = text + strlen(JOURNAL_HEADER);
+    const char *p = text + hlen, *end = text + tlen;
     int lineno = 1;
-    while (*p) {
+    while (p < end) {
         lineno++;
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             break; /* a torn last line (crash mid-write): that record never happened */
+        size_t len = (size_t)(nl - p);
         char line[2048];
-        if (len >= sizeof line) {
-            free(*out);
-            *out = NULL;
-            *n = 0;
-            return err_set(e, "journal line %d: too long", lineno);
+        int rc;
+        if (memchr(p, '\0', len))
+            rc = add_invalid(out, n, &cap, "NUL byte in line", e);
+        else if (len >= sizeof line)
+            rc = add_invalid(out, n, &cap, "line too long", e);
+        else {
+            memcpy(line, p, len);
+            line[len] = '\0';
+            rc = parse_line(line, lineno, out, n, &cap, netns, e);
         }
-        memcpy(line, p, len);
-        line[len] = '\0';
-        if (parse_line(line, lineno, out, n, &cap, netns, e) < 0) {
+        if (rc < 0) {
             free(*out);
             *out = NULL;
             *n = 0;
@@ -152,6 +189,11 @@ int journal_parse(const char *text, struct jrecord **out, size_t *n, struct err 
         p = nl + 1;
     }
     return 0;
+}
+
+int journal_parse(const char *text, struct jrecord **out, size_t *n, struct err *e)
+{
+    return journal_parse_n(text, strlen(text), out, n, e);
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -173,15 +215,26 @@ int journal_create(struct journal *j, const char *path, struct err *e)
 {
     memset(j, 0, sizeof *j);
     j->next_seq = 1;
-    j->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    j->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (j->fd < 0)
         return err_sys(e, "journal %s", path);
-    if (write_all(j->fd, JOURNAL_HEADER, strlen(JOURNAL_HEADER)) < 0 || fsync(j->fd) < 0) {
+    if (fchmod(j->fd, 0600) < 0 || write_all(j->fd, JOURNAL_HEADER, strlen(JOURNAL_HEADER)) < 0 ||
+        fsync(j->fd) < 0) {
         err_sys(e, "journal %s", path);
         close(j->fd);
         j->fd = -1;
         return -1;
     }
+    return 0;
+}
+
+int journal_reopen(struct journal *j, const char *path, struct err *e)
+{
+    memset(j, 0, sizeof *j);
+    j->next_seq = 1;
+    j->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (j->fd < 0)
+        return err_sys(e, "journal %s", path);
     return 0;
 }
 
@@ -253,7 +306,7 @@ void journal_close(struct journal *j)
 
 int journal_load(const char *path, struct jrecord **out, size_t *n, struct err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return err_sys(e, "journal %s", path);
     size_t cap = 4096, len = 0;
@@ -264,6 +317,11 @@ int journal_load(const char *path, struct jrecord **out, size_t *n, struct err *
     }
     for (;;) {
         if (len + 1 >= cap) {
+            if (cap >= JOURNAL_MAX_BYTES) {
+                free(buf);
+                close(fd);
+                return err_set(e, "journal %s: larger than %d MiB", path, JOURNAL_MAX_BYTES >> 20);
+            }
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
@@ -288,7 +346,7 @@ int journal_load(const char *path, struct jrecord **out, size_t *n, struct err *
     }
     close(fd);
     buf[len] = '\0';
-    int rc = journal_parse(buf, out, n, e);
+    int rc = journal_parse_n(buf, len, out, n, e);
     free(buf);
     return rc;
 }

@@ -36,6 +36,8 @@ struct jrecord {
     char args[JOURNAL_MAX_ARGS][JOURNAL_ARG_MAX];
     char netns[JOURNAL_ARG_MAX]; /* where it was made; "" = the starting namespace */
     bool done;
+    bool invalid; /* unreadable line (NUL, over-long field): never undone, reported */
+    char why[64]; /* what made it invalid */
 };
 
 struct journal {
@@ -52,11 +54,19 @@ const char *journal_kind_name(enum jkind k);
  * or an argument holds whitespace. Pure. */
 int journal_format(const struct jrecord *rec, char *buf, size_t bufsz);
 /* Parses a whole journal text into records (malloc'd array), resolving "done"
- * marks and the namespace of each record. Pure. Unknown lines are an error. */
+ * marks and the namespace of each record. Pure. Unknown lines are an error. A
+ * text shorter than the header (a lab killed while creating it, or a full
+ * disk) holds no records. A line with a NUL byte or an over-long field is kept
+ * as an invalid record (r->invalid, r->why) so that it is reported, not
+ * silently cut. */
 int journal_parse(const char *text, struct jrecord **out, size_t *n, struct err *e);
+/* The same for LEN bytes that may hold NULs. */
+int journal_parse_n(const char *text, size_t len, struct jrecord **out, size_t *n, struct err *e);
 
-/* Creates PATH (must not exist) and writes the header. */
+/* Creates PATH (must not exist, mode 0600) and writes the header. */
 int journal_create(struct journal *j, const char *path, struct err *e);
+/* Opens an existing journal PATH to append "done" marks (`umlab cleanup`). */
+int journal_reopen(struct journal *j, const char *path, struct err *e);
 /* Appends a record (fsync'd) and returns its seq, or -1. */
 int journal_add(struct journal *j, enum jkind kind, struct err *e, int nargs, ...);
 int journal_done(struct journal *j, unsigned seq, struct err *e);

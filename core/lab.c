@@ -12,6 +12,7 @@
 #include "core/fwdshare.h"
 #include "core/guest.h"
 #include "core/lab_internal.h"
+#include "core/rmtree.h"
 #include "core/undo.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
@@ -32,22 +33,26 @@ static bool lab_name_valid(const char *n)
     return true;
 }
 
-static int mkdir_p(const char *path, mode_t mode, struct err *e)
+/* mkdir that leaves MODE on a directory it made, whatever the umask. */
+static int mkdir_mode(const char *path, mode_t mode, struct err *e)
 {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return err_set(e, "path too long: %s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-            return err_sys(e, "mkdir %s", tmp);
-        *p = '/';
-    }
-    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-        return err_sys(e, "mkdir %s", tmp);
-    return 0;
+    if (mkdir(path, mode) < 0)
+        return errno == EEXIST ? 0 : err_sys(e, "mkdir %s", path);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_sys(e, "open %s", path);
+    int rc = fchmod(fd, mode) < 0 ? err_sys(e, "chmod %s", path) : 0;
+    close(fd);
+    return rc;
+}
+
+/* The base of state directories: absolute, and no one but root can change
+ * anything on the way to it (umlab trusts what it finds there). */
+static int check_state_base(const char *base, struct err *e)
+{
+    if (base[0] != '/')
+        return err_set(e, "state directory %s: not an absolute path", base);
+    return rmtree_check_chain(base, e);
 }
 
 int lab_check_file(const char *what, const char *path, int mode, struct err *e)
@@ -116,7 +121,7 @@ static int read_lock_pid(const char *statedir)
 {
     char path[PATH_MAX], buf[32] = "";
     snprintf(path, sizeof path, "%s/lock", statedir);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return 0;
     ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -129,9 +134,14 @@ static int take_lock(const char *statedir, int *fd_out, int *pid, struct err *e)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/lock", statedir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return err_sys(e, "lock %s", path);
+    if (fchmod(fd, 0644) < 0) {
+        err_sys(e, "lock %s", path);
+        close(fd);
+        return -1;
+    }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         int saved = errno;
         close(fd);
@@ -188,7 +198,18 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
     if (snprintf(lab->statedir, sizeof lab->statedir, "%s/%s", base, lab->name) >=
         (int)sizeof lab->statedir)
         return err_set(e, "state directory path too long");
-    if (mkdir_p(base, 0755, e) < 0)
+    if (base[0] != '/')
+        return err_set(e, "state directory %s: not an absolute path", base);
+    /* Only the last level is made, and only under a directory root alone controls. */
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", base);
+    char *slash = strrchr(parent, '/');
+    if (slash == parent)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (check_state_base(parent, e) < 0 || mkdir_mode(base, 0755, e) < 0 ||
+        check_state_base(base, e) < 0)
         return -1;
     if (mkdir(lab->statedir, 0755) < 0) {
         if (errno != EEXIST)
@@ -204,6 +225,11 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
                        "lab '%s' has leftovers of an umlab that did not exit cleanly: run "
                        "`umlab cleanup %s` first",
                        lab->name, lab->name);
+    }
+    if (chmod(lab->statedir, 0755) < 0) { /* just made, in a root-only directory */
+        err_sys(e, "chmod %s", lab->statedir);
+        rmdir(lab->statedir);
+        return -1;
     }
     int pid = 0;
     int r = take_lock(lab->statedir, &lab->lockfd, &pid, e);
@@ -225,7 +251,7 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
         return -1;
 
     snprintf(path, sizeof path, "%s/guests", lab->statedir);
-    if (mkdir(path, 0755) < 0)
+    if (mkdir(path, 0755) < 0 || chmod(path, 0755) < 0)
         return err_sys(e, "mkdir %s", path);
     if (lab->drop_priv && chown(path, lab->guest_uid, lab->guest_gid) < 0)
         return err_sys(e, "chown %s", path);
@@ -359,8 +385,19 @@ int lab_close(struct lab *lab, struct err *e)
     lab->nl = NULL;
     fwdshare_release(lab->statedir, lab->name, lab->fwd_fd, lab->journal.recs, lab->journal.nrecs,
                      &lab->journal, NULL, NULL);
-    int rc = undo_all(&u, lab->journal.recs, lab->journal.nrecs, &lab->journal, e);
+    struct undo_scope scope = {.statedir = lab->statedir, .lab = lab->name};
+    size_t left = 0;
+    struct err first;
+    int rc =
+        undo_all(&u, lab->journal.recs, lab->journal.nrecs, &scope, &lab->journal, &left, &first);
     undo_fini(&u);
+    if (rc < 0 && e) {
+        if (left)
+            err_set(e, "%s; %zu record(s) left over: run `umlab cleanup %s`", first.msg, left,
+                    lab->name);
+        else
+            *e = first;
+    }
 
     for (size_t i = 0; i < lab->nguests; i++) {
         if (lab->hooks.guest_removed)
@@ -377,22 +414,81 @@ int lab_close(struct lab *lab, struct err *e)
     return rc;
 }
 
+static void cleanup_say(void (*log)(void *, const char *), void *logctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void cleanup_say(void (*log)(void *, const char *), void *logctx, const char *fmt, ...)
+{
+    if (!log)
+        return;
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log(logctx, line);
+}
+
+/* Undoes what the journal in DIR records (nothing if it is missing, empty or
+ * only a header), marking what was undone; *LEFT: what could not be. */
+static int cleanup_journal(const char *name, const char *dir, void (*log)(void *, const char *),
+                           void *logctx, size_t *left, struct err *e)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/journal", dir);
+    struct jrecord *recs = NULL;
+    size_t n = 0;
+    struct journal j = {.fd = -1};
+    if (access(path, F_OK) < 0 && errno == ENOENT) {
+        /* killed before its journal existed: nothing but the directory was made */
+    } else if (journal_load(path, &recs, &n, e) < 0 || journal_reopen(&j, path, e) < 0) {
+        free(recs);
+        return -1;
+    }
+    int orig = netns_open_current(e);
+    if (orig < 0) {
+        journal_close(&j);
+        free(recs);
+        return -1;
+    }
+    struct undo_ctx u;
+    undo_init(&u, orig, "");
+    u.log = log;
+    u.logctx = logctx;
+    /* other labs may still need ip_forward */
+    fwdshare_release(dir, name, -1, recs, n, j.fd >= 0 ? &j : NULL, log, logctx);
+    struct undo_scope scope = {.statedir = dir, .lab = name};
+    int rc = undo_all(&u, recs, n, &scope, j.fd >= 0 ? &j : NULL, left, e);
+    undo_fini(&u);
+    close(orig);
+    journal_close(&j);
+    free(recs);
+    return rc;
+}
+
 int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, const char *),
                 void *logctx, struct err *e)
 {
     if (!lab_name_valid(name))
         return err_set(e, "lab name '%s' is not valid", name);
-    char dir[PATH_MAX], path[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/%s", state_base ? state_base : DEFAULT_STATE_BASE, name);
+    const char *base = state_base ? state_base : DEFAULT_STATE_BASE;
+    char dir[PATH_MAX];
+    if (snprintf(dir, sizeof dir, "%s/%s", base, name) >= (int)sizeof dir)
+        return err_set(e, "state directory path too long");
+    if (base[0] != '/')
+        return err_set(e, "state directory %s: not an absolute path", base);
     struct stat st;
-    if (stat(dir, &st) < 0) {
+    if (lstat(base, &st) == 0 && check_state_base(base, e) < 0)
+        return -1;
+    if (lstat(dir, &st) < 0) {
         if (errno == ENOENT) {
-            if (log)
-                log(logctx, "nothing to clean up");
+            cleanup_say(log, logctx, "nothing to clean up");
             return 0;
         }
         return err_sys(e, "%s", dir);
     }
+    /* The journal is obeyed as root: only if no one else could have written it. */
+    if (check_state_base(dir, e) < 0)
+        return -1;
     int fd = -1, pid = 0;
     int r = take_lock(dir, &fd, &pid, e);
     if (r < 0)
@@ -400,43 +496,37 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
     if (r == 1)
         return err_set(e, "lab '%s' is running (umlab pid %d): quit it instead", name, pid);
 
-    snprintf(path, sizeof path, "%s/journal", dir);
-    struct jrecord *recs = NULL;
-    size_t n = 0;
-    int rc = 0;
-    if (access(path, F_OK) < 0 && errno == ENOENT) {
-        /* killed before its first record: nothing but the directory was made */
-        recs = calloc(1, sizeof *recs);
-        if (!recs) {
-            close(fd);
-            return err_sys(e, "cleanup");
+    size_t left = 0;
+    struct err first = {""};
+    int rc = cleanup_journal(name, dir, log, logctx, &left, &first);
+    if (rc == 0 && left == 0) {
+        /* Everything undone: the directory goes, whatever the journal said. */
+        if (lstat(dir, &st) == 0) {
+            cleanup_say(log, logctx, "remove %s", dir);
+            rc = rmtree_path(dir, &first);
         }
-        recs[0].kind = J_DIR;
-        recs[0].nargs = 1;
-        snprintf(recs[0].args[0], sizeof recs[0].args[0], "%s", dir);
-        n = 1;
-    } else if (journal_load(path, &recs, &n, e) < 0) {
-        close(fd);
-        return -1;
     }
-    int orig = netns_open_current(e);
-    if (orig < 0) {
-        free(recs);
-        close(fd);
-        return -1;
-    }
-    struct undo_ctx u;
-    undo_init(&u, orig, "");
-    u.log = log;
-    u.logctx = logctx;
-    fwdshare_release(dir, name, -1, recs, n, NULL, log,
-                     logctx); /* other labs may still need ip_forward */
-    rc = undo_all(&u, recs, n, NULL, e);
-    undo_fini(&u);
-    close(orig);
-    free(recs);
     close(fd);
+    if (rc < 0 && e) {
+        if (left)
+            err_set(e,
+                    "%zu record(s) left over (%s): fix what is said above and run `umlab "
+                    "cleanup %s` again",
+                    left, first.msg, name);
+        else
+            *e = first;
+    }
     return rc;
+}
+
+/* Marks journal record *SEQ done without undoing it: its create failed
+ * because the name belongs to someone else, whose object must stay. */
+void lab_forget(struct lab *lab, int *seq)
+{
+    struct err e2;
+    if (*seq > 0)
+        journal_done(&lab->journal, (unsigned)*seq, &e2);
+    *seq = -1;
 }
 
 /* Undoes journal record SEQ now (a guest going away) and marks it done. */

@@ -116,9 +116,13 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
     snprintf(hostcidr, sizeof hostcidr, "%s/32", addr_str(lab->host, hs));
     snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(wanted, gs), lab->subnet.prefix);
 
-    if ((g->j_tap = journal_add(&lab->journal, J_TAP, e, 1, g->tap)) < 0 ||
-        tap_create(g->tap, lab->guest_uid, lab->guest_gid, e) < 0)
+    if ((g->j_tap = journal_add(&lab->journal, J_TAP, e, 1, g->tap)) < 0)
         goto fail;
+    if (tap_create(g->tap, lab->guest_uid, lab->guest_gid, e) < 0) {
+        if (errno == EEXIST) /* someone else's tap (made since we looked): not ours to undo */
+            lab_forget(lab, &g->j_tap);
+        goto fail;
+    }
     if (link_set_up(lab->nl, g->tap, true, e) < 0 ||
         (g->j_addr = journal_add(&lab->journal, J_ADDR, e, 2, g->tap, hostcidr)) < 0 ||
         addr_add(lab->nl, g->tap, lab->host, 32, e) < 0)

@@ -7,6 +7,9 @@
 /* Undoes journal record *SEQ now (something going away mid-session), marks it
  * done and sets *SEQ to -1. A seq <= 0 is nothing to undo. */
 int lab_undo_now(struct lab *lab, int *seq, struct err *e);
+/* Marks record *SEQ done without undoing it (its create failed with EEXIST:
+ * the object is someone else's) and sets *SEQ to -1. */
+void lab_forget(struct lab *lab, int *seq);
 /* PATH is a regular file we may open with MODE (R_OK, X_OK): "kernel /x: ..." */
 int lab_check_file(const char *what, const char *path, int mode, struct err *e);
 /* Creates and enters the lab's namespace (--netns / --sandbox). */

@@ -2,6 +2,7 @@
  * internet (198.51.100.1) behind a veth uplink. */
 #include "core/lab.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -9,13 +10,26 @@
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
 
+/* Journals, then creates namespace NAME. The create is the existence check
+ * (O_EXCL): a name someone else holds fails and its record is dropped, so
+ * that undoing this lab never deletes their namespace. */
+static int create_netns(struct lab *lab, const char *name, int *seq, struct err *e)
+{
+    if ((*seq = journal_add(&lab->journal, J_NETNS, e, 1, name)) < 0)
+        return -1;
+    if (netns_create(name, e) < 0) {
+        if (errno == EEXIST)
+            lab_forget(lab, seq);
+        return -1;
+    }
+    return 0;
+}
+
 int lab_setup_sandbox(struct lab *lab, struct err *e)
 {
     snprintf(lab->inet_netns, sizeof lab->inet_netns, "%s-inet", lab->netns);
-    if (netns_exists(lab->inet_netns))
-        return err_set(e, "network namespace %s already exists (not umlab's?)", lab->inet_netns);
-    if (journal_add(&lab->journal, J_NETNS, e, 1, lab->inet_netns) < 0 ||
-        netns_create(lab->inet_netns, e) < 0)
+    int seq = -1;
+    if (create_netns(lab, lab->inet_netns, &seq, e) < 0)
         return -1;
     int inet_fd = netns_open(lab->inet_netns, e);
     if (inet_fd < 0)
@@ -56,10 +70,8 @@ int lab_setup_netns(struct lab *lab, const struct lab_opts *o, struct err *e)
         snprintf(lab->netns, sizeof lab->netns, "%s", o->netns);
     else
         snprintf(lab->netns, sizeof lab->netns, "umlab-%s", lab->name);
-    if (netns_exists(lab->netns))
-        return err_set(e, "network namespace %s already exists (not umlab's?)", lab->netns);
-    if (journal_add(&lab->journal, J_NETNS, e, 1, lab->netns) < 0 ||
-        netns_create(lab->netns, e) < 0 ||
+    int seq = -1;
+    if (create_netns(lab, lab->netns, &seq, e) < 0 ||
         journal_add(&lab->journal, J_ENTER, e, 1, lab->netns) < 0 || netns_enter(lab->netns, e) < 0)
         return -1;
     return 0;

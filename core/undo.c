@@ -2,7 +2,7 @@
 #include "core/undo.h"
 
 #include <arpa/inet.h>
-#include <ftw.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -11,6 +11,7 @@
 #include "core/addr.h"
 #include "core/loop.h"
 #include "core/procinfo.h"
+#include "core/rmtree.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
@@ -67,24 +68,22 @@ static struct nlconn *nl(struct undo_ctx *u, struct err *e)
     return u->nl;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    if (remove(path) < 0 && errno != ENOENT)
-        return -1;
-    return 0;
-}
-
 static int kill_group(struct undo_ctx *u, pid_t pid, unsigned long long start, struct err *e)
 {
     if (!proc_is(pid, start))
         return 0; /* gone, or the pid was reused by someone else's process */
-    say(u, "kill process group %d", (int)pid);
-    if (kill(-pid, SIGKILL) < 0 && errno != ESRCH)
-        return err_sys(e, "kill process group %d", (int)pid);
-    kill(pid, SIGKILL);
+    if (pid <= 1 || start == 0)
+        return err_set(e, "refusing to kill process %d (start %llu)", (int)pid, start);
+    /* Only a group this process leads (the guest's setsid): never someone else's. */
+    if (getpgid(pid) == pid) {
+        say(u, "kill process group %d", (int)pid);
+        if (kill(-pid, SIGKILL) < 0 && errno != ESRCH)
+            return err_sys(e, "kill process group %d", (int)pid);
+    } else {
+        say(u, "kill process %d", (int)pid);
+    }
+    if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
+        return err_sys(e, "kill process %d", (int)pid);
     /* Our own child: reap it. Someone else's (after a crash): wait until init has. */
     int64_t deadline = loop_now_ms() + 3000;
     while (loop_now_ms() < deadline) {
@@ -124,6 +123,10 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
         say(u, "delete namespace %s", a0);
         return netns_delete(a0, e);
     case J_TAP:
+        if (if_nametoindex(a0) == 0) {
+            say(u, "tap %s already gone", a0);
+            return 0;
+        }
         say(u, "delete tap %s", a0);
         return tap_delete(a0, e);
     case J_VETH:
@@ -168,48 +171,71 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
         return kill_group(u, (pid_t)atoi(a0), strtoull(a1, NULL, 10), e);
     case J_FILE:
         say(u, "remove %s", a0);
-        if (unlink(a0) < 0 && errno != ENOENT)
-            return err_sys(e, "remove %s", a0);
-        return 0;
+        return rmtree_unlink(a0, e);
     case J_DIR:
         say(u, "remove %s", a0);
-        if (nftw(a0, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
-            return err_sys(e, "remove %s", a0);
-        return 0;
+        return rmtree_path(a0, e);
     case J_KIND_COUNT:
         break;
     }
     return err_set(e, "journal: cannot undo record %u", r->seq);
 }
 
-int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j, struct err *e)
+static void first_err(struct err *e, const struct err *one, int *rc)
+{
+    if (*rc == 0 && e)
+        *e = *one;
+    *rc = -1;
+}
+
+int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, const struct undo_scope *s,
+             struct journal *j, size_t *left, struct err *e)
 {
     int rc = 0;
-    for (size_t i = n; i-- > 0;) {
-        struct jrecord *r = &recs[i];
-        if (r->done)
+    size_t nleft = 0;
+    struct undo_step *steps = NULL;
+    size_t nsteps = 0;
+    struct err one;
+    if (undo_plan(recs, n, s, &steps, &nsteps, &one) < 0) {
+        if (left)
+            *left = n;
+        if (e)
+            *e = one;
+        return -1;
+    }
+    for (size_t k = 0; k < nsteps; k++) {
+        struct jrecord *r = &recs[steps[k].rec];
+        if (steps[k].act == UNDO_DONE)
             continue;
-        struct err one;
+        if (steps[k].act == UNDO_REFUSE) {
+            say(u, "left over: record %u (%s): refused: %s", r->seq, journal_kind_name(r->kind),
+                steps[k].why);
+            err_set(&one, "journal record %u refused: %s", r->seq, steps[k].why);
+            first_err(e, &one, &rc);
+            nleft++;
+            continue;
+        }
+        /* The state directory holds the journal: keep it while anything is left. */
+        if (r->kind == J_DIR && nleft > 0) {
+            say(u, "left over: %s (kept: %zu record(s) not undone)", r->args[0], nleft);
+            nleft++;
+            continue;
+        }
         if (undo_record(u, r, &one) < 0) {
-            say(u, "failed: %s", one.msg);
-            if (rc == 0 && e)
-                *e = one;
-            rc = -1;
+            say(u, "left over: %s %s: %s", journal_kind_name(r->kind), r->args[0], one.msg);
+            first_err(e, &one, &rc);
+            nleft++;
             continue;
         }
         r->done = true;
-        if (j && journal_done(j, r->seq, &one) < 0 && rc == 0) {
-            if (e)
-                *e = one;
-            rc = -1;
-        }
+        if (j && r->kind != J_DIR && journal_done(j, r->seq, &one) < 0)
+            first_err(e, &one, &rc);
     }
+    free(steps);
     /* Back where the records with no namespace live. */
-    struct err one;
-    if (enter_ns(u, "", &one) < 0 && rc == 0) {
-        if (e)
-            *e = one;
-        rc = -1;
-    }
+    if (enter_ns(u, "", &one) < 0)
+        first_err(e, &one, &rc);
+    if (left)
+        *left = nleft;
     return rc;
 }

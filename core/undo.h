@@ -5,6 +5,7 @@
 
 #include "core/err.h"
 #include "core/journal.h"
+#include "core/undo_plan.h"
 
 struct nlconn;
 
@@ -24,8 +25,13 @@ void undo_fini(struct undo_ctx *u);
  * an error (someone removed them already). */
 int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e);
 
-/* Undoes every record not yet done, newest first. Marks each in J when J is
- * not NULL. Goes on after a failure; returns -1 if any failed (E: the first). */
-int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, struct journal *j, struct err *e);
+/* Plans (undo_plan) and executes: undoes every valid record not yet done,
+ * newest first, marking each in J (when not NULL). Goes on after a failure,
+ * but then keeps the state directory (dir records): the journal must survive
+ * for `umlab cleanup` to retry. Refused and failed records are logged, one
+ * line each, and counted in *LEFT. Returns -1 if anything is left (E: the
+ * first problem). */
+int undo_all(struct undo_ctx *u, struct jrecord *recs, size_t n, const struct undo_scope *s,
+             struct journal *j, size_t *left, struct err *e);
 
 #endif

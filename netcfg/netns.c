@@ -43,8 +43,12 @@ bool netns_exists(const char *name)
  * other mount namespaces (and their unmounts too), as iproute2 does. */
 static int prepare_run_dir(const char *name, struct err *e)
 {
-    if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+    if (mkdir(NETNS_RUN_DIR, 0755) == 0) {
+        if (chmod(NETNS_RUN_DIR, 0755) < 0) /* whatever the umask */
+            return err_sys(e, "netns %s: chmod " NETNS_RUN_DIR, name);
+    } else if (errno != EEXIST) {
         return err_sys(e, "netns %s: mkdir " NETNS_RUN_DIR, name);
+    }
     bool bound = false;
     while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
         /* EINVAL: not a mount point yet; make it one by binding it on itself. */
@@ -175,8 +179,11 @@ int netns_create(const char *name, struct err *e)
         return -1;
     int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
     if (fd < 0) {
-        if (errno == EEXIST)
-            return err_set(e, "netns %s: already exists", name);
+        if (errno == EEXIST) {
+            err_set(e, "network namespace %s already exists (not umlab's?)", name);
+            errno = EEXIST; /* the caller must not undo it: it is not ours */
+            return -1;
+        }
         return err_sys(e, "netns %s: create %s", name, path);
     }
     close(fd);

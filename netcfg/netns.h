@@ -7,7 +7,7 @@
 
 bool netns_exists(const char *name);
 /* Creates /run/netns/NAME (fails if it exists) with loopback up, without
- * moving the calling process into it. */
+ * moving the calling process into it. An existing NAME fails with errno EEXIST. */
 int netns_create(const char *name, struct err *e);
 /* Removes the name; a missing one is success. */
 int netns_delete(const char *name, struct err *e);

@@ -78,7 +78,7 @@ int tap_create(const char *name, uid_t owner, gid_t group, struct err *e)
     /* TUN_EXCL: fail instead of silently attaching to an existing device. */
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        int rc;
+        int rc, saved = errno == EBUSY ? EEXIST : errno;
         if (errno == EBUSY || errno == EEXIST)
             rc = err_set(e, "tap %s: an interface with this name already exists", name);
         else if (errno == EPERM || errno == EACCES)
@@ -86,6 +86,7 @@ int tap_create(const char *name, uid_t owner, gid_t group, struct err *e)
         else
             rc = err_sys(e, "tap %s: TUNSETIFF", name);
         close(fd);
+        errno = saved; /* EEXIST: the name is someone else's, not to be undone */
         return rc;
     }
     /* Until TUNSETPERSIST succeeds, closing fd removes the half-made tap. */

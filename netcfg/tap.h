@@ -10,7 +10,8 @@
 int tap_check_available(struct err *e);
 
 /* Creates persistent tap NAME (IFF_TAP|IFF_NO_PI|IFF_TUN_EXCL) owned by OWNER/GROUP
- * (so an unprivileged UML guest may attach). Fails if NAME already exists. */
+ * (so an unprivileged UML guest may attach). Fails if NAME already exists, with
+ * errno EEXIST: then the tap is someone else's and must not be undone. */
 int tap_create(const char *name, uid_t owner, gid_t group, struct err *e);
 
 /* Removes the persistence flag so the kernel deletes the tap. ENODEV is success. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/journal.h"
+#include "core/undo_plan.h"
 
 #define HEADER "umlab-journal 1\n"
 
@@ -343,10 +344,15 @@ static void test_parse_errors(void **state)
     memcpy(longline, "1 file /", 8);
     longline[sizeof longline - 2] = '\n';
     longline[sizeof longline - 1] = '\0';
-    parse_fails(longline, "too long");
+    size_t nl = 0;
+    struct jrecord *rl = parse_ok(longline, &nl);
+    assert_int_equal(nl, 1);
+    assert_true(rl[0].invalid); /* kept and reported, not cut */
+    assert_non_null(strstr(rl[0].why, "too long"));
+    free(rl);
 
-    /* bad or missing header */
-    const char *bad[] = {"", "umlab-journal 2\n1 tap a\n", "1 tap a\n", "umlab-journal 1"};
+    /* bad header */
+    const char *bad[] = {"umlab-journal 2\n1 tap a\n", "1 tap a\n", "umlab-journal 1x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct jrecord *recs = (struct jrecord *)&recs;
         size_t n = 99;
@@ -563,6 +569,166 @@ static void test_file_load_torn_tail(void **state)
     free(loaded);
 }
 
+/* ---- validation and planning: a journal is data, hostile records are refused ---- */
+
+static const struct undo_scope scope = {.statedir = "/run/umlab/lab", .lab = "lab"};
+
+static void assert_refused(const char *body, const char *needle)
+{
+    size_t n = 0;
+    struct jrecord *recs = parse_ok(body, &n);
+    assert_int_equal(n, 1);
+    struct err e = {""};
+    if (undo_check_record(&recs[0], &scope, &e) != -1)
+        fail_msg("record \"%s\" was accepted", body);
+    assert_msg_has(&e, needle);
+    struct undo_step *steps = NULL;
+    size_t ns = 0;
+    assert_int_equal(undo_plan(recs, n, &scope, &steps, &ns, &e), 0);
+    assert_int_equal(ns, 1);
+    assert_int_equal(steps[0].act, UNDO_REFUSE);
+    free(steps);
+    free(recs);
+}
+
+static void assert_accepted(const char *body)
+{
+    size_t n = 0;
+    struct jrecord *recs = parse_ok(body, &n);
+    assert_int_equal(n, 1);
+    struct err e = {""};
+    if (undo_check_record(&recs[0], &scope, &e) != 0)
+        fail_msg("record \"%s\" refused: %s", body, e.msg);
+    free(recs);
+}
+
+static void test_check_accepts_what_umlab_writes(void **state)
+{
+    (void)state;
+    assert_accepted("1 dir /run/umlab/lab\n");
+    assert_accepted("1 netns umlab-lab\n");
+    assert_accepted("1 netns umlab-lab-inet\n");
+    assert_accepted("1 veth up0\n");
+    assert_accepted("1 tap tap0\n");
+    assert_accepted("1 addr tap0 192.168.0.254/32\n");
+    assert_accepted("1 route 192.168.0.1/32 tap0\n");
+    assert_accepted("1 sysctl net/ipv4/ip_forward 0\n");
+    assert_accepted("1 sysctl net/ipv4/conf/tap0/proxy_arp 0\n");
+    assert_accepted("1 sysctl net/ipv4/conf/all/forwarding 0\n");
+    assert_accepted("1 sysctl net/ipv4/conf/all/accept_redirects 1\n");
+    assert_accepted("1 sysctl net/ipv4/neigh/tap0/proxy_delay 80\n");
+    assert_accepted("1 rule filter FORWARD umlab:lab:tap0\n");
+    assert_accepted("1 rule nat POSTROUTING umlab:lab:masq\n");
+    assert_accepted("1 proc 4242 123456\n");
+    assert_accepted("1 file /run/umlab/lab/guests/g1.cow\n");
+}
+
+static void test_check_refuses_hostile_records(void **state)
+{
+    (void)state;
+    assert_refused("1 dir /\n", "outside");
+    assert_refused("1 dir /run/umlab\n", "outside");
+    assert_refused("1 dir /run/umlab/lab/../../etc\n", "outside");
+    assert_refused("1 dir /run/umlab/lab/guests/../..\n", "outside");
+    assert_refused("1 dir /run/umlab/labx\n", "outside");
+    assert_refused("1 file /etc/shadow\n", "outside");
+    assert_refused("1 file /run/umlab/lab/journal\n", "outside");
+    assert_refused("1 file /run/umlab/lab/guests/..\n", "outside");
+    assert_refused("1 file /run/umlab/lab/guests/a/b\n", "outside");
+    assert_refused("1 proc 1 0\n", "process id");
+    assert_refused("1 proc 1 12345\n", "process id");
+    assert_refused("1 proc -1 12345\n", "process id");
+    assert_refused("1 proc 0 12345\n", "process id");
+    assert_refused("1 proc 4242 0\n", "start time");
+    assert_refused("1 proc 4242 -5\n", "start time");
+    assert_refused("1 proc 99999999999 5\n", "process id");
+    assert_refused("1 sysctl kernel/core_pattern |/tmp/x\n", "not one umlab changes");
+    assert_refused("1 sysctl net/ipv4/conf/../../../kernel/x/forwarding 1\n", "not one umlab");
+    assert_refused("1 sysctl net/ipv4/conf/tap0/rp_filter 0\n", "not one umlab changes");
+    assert_refused("1 sysctl net/ipv4/ip_forward 1x\n", "value");
+    assert_refused("1 rule filter FORWARD admin-rule\n", "not this lab's");
+    assert_refused("1 rule filter FORWARD umlab:other:tap0\n", "not this lab's");
+    assert_refused("1 rule filter FORWARD umlab:lab:\n", "not this lab's");
+    assert_refused("1 rule filter INPUT umlab:lab:tap0\n", "chain");
+    assert_refused("1 tap ../x\n", "interface");
+    assert_refused("1 tap averyveryverylongname\n", "interface");
+    assert_refused("1 netns ..\n", "namespace");
+    assert_refused("1 addr tap0 300.1.1.1/32\n", "address");
+    assert_refused("1 tap\n", "fields");
+    assert_refused("1 netns a/b\n", "namespace");
+}
+
+static void test_nul_and_long_fields_make_a_record_invalid(void **state)
+{
+    (void)state;
+    char text[1024];
+    int len = snprintf(text, sizeof text, "%s1 dir /run/umlab/lab\n2 tap ta", HEADER);
+    text[len++] = '\0';
+    len += snprintf(text + len, sizeof text - (size_t)len, "p0\n3 tap tap1\n");
+    struct jrecord *recs = NULL;
+    size_t n = 0;
+    struct err e = {""};
+    assert_int_equal(journal_parse_n(text, (size_t)len, &recs, &n, &e), 0);
+    assert_int_equal(n, 3); /* the record after the NUL is still read */
+    assert_true(recs[1].invalid);
+    assert_false(recs[2].invalid);
+    assert_string_equal(recs[2].args[0], "tap1");
+    assert_int_equal(undo_check_record(&recs[1], &scope, &e), -1);
+    assert_msg_has(&e, "NUL");
+    free(recs);
+
+    char body[600];
+    memset(body, 'a', sizeof body);
+    memcpy(body, "1 tap ", 6);
+    body[sizeof body - 2] = '\n';
+    body[sizeof body - 1] = '\0';
+    recs = parse_ok(body, &n);
+    assert_int_equal(n, 1);
+    assert_true(recs[0].invalid); /* not cut to 255 bytes and obeyed */
+    assert_int_equal(undo_check_record(&recs[0], &scope, &e), -1);
+    assert_msg_has(&e, "longer than");
+    free(recs);
+}
+
+static void test_plan_order_and_done(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    struct jrecord *recs = parse_ok("1 dir /run/umlab/lab\n2 netns umlab-lab\n3 enter umlab-lab\n"
+                                    "4 tap tap0\n5 proc 1 0\n6 tap tap1\n6-done\n",
+                                    &n);
+    assert_int_equal(n, 6);
+    struct undo_step *st = NULL;
+    size_t ns = 0;
+    struct err e = {""};
+    assert_int_equal(undo_plan(recs, n, &scope, &st, &ns, &e), 0);
+    assert_int_equal(ns, 6);
+    const size_t order[] = {5, 4, 3, 2, 1, 0};
+    const enum undo_action act[] = {UNDO_DONE, UNDO_REFUSE, UNDO_RUN,
+                                    UNDO_DONE, UNDO_RUN,    UNDO_RUN};
+    for (size_t i = 0; i < ns; i++) {
+        assert_int_equal(st[i].rec, order[i]);
+        assert_int_equal(st[i].act, act[i]);
+    }
+    assert_string_equal(recs[3].netns, "umlab-lab");
+    free(st);
+    free(recs);
+}
+
+static void test_header_only_and_torn_header(void **state)
+{
+    (void)state;
+    const char *texts[] = {"", "umlab-j", HEADER};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        struct jrecord *recs = (struct jrecord *)&recs;
+        size_t n = 99;
+        struct err e = {""};
+        assert_int_equal(journal_parse(texts[i], &recs, &n, &e), 0);
+        assert_int_equal(n, 0);
+        free(recs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +743,11 @@ int main(void)
         cmocka_unit_test(test_parse_namespaces),
         cmocka_unit_test(test_parse_torn_last_line),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_check_accepts_what_umlab_writes),
+        cmocka_unit_test(test_check_refuses_hostile_records),
+        cmocka_unit_test(test_nul_and_long_fields_make_a_record_invalid),
+        cmocka_unit_test(test_plan_order_and_done),
+        cmocka_unit_test(test_header_only_and_torn_header),
         cmocka_unit_test_setup_teardown(test_file_create_add_done_load, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_create_is_exclusive, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_load_large_and_missing, tmp_setup, tmp_teardown),
