@@ -10,7 +10,7 @@ ROUNDS=${2:-3}
 dir=$(cd "$(dirname "$0")" && pwd)
 images_dir=$(dirname "$dir")/tests/images
 . "$images_dir/lib.sh"
-MEM=${MEM:-128}
+MEM=${MEM:-256}
 NS=umlab-bench-img
 work=$(mktemp -d)
 cleanup() {

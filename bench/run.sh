@@ -34,7 +34,7 @@ bare() { # bare INDEX -> "boot_s=.. flood_s=.."
     ip -n $NS tuntap add tapb$i mode tap
     ip -n $NS link set tapb$i up
     rm -f "$work/b$i.cow"
-    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- linux.uml mem=128M \
+    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- linux.uml mem=256M \
         "ubd0=$work/b$i.cow,$ROOTFS" root=/dev/ubda "umid=bench-bare$i" \
         "uml_dir=$work" con=null con1=fd:0,fd:1 console=tty1 ssl=null quiet "eth0=tuntap,tapb$i" \
         umlab.hostname=g1

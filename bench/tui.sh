@@ -32,7 +32,7 @@ ip -n $NS link set tapt up
 FLOOD='seq 1 200000; echo END-$((6*7))'
 uml() { # the same guest umlab starts, for the baselines
     rm -f "$work/g.cow"
-    echo linux.uml mem=128M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda umid=bench-tui \
+    echo linux.uml mem=256M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda umid=bench-tui \
         "uml_dir=$work" con=null con1=fd:0,fd:1 console=tty1 ssl=null quiet eth0=tuntap,tapt umlab.hostname=g1
 }
 raw() {

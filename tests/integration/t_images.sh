@@ -26,7 +26,7 @@ sv=$(img_debian sysvinit) || exit 1
 "$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - >"$work/out" 2>&1 <<BATCH
 guest add br --rootfs $work/br.ext2 --mem 64
 guest add sd --rootfs $sd --login root:umlab
-guest add sv --rootfs $sv --login root:umlab --mem 128
+guest add sv --rootfs $sv --login root:umlab
 wait br 120
 wait sd 180
 wait sv 180

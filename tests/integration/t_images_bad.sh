@@ -55,7 +55,7 @@ check "the panic shows in the console" test "$(jline "$work/out" 8 '.ok')" = tru
 check "status says exited (kernel panic)" \
     test "$(jline "$work/out" 10 '.result.guests[0].state')" = "exited (kernel panic)"
 check "the console keeps the kernel's reason" \
-    sh -c "jline '$work/out' 11 '.result.text' | grep -q 'No working init found'"
+    sh -c "jq -r 'select(.line == 11) | .result.text' '$work/out' | grep -q 'No working init found'"
 
 # The same checks for the lab's own --rootfs: refused before the lab exists.
 if "$UMLAB" --sandbox --lab itbad2 --rootfs "$work/disk.qcow2" --batch - </dev/null >"$work/out2" 2>&1; then
