@@ -75,9 +75,9 @@ struct lab_opts {
     const char *kernel;     /* default /usr/bin/linux.uml */
     const char *rootfs;     /* default: the embedded busybox image */
     int mem_mb;
-    int rows, cols;   /* guest terminal size */
-    const char *cpus; /* CPUs for the guests ("0-1", "1,3"; default: all) */
-    bool no_pin;      /* leave CPU placement to the scheduler */
+    int rows, cols;    /* guest terminal size */
+    const char *cpus;  /* CPUs for the guests ("0-1", "1,3"; default: all) */
+    bool no_pin;       /* leave CPU placement to the scheduler */
     const char *login; /* USER[:PASSWORD] or "none"; NULL: root */
 };
 
