@@ -43,9 +43,9 @@ bare() {
     [ "$1" = pinned ] && pin="taskset -c 1"
     rm -f "$work/b.cow"
     # shellcheck disable=SC2086
-    "$work/ptydrain" "$2" "$3" -- $pin env "LD_PRELOAD=$XSTATE" linux.uml mem=64M "ubd0=$work/b.cow,$ROOTFS" \
-        root=/dev/ubda init=/init umid=benchcmp-bare "uml_dir=$work" con0=fd:0,fd:1 \
-        con=null ssl=null quiet umlab.hostname=g1
+    "$work/ptydrain" "$2" "$3" -- $pin env "LD_PRELOAD=$XSTATE" linux.uml mem=256M "ubd0=$work/b.cow,$ROOTFS" \
+        root=/dev/ubda umid=benchcmp-bare "uml_dir=$work" con=null con1=fd:0,fd:1 \
+        console=tty1 ssl=null quiet umlab.hostname=g1
 }
 val() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

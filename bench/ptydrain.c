@@ -4,6 +4,8 @@
  *   boot:  start -> first shell prompt
  *   flood: typing CMD -> its output drained up to the line MARK and the prompt
  * Prints "boot_s=X flood_s=Y bytes=N reads=M" (CMD_TO_TYPE "-": boot only).
+ * PTYDRAIN_PROMPT: what ends the boot (default "# ", busybox's prompt; a
+ * getty's "login: " for a distribution image).
  *   usage: ptydrain CMD_TO_TYPE MARK -- PROGRAM ARGS... */
 #include <errno.h>
 #include <fcntl.h>
@@ -101,7 +103,8 @@ int main(int argc, char **argv)
     struct tail t = {.len = 0};
     long bytes = 0, reads = 0;
     /* busybox's prompt ends in "# " after the hostname */
-    if (read_until(master, &t, "# ", &bytes, &reads) < 0) {
+    const char *prompt = getenv("PTYDRAIN_PROMPT");
+    if (read_until(master, &t, prompt && *prompt ? prompt : "# ", &bytes, &reads) < 0) {
         fprintf(stderr, "ptydrain: no prompt\n");
         return 1;
     }

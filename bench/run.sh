@@ -37,9 +37,9 @@ bare() { # bare INDEX -> "boot_s=.. flood_s=.."
     ip -n $NS tuntap add tapb$i mode tap
     ip -n $NS link set tapb$i up
     rm -f "$work/b$i.cow"
-    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- env "LD_PRELOAD=$XSTATE" linux.uml mem=64M \
-        "ubd0=$work/b$i.cow,$ROOTFS" root=/dev/ubda init=/init "umid=bench-bare$i" \
-        "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet "eth0=tuntap,tapb$i" \
+    ip netns exec $NS "$work/ptydrain" "${2:-$FLOOD}" "${3:-200000}" -- env "LD_PRELOAD=$XSTATE" linux.uml mem=256M \
+        "ubd0=$work/b$i.cow,$ROOTFS" root=/dev/ubda "umid=bench-bare$i" \
+        "uml_dir=$work" con=null con1=fd:0,fd:1 console=tty1 ssl=null quiet "eth0=tuntap,tapb$i" \
         umlab.hostname=g1
     ip -n $NS link del tapb$i
 }

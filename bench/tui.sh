@@ -35,8 +35,8 @@ ip -n $NS link set tapt up
 FLOOD='seq 1 200000; echo END-$((6*7))'
 uml() { # the same guest umlab starts, for the baselines
     rm -f "$work/g.cow"
-    echo env "LD_PRELOAD=$XSTATE" linux.uml mem=64M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda init=/init umid=bench-tui \
-        "uml_dir=$work" con0=fd:0,fd:1 con=null ssl=null quiet eth0=tuntap,tapt umlab.hostname=g1
+    echo env "LD_PRELOAD=$XSTATE" linux.uml mem=256M "ubd0=$work/g.cow,$ROOTFS" root=/dev/ubda umid=bench-tui \
+        "uml_dir=$work" con=null con1=fd:0,fd:1 console=tty1 ssl=null quiet eth0=tuntap,tapt umlab.hostname=g1
 }
 raw() {
     ip netns exec $NS "$work/ptydrain" "$FLOOD" END-42 -- $(uml) | sed -n 's/.*flood_s=\([0-9.]*\).*/\1/p'

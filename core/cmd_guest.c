@@ -43,10 +43,21 @@ void cmd_put_guest(struct out *o, const struct guest *g)
         out_str(o, "cpu", NULL); /* not pinned */
 }
 
+/* What umlab typed at the guest's getty, if anything (never the password). */
+static void put_login_note(struct out *o, const struct guest *g)
+{
+    if (g->login_note[0])
+        out_progress(o, "%s: %s", g->name, g->login_note);
+}
+
 static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     struct guest_opts go = {
-        .name = a->argc ? a->argv[0] : NULL, .rootfs = a->opt[1], .kernel = a->opt[2]};
+        .name = a->argc ? a->argv[0] : NULL,
+        .rootfs = a->opt[1],
+        .kernel = a->opt[2],
+        .login = a->opt[5],
+    };
     char kernel[PATH_MAX], rootfs[PATH_MAX];
     if (a->opt[0]) {
         char num[16];
@@ -82,8 +93,15 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
     if (g->cpu >= 0)
         snprintf(cpu, sizeof cpu, ", cpu %d", g->cpu);
     out_progress(o, "%s: booting on %s%s", g->name, g->tap, cpu);
-    if (a->opt[4] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
-        return -1;
+    if (g->mem_mb < LAB_SYSTEMD_MEM)
+        out_progress(o, "%s: note: %d MiB; Debian 12 with systemd is known to boot with %d (--mem)",
+                     g->name, g->mem_mb, LAB_SYSTEMD_MEM);
+    if (a->opt[4]) {
+        int rc = console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e);
+        put_login_note(o, g);
+        if (rc < 0)
+            return -1;
+    }
     char as[INET_ADDRSTRLEN];
     out_printf(o, "%s: %s on %s%s%s, %d MiB%s\n", g->name,
                g->state == GUEST_RUNNING ? "running" : "booting", g->tap,
@@ -156,7 +174,9 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
     int timeout;
     if (!g || cmd_parse_timeout(a->argc > 1 ? a->argv[1] : NULL, BOOT_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
-    if (console_wait_prompt(lab, g, timeout, e) < 0)
+    int rc = console_wait_prompt(lab, g, timeout, e);
+    put_login_note(o, g);
+    if (rc < 0)
         return -1;
     int64_t ms = g->ready_ms ? g->ready_ms - g->started_ms : 0;
     out_printf(o, "%s: at its shell prompt (booted in %.2f s)\n", g->name, (double)ms / 1000.0);
@@ -167,11 +187,17 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
 
 const struct cmd_entry cmd_guest_add = {
     "guest add",
-    "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait]",
+    "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait] "
+    "[--login USER[:PW]|none]",
     "boot a new guest on its own tap (name g1, g2... when omitted)",
     0,
     1,
-    {{"mem", true}, {"rootfs", true}, {"kernel", true}, {"ip", true}, {"wait", false}},
+    {{"mem", true},
+     {"rootfs", true},
+     {"kernel", true},
+     {"ip", true},
+     {"wait", false},
+     {"login", true}},
     guest_add,
 };
 const struct cmd_entry cmd_guest_del = {

@@ -35,14 +35,26 @@ static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, stru
         return -1;
     out_progress(o, "host: route %s/32 dev %s, proxy_arp on %s, ip_forward on", as, g->tap, g->tap);
     /* Guest side, typed into its console so the student sees it. */
-    char line[256];
+    /* The probe prints no-ip-42 (not what was typed) when the image has no
+     * `ip` (iproute2 or busybox): a clear error instead of "not found"s. */
+    char line[320];
     snprintf(line, sizeof line,
+             "command -v ip >/dev/null || echo no-ip-$((6*7)); "
              "ip addr flush dev eth0; ip link set eth0 up; ip addr add %s/%d dev eth0; "
              "ip route add default via %s",
              as, lab->subnet.prefix, hs);
+    uint64_t start;
     if (console_ready(lab, g, BOOT_TIMEOUT_MS, e) < 0 ||
-        console_run(lab, g, line, GUEST_CMD_TIMEOUT_MS, NULL, e) < 0)
+        console_run(lab, g, line, GUEST_CMD_TIMEOUT_MS, &start, e) < 0)
         return -1;
+    struct strbuf said = {0};
+    console_text(g, start, &said);
+    bool no_ip = strstr(sb_str(&said), "no-ip-42") != NULL;
+    sb_free(&said);
+    if (no_ip)
+        return err_set(
+            e, "%s has no `ip` command (install iproute2 or a busybox with ip in its image)",
+            g->name);
     out_printf(o, "%s: %s/%d on eth0 (default via %s); host route %s/32 dev %s\n", g->name, as,
                lab->subnet.prefix, hs, as, g->tap);
     out_str(o, "name", g->name);

@@ -2,8 +2,10 @@
 #include "core/guest.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +48,8 @@ const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz)
     case GUEST_RUNNING:
         return "running";
     case GUEST_EXITED:
+        if (g->panicked)
+            return "exited (kernel panic)";
         if (WIFSIGNALED(g->wstatus))
             snprintf(buf, bufsz, "exited (signal %d)", WTERMSIG(g->wstatus));
         else
@@ -85,9 +89,81 @@ bool guest_at_login(const struct guest *g)
     return n >= tl && strcmp(row + n - tl, tail) == 0;
 }
 
+/* A getty's password prompt ("Password: "). */
+static bool guest_at_password(const struct guest *g)
+{
+    char row[1024];
+    size_t n = waiting_row(g, row, sizeof row);
+    return n >= 9 && strcasecmp(row + n - 9, "password:") == 0;
+}
+
+__attribute__((format(printf, 2, 3))) static void login_note(struct guest *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->login_note, sizeof g->login_note, fmt, ap);
+    va_end(ap);
+    if (g->lab->hooks.guest_note)
+        g->lab->hooks.guest_note(g->lab->hooks.ctx, g, g->login_note);
+}
+
+static int type_line(struct guest *g, const char *text)
+{
+    struct err e;
+    char line[LOGIN_PASS_MAX + 2];
+    snprintf(line, sizeof line, "%s\r", text);
+    if (pty_write(&g->pty, line, strlen(line), &e) < 0)
+        return -1;
+    loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+    return 0;
+}
+
+/* Answers a getty (a Buildroot or Debian image) as the lab or guest asks:
+ * the user at "login:", the password at "Password:", each once per boot so
+ * a wrong password cannot loop. The log shows the user, never the password. */
+static void answer_getty(struct guest *g)
+{
+    const struct login *l = &g->login;
+    if (l->off || g->state != GUEST_BOOTING)
+        return;
+    if (g->login_step == 0 && guest_at_login(g)) {
+        if (type_line(g, l->user) == 0) {
+            g->login_step = 1;
+            g->logged_in = true;
+            login_note(g, "typed '%s' at its login prompt", l->user);
+        }
+    } else if (g->login_step == 1 && guest_at_password(g)) {
+        g->login_step = 2;
+        if (!l->has_pass)
+            login_note(g, "asks %s's password: give it with --login %s:PASSWORD", l->user, l->user);
+        else if (type_line(g, l->pass) == 0)
+            login_note(g, "typed '%s' and password **** at its login prompt", l->user);
+    }
+}
+
+/* The kernel's last words, if it panicked: looked for in what the console
+ * showed last (a panic ends the UML process). */
+static bool console_shows_panic(const struct guest *g)
+{
+    if (!g->term)
+        return false;
+    struct term_cursor c;
+    term_get_cursor(g->term, &c);
+    int oldest = -term_scrollback_count(g->term);
+    int from = c.row - 300 > oldest ? c.row - 300 : oldest;
+    char row[1024];
+    for (int r = from; r <= c.row; r++) {
+        term_row_text(g->term, r, row, sizeof row);
+        if (strstr(row, "Kernel panic - not syncing"))
+            return true;
+    }
+    return false;
+}
+
 static void maybe_finish(struct guest *g)
 {
     if (g->state != GUEST_EXITED && !g->pty_open && g->reaped) {
+        g->panicked = console_shows_panic(g);
         g->state = GUEST_EXITED;
         notify(g);
     }
@@ -147,13 +223,8 @@ static void on_pty(void *ctx, int fd, short revents)
         if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
             g->state = GUEST_RUNNING;
             g->ready_ms = loop_now_ms();
-        } else if (g->state == GUEST_BOOTING && !g->logged_in && guest_at_login(g)) {
-            /* A getty (e.g. a Buildroot image): log in as root, as the recipe does. */
-            struct err le;
-            if (pty_write(&g->pty, "root\r", 5, &le) == 0) {
-                g->logged_in = true;
-                loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
-            }
+        } else if (g->state == GUEST_BOOTING) {
+            answer_getty(g);
         }
         if (total)
             notify(g);
@@ -341,6 +412,9 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
     g->started_ms = loop_now_ms();
     g->ready_ms = 0;
     g->logged_in = false;
+    g->login_step = 0;
+    g->login_note[0] = '\0';
+    g->panicked = false;
     g->boots++;
 
     /* Recorded right after fork: a pid cannot be known before. */

@@ -11,6 +11,7 @@
 
 #include "core/fwdshare.h"
 #include "core/guest.h"
+#include "core/image.h"
 #include "core/lab_internal.h"
 #include "core/rmtree.h"
 #include "core/undo.h"
@@ -308,8 +309,8 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
 
     /* Everything that can be checked without changing anything, first. */
     if (subnet_parse(o->subnet ? o->subnet : DEFAULT_SUBNET, &lab->subnet, e) < 0 ||
-        lab_check_file("kernel", lab->kernel, X_OK, e) < 0 ||
-        lab_check_file("rootfs", lab->rootfs, R_OK, e) < 0 || guest_user(lab, e) < 0 ||
+        lab_check_file("kernel", lab->kernel, X_OK, e) < 0 || image_check(lab->rootfs, e) < 0 ||
+        login_parse(o->login, &lab->login, e) < 0 || guest_user(lab, e) < 0 ||
         cpuplace_init(&lab->place, o->cpus, !o->no_pin, e) < 0) {
         free(lab);
         return -1;

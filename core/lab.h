@@ -13,14 +13,20 @@
 #include "core/cpuplace.h"
 #include "core/err.h"
 #include "core/journal.h"
+#include "core/login.h"
 #include "core/loop.h"
 #include "pty/pty.h"
 #include "pty/term.h"
 
-#define GUEST_NAME_MAX      16 /* including the NUL */
-#define LAB_NAME_MAX        16
-#define LAB_SCROLLBACK      5000
-#define LAB_DEFAULT_MEM     64
+#define GUEST_NAME_MAX 16 /* including the NUL */
+#define LAB_NAME_MAX   16
+#define LAB_SCROLLBACK 5000
+/* Debian 12 with systemd is known to boot with LAB_SYSTEMD_MEM MiB (less was not
+ * measured, see README "Your own image"): the default, a guest given less gets a
+ * note. UML touches only the memory a guest uses, so small images pay little. */
+#define LAB_SYSTEMD_MEM     256
+#define LAB_DEFAULT_MEM     256
+#define LAB_DEFAULT_MEM_STR "256"
 #define SANDBOX_INET        "198.51.100.1"
 #define SANDBOX_UPLINK_ADDR "198.51.100.2"
 #define SANDBOX_UPLINK      "uplink0"
@@ -49,6 +55,10 @@ struct guest {
     uint64_t expect_mark; /* absolute line where `expect` starts looking */
     unsigned boots;       /* how many times started */
     bool logged_in;       /* umlab answered a getty's login prompt this boot */
+    struct login login;   /* what to answer a getty with */
+    int login_step;       /* this boot: 0 nothing typed, 1 user typed, 2 password done */
+    char login_note[128]; /* what umlab typed at the getty, for the log */
+    bool panicked;        /* its console showed a kernel panic before it exited */
     int64_t output_ms;    /* when the console last said something */
     int cpu;              /* host CPU its processes are kept on, -1: any */
     /* journal records to undo when the guest goes away */
@@ -65,15 +75,17 @@ struct lab_opts {
     const char *kernel;     /* default /usr/bin/linux.uml */
     const char *rootfs;     /* default: the embedded busybox image */
     int mem_mb;
-    int rows, cols;   /* guest terminal size */
-    const char *cpus; /* CPUs for the guests ("0-1", "1,3"; default: all) */
-    bool no_pin;      /* leave CPU placement to the scheduler */
+    int rows, cols;    /* guest terminal size */
+    const char *cpus;  /* CPUs for the guests ("0-1", "1,3"; default: all) */
+    bool no_pin;       /* leave CPU placement to the scheduler */
+    const char *login; /* USER[:PASSWORD] or "none"; NULL: root */
 };
 
 /* Hooks for a front end (the TUI) to hear about changes. */
 struct lab_hooks {
-    void (*guest_changed)(void *ctx, struct guest *g); /* added/state/output */
-    void (*guest_removed)(void *ctx, struct guest *g); /* about to be freed */
+    void (*guest_changed)(void *ctx, struct guest *g);                /* added/state/output */
+    void (*guest_removed)(void *ctx, struct guest *g);                /* about to be freed */
+    void (*guest_note)(void *ctx, struct guest *g, const char *text); /* for the log */
     void *ctx;
 };
 
@@ -94,6 +106,7 @@ struct lab {
     char uml_preload[PATH_MAX]; /* LD_PRELOAD for linux.uml, "" when none */
     int mem_mb;
     int rows, cols;
+    struct login login; /* the guests' default */
     uid_t guest_uid;
     gid_t guest_gid;
     bool drop_priv;
@@ -126,6 +139,7 @@ struct guest *lab_find_guest(const struct lab *lab, const char *name);
 struct guest_opts {
     const char *name; /* NULL: next free gN */
     const char *kernel, *rootfs;
+    const char *login;   /* NULL: the lab's */
     int mem_mb;          /* 0: lab default */
     struct in_addr addr; /* 0: none at boot */
     bool auto_addr;      /* pick one at boot */

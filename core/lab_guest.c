@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/guest.h"
+#include "core/image.h"
 #include "core/lab_internal.h"
 #include "core/mconsole.h"
 #include "netcfg/link.h"
@@ -68,9 +69,14 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     g->mem_mb = o->mem_mb > 0 ? o->mem_mb : lab->mem_mb;
     if (g->mem_mb < 16 || g->mem_mb > 65536)
         return err_set(e, "memory %d MiB out of range (16..65536)", g->mem_mb);
-    if (lab_check_file("kernel", g->kernel, X_OK, e) < 0 ||
-        lab_check_file("rootfs", g->rootfs, R_OK, e) < 0)
+    if (lab_check_file("kernel", g->kernel, X_OK, e) < 0 || image_check(g->rootfs, e) < 0)
         return -1;
+    if (o->login) {
+        if (login_parse(o->login, &g->login, e) < 0)
+            return -1;
+    } else {
+        g->login = lab->login;
+    }
     if (o->addr.s_addr) {
         if (lab_check_addr(lab, NULL, o->addr, e) < 0)
             return -1;
@@ -206,6 +212,8 @@ int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
         g->started_ms = loop_now_ms();
         g->boots++;
         g->logged_in = false;
+        g->login_step = 0;
+        g->login_note[0] = '\0';
         return 0;
     }
     guest_drain(g);

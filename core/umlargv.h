@@ -15,6 +15,7 @@ struct uml_params {
     const char *hostname; /* umlab.hostname= */
     const char *ip_cidr;  /* umlab.ip= e.g. "192.168.0.1/24"; NULL: none */
     const char *gateway;  /* umlab.gw= ; NULL: none */
+    const char *init;     /* init= ; NULL: the kernel's default (/sbin/init...) */
     int mem_mb;
 };
 

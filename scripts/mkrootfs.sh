@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds umlab's default guest rootfs: an ext2 image holding a static busybox,
-# its applet links and /init. No root and no download (mke2fs -d).
+# its applet links and umlab's init script (/sbin/init). No root and no download (mke2fs -d).
 #   usage: mkrootfs.sh SRCDIR OUT.ext2
 # SRCDIR holds init, inittab, profile and optionally passwd.
 set -eu
@@ -21,6 +21,10 @@ cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list-full); do
     [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
+# The kernel runs /sbin/init by default (umlab passes no init=, so any image
+# boots its own init): umlab's init script is there, and at /init for old setups.
+rm -f "$root/sbin/init"
+install -m 0755 "$src/init" "$root/sbin/init"
 install -m 0755 "$src/init" "$root/init"
 install -m 0644 "$src/inittab" "$root/etc/inittab"
 install -m 0644 "$src/profile" "$root/etc/profile"

@@ -31,9 +31,11 @@ static void usage(FILE *f)
           "  --subnet CIDR      the guests' subnet (default 192.168.0.0/24)\n"
           "  --host-addr ADDR   the host's address on every tap (default: last of the subnet)\n"
           "  --kernel PATH      UML kernel (default /usr/bin/linux.uml)\n"
-          "  --rootfs IMAGE     ext2 root filesystem shared by the guests (copy-on-write)\n"
-          "                     (default: umlab's embedded busybox image)\n"
-          "  --mem MIB          guest memory (default 64)\n"
+          "  --rootfs IMAGE     raw ext2/3/4 image shared by the guests (copy-on-write),\n"
+          "                     booting its own init (default: umlab's busybox image)\n"
+          "  --mem MIB          guest memory (default " LAB_DEFAULT_MEM_STR ")\n"
+          "  --login USER[:PW]  what umlab answers a getty's login (and Password:)\n"
+          "                     prompt with (default root; none: leave it to you)\n"
           "  --cpus LIST        host CPUs for the guests, e.g. 1, 0-1 or 1,3 (default: all);\n"
           "                     each guest is kept on one of them, umlab on a spare one\n"
           "  --no-pin           no CPU placement: leave guests and umlab to the scheduler\n"
@@ -99,6 +101,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         O_MEM,
         O_CPUS,
         O_NOPIN,
+        O_LOGIN,
         O_GUESTS,
         O_BATCH,
         O_JSON,
@@ -117,6 +120,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         {"mem", required_argument, 0, O_MEM},
         {"cpus", required_argument, 0, O_CPUS},
         {"no-pin", no_argument, 0, O_NOPIN},
+        {"login", required_argument, 0, O_LOGIN},
         {"guests", required_argument, 0, O_GUESTS},
         {"batch", required_argument, 0, O_BATCH},
         {"json", no_argument, 0, O_JSON},
@@ -166,6 +170,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             break;
         case O_NOPIN:
             c->lab.no_pin = true;
+            break;
+        case O_LOGIN:
+            c->lab.login = optarg; /* checked by lab_open, before anything is created */
             break;
         case O_GUESTS:
             if (parse_int("--guests", optarg, 0, 256, &c->guests) < 0)

@@ -171,10 +171,17 @@ static void on_guest_removed(void *ctx, struct guest *g)
         remove_tab(t, idx);
 }
 
+/* What umlab typed at a guest's getty (login notes) goes to the log. */
+static void on_guest_note(void *ctx, struct guest *g, const char *text)
+{
+    tui_log(ctx, LOG_INFO, "%s: %s", g->name, text);
+}
+
 void tabs_install_hooks(struct tui *t)
 {
     t->lab->hooks.guest_changed = on_guest_changed;
     t->lab->hooks.guest_removed = on_guest_removed;
+    t->lab->hooks.guest_note = on_guest_note;
     t->lab->hooks.ctx = t;
     for (size_t i = 0; i < t->lab->nguests; i++)
         on_guest_changed(t, t->lab->guests[i]);
@@ -184,6 +191,7 @@ void tabs_free_all(struct tui *t)
 {
     t->lab->hooks.guest_changed = NULL;
     t->lab->hooks.guest_removed = NULL;
+    t->lab->hooks.guest_note = NULL;
     t->lab->hooks.ctx = NULL;
     for (size_t i = 0; i < t->ntabs; i++)
         free_tab(t->tabs[i]);

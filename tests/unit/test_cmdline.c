@@ -316,7 +316,8 @@ static void test_resolve_arg_counts(void **state)
     resolve_fails("guest del", "usage: guest del NAME");
     resolve_fails("guest del a b", "usage: guest del NAME");
     resolve_fails("guest add a b", "usage: guest add [NAME] [--mem MIB] [--rootfs IMAGE] "
-                                   "[--kernel PATH] [--ip ADDR|auto] [--wait]");
+                                   "[--kernel PATH] [--ip ADDR|auto] [--wait] "
+                                   "[--login USER[:PW]|none]");
 }
 
 static void test_resolve_verbatim(void **state)

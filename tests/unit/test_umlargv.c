@@ -56,11 +56,11 @@ static void test_full(void **state)
         "mem=64M",
         "ubd0=/var/lib/umlab/lab1/g1.cow,/usr/share/umlab/rootfs.ext2",
         "root=/dev/ubda",
-        "init=/init",
         "umid=umlab-lab1-g1",
         "uml_dir=/var/lib/umlab/lab1/uml",
-        "con0=fd:0,fd:1",
         "con=null",
+        "con1=fd:0,fd:1",
+        "console=tty1",
         "ssl=null",
         "quiet",
         "eth0=tuntap,umlab-g1",
@@ -87,11 +87,11 @@ static void test_minimal_no_network(void **state)
         "mem=64M",
         "ubd0=/var/lib/umlab/lab1/g1.cow,/usr/share/umlab/rootfs.ext2",
         "root=/dev/ubda",
-        "init=/init",
         "umid=umlab-lab1-g1",
         "uml_dir=/var/lib/umlab/lab1/uml",
-        "con0=fd:0,fd:1",
         "con=null",
+        "con1=fd:0,fd:1",
+        "console=tty1",
         "ssl=null",
         "quiet",
     };
@@ -115,6 +115,28 @@ static void test_no_tap_keeps_the_rest(void **state)
     assert_string_equal(argv[11], "umlab.hostname=g1");
     assert_string_equal(argv[13], "umlab.gw=192.168.0.254");
     uml_argv_free(argv);
+}
+
+/* No init= unless asked: every image boots its own init (/sbin/init). */
+static void test_init_only_when_given(void **state)
+{
+    (void)state;
+    struct uml_params p = full();
+    struct err e = {""};
+    char **argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    for (int i = 0; argv[i]; i++)
+        if (strncmp(argv[i], "init=", 5) == 0)
+            fail_msg("argv[%d] = \"%s\" without an init asked for", i, argv[i]);
+    uml_argv_free(argv);
+    p.init = "/bin/sh";
+    argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    assert_string_equal(argv[4], "init=/bin/sh");
+    uml_argv_free(argv);
+    p.init = "/bin/sh -x";
+    assert_null(uml_argv_build(&p, &e));
+    assert_msg_has(&e, "uml: init '");
 }
 
 /* Builds with one field changed, expecting a refusal naming WHAT. */
@@ -209,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_minimal_no_network),
         cmocka_unit_test(test_no_tap_keeps_the_rest),
+        cmocka_unit_test(test_init_only_when_given),
         cmocka_unit_test(test_refuses_spaces_and_commas),
         cmocka_unit_test(test_refuses_missing),
         cmocka_unit_test(test_mem_range),

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Builds a Debian 12 (bookworm) guest image the way a user would: debootstrap
+# from the package mirror this machine already uses, then mke2fs -d. Nothing in
+# it is made for umlab: the distribution's own init and gettys.
+#   usage: mkdebian.sh systemd|sysvinit OUTDIR   (needs root: debootstrap)
+# Prints the image's path. Cached in OUTDIR under a name holding a hash of this
+# script, so an edit of the script rebuilds it. Root's password is "umlab".
+set -eu
+flavour=$1
+outdir=$2
+case "$flavour" in
+systemd) init_pkgs=systemd-sysv ;;
+sysvinit) init_pkgs=sysvinit-core ;;
+*) echo "mkdebian: flavour '$flavour': give systemd or sysvinit" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "mkdebian: needs root (debootstrap)" >&2; exit 1; }
+command -v debootstrap >/dev/null ||
+    { echo "mkdebian: debootstrap missing (sh scripts/deps.sh)" >&2; exit 1; }
+
+hash=$(sha256sum "$0" | cut -c1-12)
+out=$outdir/debian12-$flavour-$hash.ext4
+if [ -f "$out" ]; then
+    echo "$out"
+    exit 0
+fi
+mkdir -p "$outdir"
+rm -f "$outdir"/debian12-"$flavour"-*.ext4 # images of older versions of this script
+
+# The first Debian mirror of the apt sources (deb822 or one-line format).
+mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ && u { print u; exit }')
+[ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+    awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }')
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+
+tmp=$(mktemp -d "$outdir/.mkdebian.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+debootstrap --variant=minbase --include="$init_pkgs,iproute2,iputils-ping" \
+    bookworm "$root" "$mirror" >"$tmp/log" 2>&1 ||
+    { tail -20 "$tmp/log" >&2; echo "mkdebian: debootstrap failed" >&2; exit 1; }
+echo debian >"$root/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1 debian\n' >"$root/etc/hosts"
+echo 'root:umlab' | chroot "$root" chpasswd
+rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+
+# Room for the files plus a quarter, for the guests' writes (in their COW files).
+kb=$(du -sk "$root" | cut -f1)
+truncate -s "$(((kb + kb / 4 + 65536) / 1024))M" "$tmp/img"
+mke2fs -q -t ext4 -L debian12 -d "$root" "$tmp/img"
+mv "$tmp/img" "$out"
+echo "$out"
