@@ -46,6 +46,10 @@ static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t
     json_escape(&b, line);
     sb_printf(&b, ",\"ok\":%s,\"ms\":%lld,\"result\":%s", ok ? "true" : "false", (long long)ms,
               out_json_result(o));
+    if (o->log.len) { /* what it said while it ran: "booting…", what it typed at a login */
+        sb_append(&b, ",\"log\":", 7);
+        out_json_log(o, &b);
+    }
     if (!ok) {
         sb_append(&b, ",\"error\":", 9);
         json_escape(&b, error);

@@ -78,6 +78,7 @@ void out_free(struct out *o)
 {
     sb_free(&o->text);
     sb_free(&o->json);
+    sb_free(&o->log);
 }
 
 void out_reset(struct out *o)
@@ -105,14 +106,23 @@ void out_write(struct out *o, const char *s, size_t n)
 
 void out_progress(struct out *o, const char *fmt, ...)
 {
-    if (!o->progress)
-        return;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    o->progress(o->progress_ctx, buf);
+    if (o->log.len)
+        sb_append(&o->log, ",", 1);
+    json_escape(&o->log, buf);
+    if (o->progress)
+        o->progress(o->progress_ctx, buf);
+}
+
+void out_json_log(const struct out *o, struct strbuf *b)
+{
+    sb_append(b, "[", 1);
+    sb_append(b, sb_str(&o->log), o->log.len);
+    sb_append(b, "]", 1);
 }
 
 /* Length of the valid UTF-8 sequence at P (N bytes left), or 0 when invalid;

@@ -26,6 +26,7 @@ static inline const char *sb_str(const struct strbuf *b)
 struct out {
     struct strbuf text; /* human-readable lines */
     struct strbuf json; /* the command's result object, "{...}" */
+    struct strbuf log;  /* progress lines, as a JSON array's items ("a","b") */
     int depth;
     bool first[OUT_MAX_DEPTH];
     char closer[OUT_MAX_DEPTH]; /* '}' or ']' for each open level */
@@ -43,7 +44,10 @@ void out_reset(struct out *o);
 __attribute__((format(printf, 2, 3))) void out_printf(struct out *o, const char *fmt, ...);
 /* Appends N raw bytes (NULs included) to the text. */
 void out_write(struct out *o, const char *s, size_t n);
+/* A progress line: to the callback now, and kept for the JSON "log" array. */
 __attribute__((format(printf, 2, 3))) void out_progress(struct out *o, const char *fmt, ...);
+/* The progress lines as a JSON array ("[]" when none). Caller frees with sb_free. */
+void out_json_log(const struct out *o, struct strbuf *b);
 
 /* JSON builder. KEY is NULL inside arrays. The outermost object is implicit:
  * the first call opens it, out_json_result() closes it. */

@@ -59,8 +59,8 @@ for n in 14 15 16; do
     check "ping internet on line $n: 3 received" test "$(jline "$work/out" $n '.result.received')" = 3
 done
 check "pingall" okline 17
-check "systemd's console shows the login as root" \
-    sh -c "jline '$work/out' 18 '.result.text' | grep -q 'login: root'"
+sd_login_shown() { jline "$work/out" 18 '.result.text' | grep -q 'login: root'; }
+check "systemd's console shows the login as root" sd_login_shown
 check "the log says what umlab typed" grep -q "typed 'root' and password \*\*\*\*" "$work/out"
 check "the buildroot guest got a note about its 64 MiB" grep -q "br: note: 64 MiB" "$work/out"
 check "all three running" test "$(jline "$work/out" 20 '[.result.guests[].state] | unique | join(",")')" = running

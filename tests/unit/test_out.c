@@ -464,6 +464,29 @@ static void test_text_not_cut(void **state)
     out_free(&o);
 }
 
+/* Progress lines are kept for --json's "log" array, escaped, without a callback
+ * too, and cleared by out_reset. */
+static void test_progress_log(void **state)
+{
+    (void)state;
+    struct out o;
+    out_init(&o);
+    struct strbuf b = {0};
+    out_json_log(&o, &b);
+    assert_string_equal(sb_str(&b), "[]");
+    sb_free(&b);
+    out_progress(&o, "g1: booting on %s", "tap0");
+    out_progress(&o, "g1: typed '%s' at \"login:\"", "root");
+    b = (struct strbuf){0};
+    out_json_log(&o, &b);
+    assert_string_equal(sb_str(&b),
+                        "[\"g1: booting on tap0\",\"g1: typed 'root' at \\\"login:\\\"\"]");
+    sb_free(&b);
+    out_reset(&o);
+    assert_int_equal(o.log.len, 0);
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_large_values),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_progress_and_reset),
+        cmocka_unit_test(test_progress_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
