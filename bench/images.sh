@@ -33,8 +33,9 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for r in $(seq 1 "$ROUNDS"); do
     ip -n $NS tuntap add tapi$r mode tap
     ip -n $NS link set tapi$r up
-    # umlab's guest command line (core/umlargv.c), run bare
-    PTYDRAIN_PROMPT="login: " ip netns exec $NS "$work/ptydrain" - x -- env "LD_PRELOAD=$XSTATE" linux.uml mem=${MEM}M \
+    # umlab's guest command line (core/umlargv.c), run bare, kept on one CPU as
+    # umlab keeps its guests (like with like)
+    PTYDRAIN_PROMPT="login: " ip netns exec $NS "$work/ptydrain" - x -- taskset -c 1 env "LD_PRELOAD=$XSTATE" linux.uml mem=${MEM}M \
         "ubd0=$work/b$r.cow,$img" root=/dev/ubda "umid=bench-img$r" "uml_dir=$work" \
         con=null con1=fd:0,fd:1 console=tty1 ssl=null quiet "eth0=tuntap,tapi$r" \
         umlab.hostname=g1 </dev/null | sed -n 's/boot_s=//p' >>"$work/bare"
@@ -57,4 +58,4 @@ done
 b=$(median <"$work/bare")
 u=$(median <"$work/umlab")
 echo "Debian 12 systemd, mem=${MEM}M, start -> login prompt (median of $ROUNDS):"
-echo "  bare linux.uml $b s, umlab $u s, ratio $(echo "$u $b" | awk '{ printf "%.2f", $1 / $2 }')x"
+echo "  bare linux.uml (taskset -c 1) $b s, umlab $u s, ratio $(echo "$u $b" | awk '{ printf "%.2f", $1 / $2 }')x"

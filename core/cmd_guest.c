@@ -94,7 +94,7 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
         snprintf(cpu, sizeof cpu, ", cpu %d", g->cpu);
     out_progress(o, "%s: booting on %s%s", g->name, g->tap, cpu);
     if (g->mem_mb < LAB_SYSTEMD_MEM)
-        out_progress(o, "%s: note: %d MiB; Debian 12 with systemd is known to boot with %d (--mem)",
+        out_progress(o, "%s: note: %d MiB; Debian 12 with systemd needs %d or more (--mem)",
                      g->name, g->mem_mb, LAB_SYSTEMD_MEM);
     if (a->opt[4]) {
         int rc = console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e);

@@ -24,7 +24,7 @@ sv=$(img_debian sysvinit) || exit 1
 
 # The three boot side by side; each then answers on its own console.
 "$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - >"$work/out" 2>&1 <<BATCH
-guest add br --rootfs $work/br.ext2 --mem 64
+guest add br --rootfs $work/br.ext2 --mem 48
 guest add sd --rootfs $sd --login root:umlab
 guest add sv --rootfs $sv --login root:umlab
 wait br 120
@@ -62,7 +62,7 @@ check "pingall" okline 17
 sd_login_shown() { jline "$work/out" 18 '.result.text' | grep -q 'login: root'; }
 check "systemd's console shows the login as root" sd_login_shown
 check "the log says what umlab typed" grep -q "typed 'root' and password \*\*\*\*" "$work/out"
-check "the buildroot guest got a note about its 64 MiB" grep -q "br: note: 64 MiB" "$work/out"
+check "the buildroot guest got a note about its 48 MiB" grep -q "br: note: 48 MiB" "$work/out"
 check "all three running" test "$(jline "$work/out" 20 '[.result.guests[].state] | unique | join(",")')" = running
 assert_lab_gone $LAB
 if [ "$FAILS" != 0 ]; then cat "$work/out"; fi
