@@ -1,5 +1,6 @@
 /* fwdshare.c — see fwdshare.h. */
 #include "core/fwdshare.h"
+#include "core/logline.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -275,20 +276,6 @@ int fwdshare_join(const char *statedir, const char *lab, int *holder_fd, struct 
     return rc;
 }
 
-static void say(void (*log)(void *, const char *), void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(void (*log)(void *, const char *), void *ctx, const char *fmt, ...)
-{
-    if (!log)
-        return;
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    log(ctx, line);
-}
-
 static bool is_fwd_record(const struct jrecord *r)
 {
     return r->kind == J_SYSCTL && !r->done && r->netns[0] == '\0' && r->nargs == 2 &&
@@ -318,7 +305,7 @@ void fwdshare_release(const char *statedir, const char *lab, int holder_fd, stru
     struct reg r;
     struct err e;
     if (reg_open(statedir, &r, &e) < 0) {
-        say(log, logctx, "%s", e.msg);
+        logline(log, logctx, "%s", e.msg);
         if (holder_fd >= 0)
             close(holder_fd);
         return; /* the normal undo restores */
@@ -330,9 +317,9 @@ void fwdshare_release(const char *statedir, const char *lab, int holder_fd, stru
         close(holder_fd);
     size_t live;
     if (live_holders(&r, lab, &live, &e) < 0) {
-        say(log, logctx, "%s", e.msg);
+        logline(log, logctx, "%s", e.msg);
     } else if (live > 0) {
-        say(log, logctx, "keep ip_forward on: %zu other lab(s) still use it", live);
+        logline(log, logctx, "keep ip_forward on: %zu other lab(s) still use it", live);
         for (size_t i = 0; i < n; i++)
             if (is_fwd_record(&recs[i]))
                 mark_done(&recs[i], j);
@@ -350,9 +337,9 @@ void fwdshare_release(const char *statedir, const char *lab, int holder_fd, stru
                 continue;
             }
             if (strcmp(cur, rec->args[1]) != 0) {
-                say(log, logctx, "restore %s = %s", rec->args[0], rec->args[1]);
+                logline(log, logctx, "restore %s = %s", rec->args[0], rec->args[1]);
                 if (sysctl_write(rec->args[0], rec->args[1], &e) < 0) {
-                    say(log, logctx, "%s", e.msg);
+                    logline(log, logctx, "%s", e.msg);
                     all = false;
                     continue;
                 }

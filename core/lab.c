@@ -1,6 +1,7 @@
 /* lab.c — a lab's life: its state directory and lock, opening, closing, waiting,
  * and `umlab cleanup`. */
 #include "core/lab.h"
+#include "core/logline.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -415,20 +416,6 @@ int lab_close(struct lab *lab, struct err *e)
     return rc;
 }
 
-static void cleanup_say(void (*log)(void *, const char *), void *logctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void cleanup_say(void (*log)(void *, const char *), void *logctx, const char *fmt, ...)
-{
-    if (!log)
-        return;
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    log(logctx, line);
-}
-
 /* Undoes what the journal in DIR records (nothing if it is missing, empty or
  * only a header), marking what was undone; *LEFT: what could not be. */
 static int cleanup_journal(const char *name, const char *dir, void (*log)(void *, const char *),
@@ -482,7 +469,7 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
         return -1;
     if (lstat(dir, &st) < 0) {
         if (errno == ENOENT) {
-            cleanup_say(log, logctx, "nothing to clean up");
+            logline(log, logctx, "nothing to clean up");
             return 0;
         }
         return err_sys(e, "%s", dir);
@@ -503,7 +490,7 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
     if (rc == 0 && left == 0) {
         /* Everything undone: the directory goes, whatever the journal said. */
         if (lstat(dir, &st) == 0) {
-            cleanup_say(log, logctx, "remove %s", dir);
+            logline(log, logctx, "remove %s", dir);
             rc = rmtree_path(dir, &first);
         }
     }

@@ -1,5 +1,6 @@
 /* undo.c — see undo.h. */
 #include "core/undo.h"
+#include "core/logline.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -35,14 +36,10 @@ void undo_fini(struct undo_ctx *u)
 static void say(struct undo_ctx *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct undo_ctx *u, const char *fmt, ...)
 {
-    if (!u->log)
-        return;
-    char line[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    logline_v(u->log, u->logctx, fmt, ap);
     va_end(ap);
-    u->log(u->logctx, line);
 }
 
 /* A netlink socket belongs to the namespace it was opened in: reopen on switch. */
