@@ -37,7 +37,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-protot
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS)
 
-LIB_SRC  := $(wildcard core/*.c pty/*.c netcfg/*.c tui/*.c)
+LIB_SRC  := $(wildcard base/*.c core/*.c pty/*.c netcfg/*.c tui/*.c)
 LIB_SRC  := $(filter-out tui/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/tui/main.o
@@ -78,7 +78,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libumlab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-.PHONY: all deps need-root run check unit integration check-one asan format format-check \
+.PHONY: all deps need-root run check unit integration check-one asan format format-check layers \
         install uninstall clean bench fuzz fuzz-check
 
 deps:
@@ -114,11 +114,15 @@ asan:
 bench: all
 	sh bench/compare.sh $(BUILD)/umlab
 
-FORMAT_SRC = $(wildcard core/umlshim/*.c core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
+FORMAT_SRC = $(wildcard core/umlshim/*.c base/*.[ch] core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
                         tests/fuzz/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_SRC)
+
+# Includes only go down the layers: base < pty, netcfg < core < tui.
+layers:
+	sh scripts/layers.sh
 
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)

@@ -5,7 +5,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct subnet {
     struct in_addr net; /* network address (host bits zero) */

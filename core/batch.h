@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct lab;
 

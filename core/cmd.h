@@ -4,7 +4,7 @@
 #define UMLAB_CMD_H
 
 #include <stdbool.h>
-#include "core/err.h"
+#include "base/err.h"
 #include "core/out.h"
 
 struct lab;

@@ -4,7 +4,7 @@
 
 #include "core/cmds.h"
 #include "core/console.h"
-#include "core/parse.h"
+#include "base/parse.h"
 
 #define EXPECT_TIMEOUT_MS 10000
 

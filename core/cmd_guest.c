@@ -5,7 +5,7 @@
 #include "core/cmds.h"
 #include "core/console.h"
 #include "core/lab.h"
-#include "core/parse.h"
+#include "base/parse.h"
 
 #define BOOT_TIMEOUT_MS 120000
 

@@ -5,7 +5,7 @@
 
 #include "core/cmds.h"
 #include "core/console.h"
-#include "core/parse.h"
+#include "base/parse.h"
 #include "core/ping_parse.h"
 
 /* TARGET: a guest name, "host", "internet" (sandbox) or an IPv4 address. */

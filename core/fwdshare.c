@@ -1,6 +1,6 @@
 /* fwdshare.c — see fwdshare.h. */
 #include "core/fwdshare.h"
-#include "core/logline.h"
+#include "base/logline.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/err.h"
+#include "base/err.h"
 #include "core/journal.h"
 #include "netcfg/sysctl.h"
 

@@ -3,7 +3,7 @@
 #define UMLAB_IMAGE_H
 
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 /* Fails with one line (missing, unreadable, qcow2 and how to convert it, no
  * filesystem linux.uml mounts) unless PATH is a raw ext2/3/4, XFS or Btrfs image. */

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 enum jkind {
     J_NETNS,  /* NAME: a named network namespace umlab created */

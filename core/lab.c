@@ -1,7 +1,7 @@
 /* lab.c — a lab's life: its state directory and lock, opening, closing, waiting,
  * and `umlab cleanup`. */
 #include "core/lab.h"
-#include "core/logline.h"
+#include "base/logline.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "core/guest.h"
 #include "core/image.h"
 #include "core/lab_internal.h"
-#include "core/rmtree.h"
+#include "base/rmtree.h"
 #include "core/undo.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"

@@ -11,7 +11,7 @@
 
 #include "core/addr.h"
 #include "core/cpuplace.h"
-#include "core/err.h"
+#include "base/err.h"
 #include "core/journal.h"
 #include "core/login.h"
 #include "core/loop.h"

@@ -3,7 +3,7 @@
 #define UMLAB_LOGIN_H
 
 #include <stdbool.h>
-#include "core/err.h"
+#include "base/err.h"
 
 #define LOGIN_USER_MAX 33  /* including the NUL */
 #define LOGIN_PASS_MAX 128 /* including the NUL */

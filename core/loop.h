@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct loop;
 

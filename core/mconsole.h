@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "core/err.h"
+#include "base/err.h"
 
 #define MCONSOLE_MAGIC   0xcafebabeU
 #define MCONSOLE_VERSION 2U

@@ -6,20 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct strbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-};
-
-void sb_append(struct strbuf *b, const char *s, size_t n);
-__attribute__((format(printf, 2, 3))) void sb_printf(struct strbuf *b, const char *fmt, ...);
-void sb_free(struct strbuf *b);
-static inline const char *sb_str(const struct strbuf *b)
-{
-    return b->s ? b->s : "";
-}
+#include "base/strbuf.h"
 
 #define OUT_MAX_DEPTH 16
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/parse.h"
+#include "base/parse.h"
 
 #define TRANSMITTED " packets transmitted, "
 

@@ -3,7 +3,7 @@
 #define UMLAB_UMLARGV_H
 
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct uml_params {
     const char *kernel;   /* linux.uml binary */

@@ -1,6 +1,6 @@
 /* undo.c — see undo.h. */
 #include "core/undo.h"
-#include "core/logline.h"
+#include "base/logline.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -12,7 +12,7 @@
 #include "core/addr.h"
 #include "core/loop.h"
 #include "core/procinfo.h"
-#include "core/rmtree.h"
+#include "base/rmtree.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"

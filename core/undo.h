@@ -3,7 +3,7 @@
 #ifndef UMLAB_UNDO_H
 #define UMLAB_UNDO_H
 
-#include "core/err.h"
+#include "base/err.h"
 #include "core/journal.h"
 #include "core/undo_plan.h"
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
+#include "base/err.h"
 #include "core/journal.h"
 
 /* What the journal is allowed to name: this lab's state directory and name. */

@@ -5,7 +5,7 @@
 #define UMLAB_IPTC_H
 
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 #include "netcfg/rules.h"
 
 /* Appends SPEC to TABLE/CHAIN ("nat"/"POSTROUTING", "filter"/"FORWARD"). */

@@ -6,7 +6,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct nlconn; /* an open rtnetlink socket */
 

@@ -3,7 +3,7 @@
 #define UMLAB_NETNS_H
 
 #include <stdbool.h>
-#include "core/err.h"
+#include "base/err.h"
 
 bool netns_exists(const char *name);
 /* Creates /run/netns/NAME (fails if it exists) with loopback up, without

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 #define SYSCTL_FORWARD "net/ipv4/ip_forward"
 #define SYSCTL_KEYSZ   96

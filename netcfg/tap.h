@@ -4,7 +4,7 @@
 #define UMLAB_TAP_H
 
 #include <sys/types.h>
-#include "core/err.h"
+#include "base/err.h"
 
 /* Checks /dev/net/tun exists and can be opened; a clear error otherwise. */
 int tap_check_available(struct err *e);

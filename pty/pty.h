@@ -7,7 +7,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "core/err.h"
+#include "base/err.h"
 
 struct pty_spawn_opts {
     unsigned short rows, cols;

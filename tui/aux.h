@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "core/err.h"
+#include "base/err.h"
 #include "core/loop.h"
 #include "pty/pty.h"
 #include "pty/term.h"

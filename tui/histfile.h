@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "core/err.h"
+#include "base/err.h"
 
 struct histfile_owner {
     uid_t uid;

@@ -11,7 +11,7 @@
 #include "core/batch.h"
 #include "core/lab.h"
 #include "core/loop.h"
-#include "core/parse.h"
+#include "base/parse.h"
 #include "tui/histfile.h"
 #include "tui/tui.h"
 

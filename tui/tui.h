@@ -2,7 +2,7 @@
 #ifndef UMLAB_TUI_H
 #define UMLAB_TUI_H
 
-#include "core/err.h"
+#include "base/err.h"
 
 struct lab;
 struct histfile_owner;

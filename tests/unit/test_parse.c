@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/parse.h"
+#include "base/parse.h"
 #include "core/ping_parse.h"
 
 static void test_parse_long(void **state)

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/rmtree.h"
+#include "base/rmtree.h"
 
 #define NFILES 512
 

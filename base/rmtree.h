@@ -5,7 +5,7 @@
 #ifndef UMLAB_RMTREE_H
 #define UMLAB_RMTREE_H
 
-#include "core/err.h"
+#include "base/err.h"
 
 /* Opens absolute PATH as a directory, refusing a symlink in any component. */
 int rmtree_open_dir(const char *path, struct err *e);

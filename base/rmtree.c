@@ -1,5 +1,5 @@
 /* rmtree.c — see rmtree.h. */
-#include "core/rmtree.h"
+#include "base/rmtree.h"
 
 #include <dirent.h>
 #include <fcntl.h>

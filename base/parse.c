@@ -1,5 +1,5 @@
 /* parse.c — see parse.h. */
-#include "core/parse.h"
+#include "base/parse.h"
 
 #include <ctype.h>
 #include <errno.h>

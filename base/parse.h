@@ -4,7 +4,7 @@
 #define UMLAB_PARSE_H
 
 #include <stddef.h>
-#include "core/err.h"
+#include "base/err.h"
 
 /* A whole decimal integer S in LO..HI. 0, or -1 (ERANGE/garbage/range). */
 int parse_long(const char *s, long lo, long hi, long *out);
