@@ -91,8 +91,9 @@ run: need-root deps
 need-root:
 	@[ "$$(id -u)" = 0 ] || { echo "make: this target needs root (taps, namespaces, iptables): sudo make $(MAKECMDGOALS)" >&2; exit 1; }
 
+# test_docs reads README.md and docs/umlab.1 from here
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; UMLAB_SRCDIR=$(CURDIR) $$t; done
 
 integration: all
 	sh tests/integration/run.sh $(BUILD)/umlab

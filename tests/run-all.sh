@@ -9,6 +9,7 @@ set -u
 build=${1:?usage: run-all.sh BUILD_DIR}
 umlab=$(readlink -f "$build/umlab")
 export UMLAB="$umlab"
+export UMLAB_SRCDIR="${UMLAB_SRCDIR:-$PWD}" # test_docs reads the docs from the source tree
 pass=0
 failn=0
 failed=""

@@ -114,78 +114,58 @@ void tui_run_queued(struct tui *t)
     }
 }
 
-static struct guest *focused_guest(struct tui *t, const char *what)
+/* A guest for the focused one to ping: the next with an address round the
+ * list, else the internet (sandbox) or the host. */
+static const char *ping_target(const struct tui *t, const struct guest *g)
 {
-    struct tab *tab = tab_focused(t);
-    if (!tab || tab->kind != TAB_GUEST) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s: focus a guest's tab first", what);
-        set_status(t, true, msg);
-        return NULL;
-    }
-    return tab->g;
-}
-
-static void action_ip(struct tui *t)
-{
-    struct guest *g = focused_guest(t, "ip");
-    if (!g)
-        return;
-    struct in_addr a = g->addr;
-    struct err e;
-    if (!a.s_addr && lab_alloc_addr(t->lab, &a, &e) < 0) {
-        tui_log(t, LOG_ERR, "ip: %s", e.msg);
-        return;
-    }
-    char as[INET_ADDRSTRLEN], line[96];
-    snprintf(line, sizeof line, "ip %s %s", g->name, addr_str(a, as));
-    prompt_open(t, PROMPT_CMD, line);
-}
-
-static void action_ping(struct tui *t)
-{
-    struct guest *g = focused_guest(t, "ping");
-    if (!g)
-        return;
-    const char *target = t->lab->inet_netns[0] ? "internet" : "host";
-    /* the next guest after this one, round the list */
     size_t n = t->lab->nguests;
     for (size_t i = 0; i < n; i++) {
         if (t->lab->guests[i] != g)
             continue;
         for (size_t k = 1; k < n; k++) {
             struct guest *o = t->lab->guests[(i + k) % n];
-            if (o->addr.s_addr) {
-                target = o->name;
-                break;
-            }
+            if (o->addr.s_addr)
+                return o->name;
         }
-        break;
     }
-    char line[96];
-    snprintf(line, sizeof line, "ping %s %s", g->name, target);
-    prompt_open(t, PROMPT_CMD, line);
+    return t->lab->inet_netns[0] ? "internet" : "host";
 }
 
-static void guest_cmd(struct tui *t, const char *verb)
+/* The binding's command line for the focused tab (see key_binding). */
+static int fill_cmd(struct tui *t, const char *tpl, char *out, size_t outsz, struct err *e)
 {
+    struct key_vars v = {.nat = t->lab->nat ? "off" : "on"};
+    char as[INET_ADDRSTRLEN];
     struct tab *tab = tab_focused(t);
-    if (tab && tab->kind == TAB_SHELL) {
-        if (strcmp(verb, "restart") == 0) {
-            struct err e;
-            if (tabs_open_shell(t, &e) < 0)
-                tui_log(t, LOG_ERR, "host shell: %s", e.msg);
-        } else {
-            set_status(t, true, "the host shell ends with `exit`");
-        }
-        return;
+    if (tab && tab->kind == TAB_GUEST) {
+        struct guest *g = tab->g;
+        struct in_addr a = g->addr;
+        v.guest = g->name;
+        v.target = ping_target(t, g);
+        if (strstr(tpl, "%a") && !a.s_addr && lab_alloc_addr(t->lab, &a, e) < 0)
+            return -1;
+        v.addr = addr_str(a, as);
+    } else if (strstr(tpl, "%g")) {
+        int verb = (int)strcspn(tpl, "%");
+        return err_set(e, "%.*s: focus a guest's tab first", verb > 0 ? verb - 1 : 0, tpl);
     }
-    struct guest *g = focused_guest(t, verb);
-    if (!g)
-        return;
-    char line[96];
-    snprintf(line, sizeof line, "guest %s %s", verb, g->name);
-    tui_submit(t, line);
+    if (keys_fill(tpl, &v, out, outsz) < 0)
+        return err_set(e, "%s: the command line is too long", tpl);
+    return 0;
+}
+
+/* A row of the keymap that runs a command or opens the prompt (with one). */
+static void run_binding(struct tui *t, enum tui_action act, const struct key_binding *b)
+{
+    char line[256];
+    struct err e;
+    bool has_cmd = b && b->cmd;
+    if (has_cmd && fill_cmd(t, b->cmd, line, sizeof line, &e) < 0)
+        set_status(t, true, e.msg);
+    else if (act == ACT_PROMPT)
+        prompt_open(t, PROMPT_CMD, has_cmd ? line : NULL);
+    else if (has_cmd)
+        tui_submit(t, line);
 }
 
 static bool guests_running(const struct tui *t)
@@ -241,7 +221,10 @@ void tui_action(struct tui *t, const struct key_event *ev)
     struct err e;
     struct tab *tab = tab_focused(t);
     int half = t->lay.console.h > 2 ? t->lay.console.h / 2 : 1;
-    switch (ev->act) {
+    enum tui_action act = ev->act;
+    if (tab && tab->kind == TAB_SHELL && ev->b && ev->b->on_shell != ACT_NONE)
+        act = ev->b->on_shell;
+    switch (act) {
     case ACT_NONE:
         break;
     case ACT_SEND_CHAR:
@@ -260,30 +243,13 @@ void tui_action(struct tui *t, const struct key_event *ev)
         t->help_shown = true;
         tui_mark(t, D_ALL);
         break;
-    case ACT_ADD:
-        tui_submit(t, "guest add");
-        break;
-    case ACT_IP:
-        action_ip(t);
-        break;
-    case ACT_NAT:
-        tui_submit(t, t->lab->nat ? "nat off" : "nat on");
+    case ACT_RUN:
+    case ACT_PROMPT:
+        run_binding(t, act, ev->b);
         break;
     case ACT_DUMP:
         if (tabs_toggle_dump(t, &e) < 0)
             tui_log(t, LOG_ERR, "%s", e.msg);
-        break;
-    case ACT_PING:
-        action_ping(t);
-        break;
-    case ACT_PINGALL:
-        tui_submit(t, "pingall");
-        break;
-    case ACT_RESTART:
-        guest_cmd(t, "restart");
-        break;
-    case ACT_HALT:
-        guest_cmd(t, "halt");
         break;
     case ACT_SHELL:
         if (tabs_open_shell(t, &e) < 0)
@@ -327,9 +293,6 @@ void tui_action(struct tui *t, const struct key_event *ev)
         if ((size_t)ev->arg < t->ntabs)
             tabs_focus(t, (size_t)ev->arg);
         break;
-    case ACT_PROMPT:
-        prompt_open(t, PROMPT_CMD, NULL);
-        break;
     case ACT_SIDE:
         t->side = !t->side;
         tabs_apply_sizes(t);
@@ -343,8 +306,7 @@ void tui_action(struct tui *t, const struct key_event *ev)
             set_status(t, true, "the side pane is off (" KEYS_PREFIX_NAME " s shows it)");
             break;
         }
-        side_scroll(t, (ev->act == ACT_SIDE_UP ? -1 : 1) *
-                           (t->lay.side.h > 3 ? t->lay.side.h / 2 : 1));
+        side_scroll(t, (act == ACT_SIDE_UP ? -1 : 1) * (t->lay.side.h > 3 ? t->lay.side.h / 2 : 1));
         break;
     case ACT_LOG:
         t->log_big = !t->log_big;

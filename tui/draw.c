@@ -233,58 +233,89 @@ static int draw_status(struct tui *t)
     return -1;
 }
 
+/* The F-key bar: the keymap's rows with a label (F4's says what it will do). */
 static void draw_helpbar(struct tui *t)
 {
     const struct rect *r = &t->lay.help;
     if (r->h <= 0)
         return;
-    static const char *const labels[10] = {"Help", "Add",     "IP",   "NAT",   "Dump",
-                                           "Ping", "Restart", "Halt", "Shell", "Quit"};
+    struct key_vars v = {.nat = t->lab->nat ? "off" : "on"};
     int lab = ui_pair(COLOR_BLACK, COLOR_CYAN);
     draw_fill(r, A_NORMAL, lab);
     int x = 0;
-    for (int i = 0; i < 10 && x < r->w; i++) {
-        char k[8];
-        snprintf(k, sizeof k, "F%d", i + 1);
-        x += draw_text(r->y, x, r->w - x, A_NORMAL, 0, k);
-        if (i == 3 && x < r->w) /* NAT shows what F4 will do */
-            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, t->lab->nat ? "NAToff" : "NATon ");
-        else if (x < r->w)
-            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, labels[i]);
+    for (size_t i = 0; i < keys_ntable && x < r->w; i++) {
+        char label[32], name[8];
+        if (!keys_table[i].bar || keys_fill(keys_table[i].bar, &v, label, sizeof label) < 0)
+            continue;
+        x += draw_text(r->y, x, r->w - x, A_NORMAL, 0, keys_name(&keys_table[i].keys[0], name));
+        if (x < r->w)
+            x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, label);
         if (x < r->w)
             x += draw_text(r->y, x, r->w - x, A_NORMAL, lab, " ");
     }
 }
 
-static const char *const help_text[] = {
-    "umlab keys",
+static const char *const help_head[] = {
+    "umlab keys. " KEYS_PREFIX_NAME " is the prefix key: keys under \"" KEYS_PREFIX_NAME
+    " +\" come after it.",
     "",
-    "F1  this help              F6  ping from this guest (Shift-F6: pingall)",
-    "F2  add a guest            F7  restart this guest (or the exited shell)",
-    "F3  assign an IP (edit it) F8  halt this guest",
-    "F4  NAT on / off           F9  host shell in the lab's namespace",
-    "F5  tcpdump split on/off   F10 quit (asks when guests run)",
-    "Shift-PgUp/PgDn  browse the scrollback (q or Esc: back to live)",
+};
+
+static const char *const help_foot[] = {
     "",
-    KEYS_PREFIX_NAME " is the prefix key; after it:",
-    "  :  command prompt (Tab completes, Up/Down history)",
-    "  n / p / 0-9  next, previous, n-th tab     s  side pane on/off",
-    "  /  search the scrollback (n: next hit)    l  bigger log pane",
-    "  [  browse the scrollback                  ?  this help",
-    "  { / }  scroll the side pane up / down (the mouse wheel over it too)",
-    "  c  cancel the running command (a long ping, a wait for a boot)",
-    "  a i t d g G r x ! q  the F-key actions (for terminals without F-keys)",
-    "  " KEYS_PREFIX_NAME "  sends " KEYS_PREFIX_NAME " to the guest",
-    "Every other key goes to the focused console. The mouse selects tabs;",
-    "when tabs do not fit, < and > mark hidden ones (" KEYS_PREFIX_NAME " n/p reach them).",
+    "Every other key goes to the focused console. In the scrollback: Up/Down,",
+    "PgUp/PgDn, n the next search hit, q or Esc back to live. The mouse selects",
+    "tabs; < and > mark tabs that do not fit (" KEYS_PREFIX_NAME " n/p reach them).",
     "",
     "Any key closes this help.",
 };
 
+/* The names of B's keys that come after the prefix (or not), blank-separated. */
+static void key_names(const struct key_binding *b, bool prefix, char *out, size_t outsz)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const struct key_spec *k = b->keys; k < b->keys + KEYS_PER_BINDING && k->code; k++) {
+        char name[8];
+        if (k->prefix == prefix && len < outsz)
+            len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? " " : "",
+                                    keys_name(k, name));
+    }
+}
+
+/* Rows FROM..TO of the keymap as a column: keys, keys after the prefix, help. */
+static void draw_help_column(int y, int bottom, int x, int w, int pair, size_t from, size_t to)
+{
+    static const char pfx[] = KEYS_PREFIX_NAME " +";
+    char k1[40], k2[40], line[160];
+    int w1 = 0, w2 = (int)strlen(pfx);
+    for (size_t i = from; i < to; i++) {
+        key_names(&keys_table[i], false, k1, sizeof k1);
+        key_names(&keys_table[i], true, k2, sizeof k2);
+        w1 = (int)strlen(k1) > w1 ? (int)strlen(k1) : w1;
+        w2 = (int)strlen(k2) > w2 ? (int)strlen(k2) : w2;
+    }
+    int x2 = w1 ? w1 + 1 : 0;
+    draw_text(y, x + x2, w - x2, A_BOLD, pair, pfx);
+    for (size_t i = from; i < to && y + 1 + (int)(i - from) < bottom; i++) {
+        key_names(&keys_table[i], false, k1, sizeof k1);
+        key_names(&keys_table[i], true, k2, sizeof k2);
+        snprintf(line, sizeof line, "%-*s%s%-*s %s", w1, k1, w1 ? " " : "", w2, k2,
+                 keys_table[i].help);
+        draw_text(y + 1 + (int)(i - from), x, w, A_NORMAL, pair, line);
+    }
+}
+
 static void draw_help_overlay(struct tui *t)
 {
-    int n = (int)(sizeof help_text / sizeof help_text[0]);
-    int w = 78, h = n + 2;
+    int nhead = (int)(sizeof help_head / sizeof help_head[0]);
+    int nfoot = (int)(sizeof help_foot / sizeof help_foot[0]);
+    /* left the rows with keys of their own, right those with prefix keys only */
+    size_t half = 0;
+    while (half < keys_ntable && !keys_table[half].keys[0].prefix)
+        half++;
+    size_t taller = half > keys_ntable - half ? half : keys_ntable - half;
+    int w = 78, h = nhead + 1 + (int)taller + nfoot + 2;
     if (w > t->cols)
         w = t->cols;
     if (h > t->rows)
@@ -305,8 +336,16 @@ static void draw_help_overlay(struct tui *t)
         draw_text(r.y + h - 1, r.x, 1, A_NORMAL, p, "\u2514");
         draw_text(r.y + h - 1, r.x + w - 1, 1, A_NORMAL, p, "\u2518");
     }
-    for (int i = 0; i < n && i + 1 < h - 1; i++)
-        draw_text(r.y + 1 + i, r.x + 2, w - 4, i == 0 ? A_BOLD : A_NORMAL, p, help_text[i]);
+    int y = r.y + 1, x = r.x + 2, inner = w - 4, bottom = r.y + h - 1;
+    for (int i = 0; i < nhead && y < bottom; i++, y++)
+        draw_text(y, x, inner, i == 0 ? A_BOLD : A_NORMAL, p, help_head[i]);
+    if (y < bottom) {
+        draw_help_column(y, bottom, x, inner / 2 - 1, p, 0, half);
+        draw_help_column(y, bottom, x + inner / 2, inner - inner / 2, p, half, keys_ntable);
+    }
+    y += 1 + (int)taller;
+    for (int i = 0; i < nfoot && y < bottom; i++, y++)
+        draw_text(y, x, inner, A_NORMAL, p, help_foot[i]);
 }
 
 static void draw_split_bar(struct tui *t)

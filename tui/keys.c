@@ -18,107 +18,64 @@ static void send_key(struct key_event *ev, enum term_key k, int mods)
     ev->mods = mods;
 }
 
-static void after_prefix(int code, bool is_keycode, struct key_event *ev)
+/* clang-format off */
+/* A function key, another curses key (by name), a character after the prefix. */
+#define FKEY(n)       {KEY_F(n), 0, true, false, "F" #n}
+#define KEY(c, name)  {c, 0, true, false, name}
+#define PKEY(c, name) {c, 0, true, true, name}
+#define PCHR(c)       {c, 0, false, true, NULL}
+
+/* The keymap. The F-key bar shows the rows with a label, in this order. F1's
+ * help shows the rows with a key of their own on the left, then those with
+ * prefix keys only on the right: help lines fit 16 columns left, 28 right. */
+const struct key_binding keys_table[] = {
+    {{FKEY(1), PCHR('?'), PCHR('h')}, ACT_HELP, NULL, "Help", "this help"},
+    {{FKEY(2), PCHR('a')}, ACT_RUN, "guest add", "Add", "add a guest"},
+    {{FKEY(3), PCHR('i')}, ACT_PROMPT, "ip %g %a", "IP", "assign an IP"},
+    {{FKEY(4), PCHR('t')}, ACT_RUN, "nat %n", "NAT%n", "NAT on / off"},
+    {{FKEY(5), PCHR('d')}, ACT_DUMP, NULL, "Dump", "tcpdump split"},
+    {{FKEY(6), PCHR('g')}, ACT_PROMPT, "ping %g %p", "Ping", "ping from guest"},
+    {{KEY(KEY_F(18), "Shift-F6"), PCHR('G')}, ACT_RUN, "pingall", NULL, "pingall"},
+    {{FKEY(7), PCHR('r')}, ACT_RUN, "guest restart %g", "Restart", "restart", ACT_SHELL},
+    {{FKEY(8), PCHR('x')}, ACT_RUN, "guest halt %g", "Halt", "halt guest"},
+    {{FKEY(9), PCHR('!')}, ACT_SHELL, NULL, "Shell", "host shell tab"},
+    {{FKEY(10), PCHR('q')}, ACT_QUIT, NULL, "Quit", "quit"},
+    {{KEY(KEY_SPREVIOUS, "Shift-PgUp"), PKEY(KEY_PPAGE, "PgUp"), PCHR('[')}, ACT_SCROLL_UP,
+     NULL, NULL, "scroll back"},
+    {{KEY(KEY_SNEXT, "Shift-PgDn"), PKEY(KEY_NPAGE, "PgDn")}, ACT_SCROLL_DOWN, NULL, NULL,
+     "scroll forward"},
+    {{PCHR(':')}, ACT_PROMPT, NULL, NULL, "command prompt"},
+    {{PCHR('/')}, ACT_SEARCH, NULL, NULL, "search the scrollback"},
+    {{PCHR('n'), PKEY(KEY_RIGHT, "Right")}, ACT_NEXT_TAB, NULL, NULL, "next tab"},
+    {{PCHR('p'), PKEY(KEY_LEFT, "Left")}, ACT_PREV_TAB, NULL, NULL, "previous tab"},
+    {{{'0', '9', false, true, "0-9"}}, ACT_TAB, NULL, NULL, "tab 1-9, 0 the tenth"},
+    {{PCHR('s')}, ACT_SIDE, NULL, NULL, "side pane on / off"},
+    {{PCHR('{')}, ACT_SIDE_UP, NULL, NULL, "scroll the side pane up"},
+    {{PCHR('}')}, ACT_SIDE_DOWN, NULL, NULL, "scroll the side pane down"},
+    {{PCHR('l')}, ACT_LOG, NULL, NULL, "bigger / smaller log"},
+    {{PCHR('c')}, ACT_CANCEL, NULL, NULL, "cancel the running command"},
+    {{{KEYS_PREFIX, 0, false, true, KEYS_PREFIX_NAME}}, ACT_SEND_CHAR, NULL, NULL,
+     "send " KEYS_PREFIX_NAME " to the console"},
+};
+/* clang-format on */
+const size_t keys_ntable = sizeof keys_table / sizeof keys_table[0];
+
+static bool matches(const struct key_spec *k, bool prefix, bool is_keycode, int code)
 {
-    if (is_keycode) {
-        if (code == KEY_PPAGE || code == KEY_SPREVIOUS)
-            set(ev, ACT_SCROLL_UP);
-        else if (code == KEY_NPAGE || code == KEY_SNEXT)
-            set(ev, ACT_SCROLL_DOWN);
-        else if (code == KEY_RIGHT)
-            set(ev, ACT_NEXT_TAB);
-        else if (code == KEY_LEFT)
-            set(ev, ACT_PREV_TAB);
-        else if (code == KEY_RESIZE)
-            set(ev, ACT_RESIZE);
-        else
-            set(ev, ACT_BAD_PREFIX);
-        return;
-    }
-    if (code >= '0' && code <= '9') {
-        set(ev, ACT_TAB);
-        ev->arg = code == '0' ? 9 : code - '1';
-        return;
-    }
-    switch (code) {
-    case KEYS_PREFIX:
-        set(ev, ACT_SEND_CHAR);
-        ev->ch = KEYS_PREFIX;
-        return;
-    case 'n':
-        set(ev, ACT_NEXT_TAB);
-        return;
-    case 'p':
-        set(ev, ACT_PREV_TAB);
-        return;
-    case ':':
-        set(ev, ACT_PROMPT);
-        return;
-    case '/':
-        set(ev, ACT_SEARCH);
-        return;
-    case '[':
-        set(ev, ACT_SCROLL_UP);
-        return;
-    case 's':
-        set(ev, ACT_SIDE);
-        return;
-    case '{':
-        set(ev, ACT_SIDE_UP);
-        return;
-    case '}':
-        set(ev, ACT_SIDE_DOWN);
-        return;
-    case 'l':
-        set(ev, ACT_LOG);
-        return;
-    case '?':
-    case 'h':
-        set(ev, ACT_HELP);
-        return;
-    case 'a':
-        set(ev, ACT_ADD);
-        return;
-    case 'i':
-        set(ev, ACT_IP);
-        return;
-    case 't':
-        set(ev, ACT_NAT);
-        return;
-    case 'd':
-        set(ev, ACT_DUMP);
-        return;
-    case 'g':
-        set(ev, ACT_PING);
-        return;
-    case 'G':
-        set(ev, ACT_PINGALL);
-        return;
-    case 'r':
-        set(ev, ACT_RESTART);
-        return;
-    case 'x':
-        set(ev, ACT_HALT);
-        return;
-    case '!':
-        set(ev, ACT_SHELL);
-        return;
-    case 'q':
-        set(ev, ACT_QUIT);
-        return;
-    case 'c':
-        set(ev, ACT_CANCEL);
-        return;
-    default:
-        set(ev, ACT_BAD_PREFIX);
-        return;
-    }
+    if (k->prefix != prefix || k->keycode != is_keycode)
+        return false;
+    return k->last ? code >= k->code && code <= k->last : code == k->code;
 }
 
-static const enum tui_action fkey_action[11] = {
-    ACT_NONE, ACT_HELP,    ACT_ADD,  ACT_IP,    ACT_NAT,  ACT_DUMP,
-    ACT_PING, ACT_RESTART, ACT_HALT, ACT_SHELL, ACT_QUIT,
-};
+static const struct key_binding *lookup(bool prefix, bool is_keycode, int code)
+{
+    for (size_t i = 0; i < keys_ntable; i++)
+        for (const struct key_spec *k = keys_table[i].keys;
+             k < keys_table[i].keys + KEYS_PER_BINDING && k->code; k++)
+            if (matches(k, prefix, is_keycode, code))
+                return &keys_table[i];
+    return NULL;
+}
 
 /* "kUP5", "kLFT3", "kDC5", ...: xterm's modified keys as ncurses names them.
  * The digit is 1 + shift(1) + alt(2) + ctrl(4). */
@@ -157,15 +114,7 @@ static bool named_key(const char *name, struct key_event *ev)
 
 static void plain_keycode(int code, const char *name, struct key_event *ev)
 {
-    if (code >= KEY_F(1) && code <= KEY_F(10)) {
-        set(ev, fkey_action[code - KEY_F0]);
-        return;
-    }
-    if (code == KEY_F(18)) { /* Shift-F6 in xterm's terminfo */
-        set(ev, ACT_PINGALL);
-        return;
-    }
-    if (code >= KEY_F(11) && code <= KEY_F(12)) {
+    if (code >= KEY_F(1) && code <= KEY_F(12)) { /* those not in the keymap */
         send_key(ev, (enum term_key)(TERM_KEY_F1 + (code - KEY_F(1))), 0);
         return;
     }
@@ -174,12 +123,6 @@ static void plain_keycode(int code, const char *name, struct key_event *ev)
         return;
     }
     switch (code) {
-    case KEY_SPREVIOUS:
-        set(ev, ACT_SCROLL_UP);
-        return;
-    case KEY_SNEXT:
-        set(ev, ACT_SCROLL_DOWN);
-        return;
     case KEY_MOUSE:
         set(ev, ACT_MOUSE);
         return;
@@ -256,9 +199,19 @@ static void plain_keycode(int code, const char *name, struct key_event *ev)
 void keys_translate(struct keystate *ks, bool is_keycode, int code, const char *name,
                     struct key_event *ev)
 {
-    if (ks->prefix) {
-        ks->prefix = false;
-        after_prefix(code, is_keycode, ev);
+    bool prefix = ks->prefix;
+    const struct key_binding *b = lookup(prefix, is_keycode, code);
+    ks->prefix = false;
+    if (b) {
+        set(ev, b->act);
+        ev->b = b;
+        ev->ch = (uint32_t)code;
+        if (b->act == ACT_TAB)
+            ev->arg = code == '0' ? 9 : code - '1';
+        return;
+    }
+    if (prefix) {
+        set(ev, ACT_BAD_PREFIX);
         return;
     }
     if (is_keycode) {
@@ -337,40 +290,49 @@ size_t keys_to_bytes(bool is_keycode, int code, char *out)
     }
 }
 
-const char *keys_action_name(enum tui_action act)
+const char *keys_name(const struct key_spec *k, char *buf)
 {
-    switch (act) {
-    case ACT_HELP:
-        return "F1";
-    case ACT_ADD:
-        return "F2";
-    case ACT_IP:
-        return "F3";
-    case ACT_NAT:
-        return "F4";
-    case ACT_DUMP:
-        return "F5";
-    case ACT_PING:
-        return "F6";
-    case ACT_PINGALL:
-        return "Shift-F6";
-    case ACT_RESTART:
-        return "F7";
-    case ACT_HALT:
-        return "F8";
-    case ACT_SHELL:
-        return "F9";
-    case ACT_QUIT:
-        return "F10";
-    case ACT_PROMPT:
-        return KEYS_PREFIX_NAME " :";
-    case ACT_SEARCH:
-        return KEYS_PREFIX_NAME " /";
-    case ACT_SIDE:
-        return KEYS_PREFIX_NAME " s";
-    case ACT_CANCEL:
-        return KEYS_PREFIX_NAME " c";
-    default:
-        return "";
+    if (k->name)
+        return k->name;
+    buf[keys_to_bytes(false, k->code, buf)] = '\0';
+    return buf;
+}
+
+int keys_fill(const char *tpl, const struct key_vars *v, char *out, size_t outsz)
+{
+    size_t len = 0;
+    for (const char *s = tpl; *s; s++) {
+        char c[2] = {*s, '\0'};
+        const char *add = c;
+        if (*s == '%') {
+            switch (*++s) {
+            case 'g':
+                add = v->guest;
+                break;
+            case 'a':
+                add = v->addr;
+                break;
+            case 'p':
+                add = v->target;
+                break;
+            case 'n':
+                add = v->nat;
+                break;
+            case '%':
+                add = "%";
+                break;
+            default:
+                return -1;
+            }
+        }
+        size_t n = add ? strlen(add) : outsz;
+        if (len + n >= outsz)
+            return -1;
+        memcpy(out + len, add, n);
+        len += n;
     }
+    if (len >= outsz)
+        return -1;
+    out[len] = '\0';
+    return (int)len;
 }

@@ -48,11 +48,33 @@ static void test_function_keys(void **state)
 {
     (void)state;
     struct keystate ks = {0};
-    const enum tui_action want[] = {ACT_HELP, ACT_ADD,     ACT_IP,   ACT_NAT,   ACT_DUMP,
-                                    ACT_PING, ACT_RESTART, ACT_HALT, ACT_SHELL, ACT_QUIT};
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(key(&ks, KEY_F(i + 1), NULL).act, want[i]);
-    assert_int_equal(key(&ks, KEY_F(18), NULL).act, ACT_PINGALL); /* Shift-F6 */
+    const struct {
+        enum tui_action act;
+        const char *cmd;
+    } want[] = {
+        {ACT_HELP, NULL},
+        {ACT_RUN, "guest add"},
+        {ACT_PROMPT, "ip %g %a"},
+        {ACT_RUN, "nat %n"},
+        {ACT_DUMP, NULL},
+        {ACT_PROMPT, "ping %g %p"},
+        {ACT_RUN, "guest restart %g"},
+        {ACT_RUN, "guest halt %g"},
+        {ACT_SHELL, NULL},
+        {ACT_QUIT, NULL},
+    };
+    for (int i = 0; i < 10; i++) {
+        struct key_event ev = key(&ks, KEY_F(i + 1), NULL);
+        assert_int_equal(ev.act, want[i].act);
+        assert_non_null(ev.b);
+        if (want[i].cmd)
+            assert_string_equal(ev.b->cmd, want[i].cmd);
+        else
+            assert_null(ev.b->cmd);
+    }
+    struct key_event sf6 = key(&ks, KEY_F(18), NULL); /* Shift-F6 */
+    assert_int_equal(sf6.act, ACT_RUN);
+    assert_string_equal(sf6.b->cmd, "pingall");
     /* F11, F12 are the guest's */
     struct key_event ev = key(&ks, KEY_F(11), NULL);
     assert_int_equal(ev.act, ACT_SEND_KEY);
@@ -148,17 +170,29 @@ static void test_prefix(void **state)
         int c;
         enum tui_action a;
     } cases[] = {
-        {'p', ACT_PREV_TAB},   {':', ACT_PROMPT},  {'/', ACT_SEARCH},    {'[', ACT_SCROLL_UP},
-        {'s', ACT_SIDE},       {'{', ACT_SIDE_UP}, {'}', ACT_SIDE_DOWN}, {'l', ACT_LOG},
-        {'?', ACT_HELP},       {'h', ACT_HELP},    {'a', ACT_ADD},       {'i', ACT_IP},
-        {'t', ACT_NAT},        {'d', ACT_DUMP},    {'g', ACT_PING},      {'G', ACT_PINGALL},
-        {'r', ACT_RESTART},    {'x', ACT_HALT},    {'!', ACT_SHELL},     {'q', ACT_QUIT},
-        {'z', ACT_BAD_PREFIX},
+        {'p', ACT_PREV_TAB}, {':', ACT_PROMPT},  {'/', ACT_SEARCH},     {'[', ACT_SCROLL_UP},
+        {'s', ACT_SIDE},     {'{', ACT_SIDE_UP}, {'}', ACT_SIDE_DOWN},  {'l', ACT_LOG},
+        {'?', ACT_HELP},     {'h', ACT_HELP},    {'d', ACT_DUMP},       {'!', ACT_SHELL},
+        {'q', ACT_QUIT},     {'c', ACT_CANCEL},  {'z', ACT_BAD_PREFIX},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         chr(&ks, KEYS_PREFIX);
         assert_int_equal(chr(&ks, cases[i].c).act, cases[i].a);
     }
+    /* the letters do what the F-keys do: the same row */
+    const struct {
+        int c, fkey;
+    } same[] = {{'a', KEY_F(2)},  {'i', KEY_F(3)}, {'t', KEY_F(4)}, {'g', KEY_F(6)},
+                {'G', KEY_F(18)}, {'r', KEY_F(7)}, {'x', KEY_F(8)}};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        chr(&ks, KEYS_PREFIX);
+        const struct key_binding *b = chr(&ks, same[i].c).b;
+        assert_non_null(b);
+        assert_ptr_equal(b, key(&ks, same[i].fkey, NULL).b);
+    }
+    /* the prompt's key opens it empty */
+    chr(&ks, KEYS_PREFIX);
+    assert_null(chr(&ks, ':').b->cmd);
     /* prefix twice sends the prefix byte itself */
     chr(&ks, KEYS_PREFIX);
     ev = chr(&ks, KEYS_PREFIX);
@@ -205,12 +239,45 @@ static void test_bytes_for_readline(void **state)
     assert_int_equal(keys_to_bytes(true, KEY_F(5), b), 0);
 }
 
-static void test_action_names(void **state)
+static void test_key_names(void **state)
 {
     (void)state;
-    assert_string_equal(keys_action_name(ACT_DUMP), "F5");
-    assert_string_equal(keys_action_name(ACT_PROMPT), "Ctrl-] :");
-    assert_string_equal(keys_action_name(ACT_NONE), "");
+    char buf[8];
+    const struct key_spec f5 = {KEY_F(5), 0, true, false, "F5"}, colon = {':', 0, false, true};
+    assert_string_equal(keys_name(&f5, buf), "F5");
+    assert_string_equal(keys_name(&colon, buf), ":");
+}
+
+static void test_fill(void **state)
+{
+    (void)state;
+    char out[32];
+    const struct key_vars v = {.guest = "g1", .addr = "192.168.0.2", .target = "g2", .nat = "on"};
+    assert_int_equal(keys_fill("ip %g %a", &v, out, sizeof out), 17);
+    assert_string_equal(out, "ip g1 192.168.0.2");
+    assert_true(keys_fill("ping %g %p; nat %n 100%%", &v, out, sizeof out) > 0);
+    assert_string_equal(out, "ping g1 g2; nat on 100%");
+    assert_int_equal(keys_fill("guest add", &v, out, 9), -1); /* no room for the NUL */
+    assert_int_equal(keys_fill("guest add", &v, out, 10), 9);
+    assert_int_equal(keys_fill("x %q", &v, out, sizeof out), -1);
+    assert_int_equal(keys_fill("x %", &v, out, sizeof out), -1);
+    const struct key_vars none = {0};
+    assert_int_equal(keys_fill("guest halt %g", &none, out, sizeof out), -1);
+}
+
+/* Every key is in one row only, so a key does one thing. */
+static void test_keymap_has_no_duplicates(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < keys_ntable; i++)
+        for (const struct key_spec *k = keys_table[i].keys;
+             k < keys_table[i].keys + KEYS_PER_BINDING && k->code; k++) {
+            struct keystate ks = {.prefix = k->prefix};
+            struct key_event ev;
+            keys_translate(&ks, k->keycode, k->last ? k->last : k->code, NULL, &ev);
+            assert_ptr_equal(ev.b, &keys_table[i]);
+            assert_non_null(keys_table[i].help);
+        }
 }
 
 int main(void)
@@ -223,7 +290,9 @@ int main(void)
         cmocka_unit_test(test_scrollback_mouse_resize),
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_bytes_for_readline),
-        cmocka_unit_test(test_action_names),
+        cmocka_unit_test(test_key_names),
+        cmocka_unit_test(test_fill),
+        cmocka_unit_test(test_keymap_has_no_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
