@@ -24,7 +24,7 @@
 #define DEFAULT_KERNEL     "/usr/bin/linux.uml"
 #define DEFAULT_SUBNET     "192.168.0.0/24"
 
-static bool lab_name_valid(const char *n)
+bool lab_name_valid(const char *n)
 {
     size_t len = strlen(n);
     if (len == 0 || len >= LAB_NAME_MAX - 6) /* room for "umlab-" and "-inet" in netns names */

@@ -175,5 +175,7 @@ bool guest_at_login(const struct guest *g);
 int guest_send(struct guest *g, const char *text, struct err *e);
 const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz);
 bool guest_name_valid(const char *name);
+/* 1-9 characters a-z, 0-9 and '-' (room for "umlab-" and "-inet" in netns names). */
+bool lab_name_valid(const char *name);
 
 #endif
