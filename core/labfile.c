@@ -772,7 +772,8 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Checks one line's bytes: no control characters but tabs, valid UTF-8. */
+/* Checks one line's bytes: no control characters (C0, DEL, C1) but tabs,
+ * valid UTF-8. */
 static int line_bytes_ok(struct parser *p, const char *line, size_t len)
 {
     if (len >= LABFILE_LINE_MAX)
@@ -784,6 +785,8 @@ static int line_bytes_ok(struct parser *p, const char *line, size_t len)
         size_t n = utf8_len(u + i, len - i);
         if (!n)
             return fail(p, "invalid UTF-8");
+        if (u[i] == 0xc2 && u[i + 1] < 0xa0) /* C1: U+009B is a terminal's CSI */
+            return fail(p, "control character U+%04X", u[i + 1]);
         i += n;
     }
     return 0;

@@ -133,7 +133,9 @@ struct lab_spec {
 int labfile_parse(const char *name, const char *text, size_t len, struct lab_spec **out,
                   struct err *e);
 /* Reads a lab file from FD (a regular file, at most LABFILE_SIZE_MAX bytes)
- * and parses it. The caller decides how FD was opened (as whom, O_NOFOLLOW). */
+ * and parses it. The caller decides how FD was opened: umlab runs as root and
+ * errors quote the file's words ("unknown keyword '…'"), so a file named by
+ * the sudo user must be opened as that user, or /etc/shadow leaks a line. */
 int labfile_read_fd(int fd, const char *name, struct lab_spec **out, struct err *e);
 /* An empty spec (default subnet, NAT unset) with room for every limit, for
  * a caller that fills one itself (save); NULL when out of memory. */

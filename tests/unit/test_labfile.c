@@ -323,7 +323,10 @@ static const struct bad bad_files[] = {
     {"lab a b c d e f g h i j k l m n o p q\n", "1: too many words (at most 16)"},
     {"title a\nguest g1\x01\n", "2: control character 0x01"},
     {"guest g1\n\nguest g\xc3\x28\n", "3: invalid UTF-8"},
-    {"guest g1\n\xed\xa0\x80\n", "2: invalid UTF-8"}, /* a UTF-16 surrogate */
+    {"guest g1\n\xed\xa0\x80\n", "2: invalid UTF-8"},   /* a UTF-16 surrogate */
+    {"guest g1\ntitle \xc0\xae\n", "2: invalid UTF-8"}, /* overlong */
+    {"title a\x7f\n", "1: control character 0x7f"},
+    {"title a\xc2\x9b\n", "1: control character U+009B"},
     {"guest 'a\tb'\n", "1: a tab inside a quoted word"},
     {"guest g\nstartup g echo a\tb\n", "2: a tab inside the text: use spaces"},
     /* the lab's settings */
