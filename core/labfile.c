@@ -14,6 +14,7 @@
 #include "core/lab.h"
 #include "core/labfile_internal.h"
 #include "core/login.h"
+#include "core/regex_size.h"
 
 #define MAX_WORDS  16
 #define IFNAME_LEN 15
@@ -255,28 +256,15 @@ static bool ifname_ok(const char *w)
     return true;
 }
 
-/* glibc's regcomp expands bounded repetitions: `((a{255}){255}){255}` takes
- * minutes and gigabytes. Screen checks need none that large. */
+/* A POSIX extended regex, refused when regcomp would expand it past
+ * LABFILE_REGEX_NODES (see regex_size.h). */
 static int regex_value(struct parser *p, const char *re)
 {
     if (strlen(re) > LABFILE_REGEX_MAX)
         return fail(p, "regex longer than %d characters", LABFILE_REGEX_MAX);
-    unsigned long product = 1;
-    for (const char *c = re; (c = strchr(c, '{')) != NULL; c++) {
-        unsigned long v = 0, bound = 0;
-        for (const char *d = c + 1; (*d >= '0' && *d <= '9') || *d == ','; d++) {
-            if (*d == ',') {
-                bound = v > bound ? v : bound;
-                v = 0;
-            } else if ((v = v * 10 + (unsigned long)(*d - '0')) > 1000) {
-                v = 1001;
-            }
-        }
-        bound = v > bound ? v : bound;
-        product *= bound > 1 ? bound : 1;
-        if (product > 1000)
-            return fail(p, "regex repetitions too large (their bounds multiply past 1000)");
-    }
+    if (regex_expanded_size(re, LABFILE_REGEX_NODES) > LABFILE_REGEX_NODES)
+        return fail(p, "regex too large once its repetitions are expanded (over %d copies)",
+                    LABFILE_REGEX_NODES);
     regex_t rx;
     int rc = regcomp(&rx, re, REG_EXTENDED | REG_NEWLINE | REG_NOSUB);
     if (rc != 0) {

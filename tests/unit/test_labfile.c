@@ -434,8 +434,12 @@ static const struct bad bad_files[] = {
     {"lan B\ncheck counter B eth0 rx moved\n",
      "2: usage: check [!] counter LAN|GUEST [ethN]|uplink rx|tx moved"},
     {"guest g\ncheck screen g (unclosed\n", "2: bad regex '(unclosed': "},
-    {"guest g\ncheck screen g ((a{100}){100})\n",
-     "2: regex repetitions too large (their bounds multiply past 1000)"},
+    {"guest g\ncheck screen g ((a{101}){100})\n",
+     "2: regex too large once its repetitions are expanded (over 10000 copies)"},
+    {"guest g\ncheck screen g ^a++++++++++++++++++++++++++++++++++++++++++++++++++++++++++$\n",
+     "2: regex too large once its repetitions are expanded (over 10000 copies)"},
+    {"guest g\ncheck screen g ((((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+     "2: regex too large once its repetitions are expanded (over 10000 copies)"},
     {"guest g\ncheck screen g\n", "2: usage: check [!] screen GUEST REGEX"},
     {"guest g\ncheck exec g    \n", "2: usage: check [!] exec GUEST COMMAND"},
 };
@@ -600,6 +604,32 @@ static void test_commands_seed(void **state)
     labfile_free(s);
 }
 
+/* A lab in the seed's model needs only commands umlab has today: each of its
+ * lines resolves in the real command table. */
+static void test_commands_seed_exist(void **state)
+{
+    (void)state;
+    struct lab_spec *s =
+        parse_ok("/labs/seed.lab", "image img/rootfs.ext2\nlogin root:pw\nmem 96\nnat on\n"
+                                   "guest g1\nguest g2 mem 64 kernel /usr/bin/linux.uml\n"
+                                   "nic g1 tap 192.168.0.1\nnic g2 tap 192.168.0.2\n");
+    struct lines ls = {0};
+    assert_int_equal(labfile_to_commands(s, collect, &ls), 0);
+    assert_int_equal(ls.n, 5);
+    assert_string_equal(ls.l[0], "guest add g1 --rootfs /labs/img/rootfs.ext2 --mem 96 --login "
+                                 "root:pw --ip 192.168.0.1");
+    for (int i = 0; i < ls.n; i++) {
+        struct cmd_args a;
+        struct err e = {""};
+        assert_true(cmd_split(ls.l[i], &a, &e) > 0);
+        if (!cmd_resolve(cmd_table, &a, &e))
+            fail_msg("'%s': %s", ls.l[i], e.msg);
+        cmd_args_free(&a);
+    }
+    free_lines(&ls);
+    labfile_free(s);
+}
+
 static int stop_at_third(void *ctx, const char *line)
 {
     (void)line;
@@ -682,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_bytes_and_limits),
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_commands_seed),
+        cmocka_unit_test(test_commands_seed_exist),
         cmocka_unit_test(test_commands_stop),
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_read_fd),
