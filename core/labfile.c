@@ -256,15 +256,22 @@ static bool ifname_ok(const char *w)
     return true;
 }
 
-/* A POSIX extended regex, refused when regcomp would expand it past
- * LABFILE_REGEX_NODES (see regex_size.h). */
+/* A POSIX extended regex, refused when regcomp would work too hard on it
+ * (see regex_size.h). */
 static int regex_value(struct parser *p, const char *re)
 {
     if (strlen(re) > LABFILE_REGEX_MAX)
         return fail(p, "regex longer than %d characters", LABFILE_REGEX_MAX);
-    if (regex_expanded_size(re, LABFILE_REGEX_NODES) > LABFILE_REGEX_NODES)
+    struct regex_size sz;
+    regex_measure(re, LABFILE_REGEX_ATOMS, &sz);
+    if (sz.stacked)
+        return fail(p, "regex repeats a repetition (like a+* or a{2}+): put it in a group");
+    if (sz.atoms > LABFILE_REGEX_ATOMS)
         return fail(p, "regex too large once its repetitions are expanded (over %d copies)",
-                    LABFILE_REGEX_NODES);
+                    LABFILE_REGEX_ATOMS);
+    if (sz.loops > LABFILE_REGEX_LOOPS)
+        return fail(p, "regex has over %d *, + and ? once its repetitions are expanded",
+                    LABFILE_REGEX_LOOPS);
     regex_t rx;
     int rc = regcomp(&rx, re, REG_EXTENDED | REG_NEWLINE | REG_NOSUB);
     if (rc != 0) {

@@ -31,7 +31,8 @@
 #define LABFILE_MAX_CHECKS    256
 #define LABFILE_MAX_DESC      64 /* description lines */
 #define LABFILE_REGEX_MAX     256
-#define LABFILE_REGEX_NODES   10000            /* atoms once repetitions are expanded */
+#define LABFILE_REGEX_ATOMS   2000             /* once repetitions are expanded (regex_size.h) */
+#define LABFILE_REGEX_LOOPS   100              /* *, + and ? once expanded */
 #define LABFILE_DEFAULT_NET   "192.168.0.0/24" /* the routed taps' subnet when none is given */
 #define LABFILE_DEFAULT_SHARE "/shared"        /* where the shared folder is mounted */
 

@@ -1,22 +1,25 @@
 /* regex_size.c — see regex_size.h. A small recursive descent over ERE syntax:
- * alternatives add, repetitions multiply. */
+ * a sequence or alternatives add, a repetition multiplies what it repeats. */
 #include "core/regex_size.h"
-
-#include <stdbool.h>
 
 #define MAX_DEPTH 64 /* deeper groups count as too big (and keep the stack small) */
 
 struct rx {
     const char *p;
     unsigned long limit;
+    bool stacked;
 };
 
-static unsigned long sat_add(const struct rx *r, unsigned long a, unsigned long b)
+struct cost {
+    unsigned long atoms, loops;
+};
+
+static unsigned long add(const struct rx *r, unsigned long a, unsigned long b)
 {
     return a + b > r->limit ? r->limit + 1 : a + b;
 }
 
-static unsigned long sat_mul(const struct rx *r, unsigned long a, unsigned long b)
+static unsigned long mul(const struct rx *r, unsigned long a, unsigned long b)
 {
     if (a && b > r->limit / a)
         return r->limit + 1;
@@ -51,106 +54,112 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* Reads a decimal number at R->p, saturating at LIMIT + 1. */
+/* A decimal number at R->p, saturating at LIMIT + 1. */
 static unsigned long number(struct rx *r)
 {
     unsigned long v = 0;
     while (is_digit(*r->p)) {
-        v = sat_add(r, sat_mul(r, v, 10), (unsigned long)(*r->p - '0'));
+        v = add(r, mul(r, v, 10), (unsigned long)(*r->p - '0'));
         r->p++;
     }
     return v;
 }
 
-/* The copies one repetition operator at R->p makes (1 when there is none
- * and R->p does not move). `{m}` m, `{m,n}` n, `{m,}` m + 1, `+` 2. */
-static unsigned long repetition(struct rx *r, bool *found)
+/* Applies the repetition operator at R->p to C; false (R->p unmoved) when
+ * there is none. regcomp makes `x+` x x*, `x{m,n}` m copies and n - m
+ * optional ones, `x{m,}` m copies and a starred one. */
+static bool repetition(struct rx *r, struct cost *c)
 {
-    *found = true;
-    switch (*r->p) {
-    case '*':
-    case '?':
+    char op = *r->p;
+    if (op == '*' || op == '?' || op == '+') {
         r->p++;
-        return 1;
-    case '+':
+        unsigned long copies = op == '+' ? 2 : 1;
+        c->atoms = mul(r, c->atoms, copies);
+        c->loops = add(r, mul(r, c->loops, copies), 1);
+        return true;
+    }
+    if (op != '{')
+        return false;
+    const char *start = r->p++;
+    if (!is_digit(*r->p) && *r->p != ',') {
+        r->p = start; /* not an interval: a '{' character */
+        return false;
+    }
+    unsigned long m = number(r), n = m, optional = 0;
+    if (*r->p == ',') {
         r->p++;
-        return 2;
-    case '{': {
-        const char *start = r->p;
-        r->p++;
-        if (!is_digit(*r->p) && *r->p != ',') {
-            r->p = start; /* not an interval: a '{' character */
-            break;
-        }
-        unsigned long m = number(r), n = 0;
-        bool comma = *r->p == ',';
-        if (comma) {
-            r->p++;
-            n = is_digit(*r->p) ? number(r) : sat_add(r, m, 1);
+        if (is_digit(*r->p)) {
+            n = number(r);
+            optional = n > m ? n - m : 0;
         } else {
-            n = m;
+            n = add(r, m, 1);
+            optional = 1;
         }
-        if (*r->p != '}') {
-            r->p = start; /* not an interval: a '{' character */
-            break;
-        }
-        r->p++;
-        return n ? n : 1;
     }
+    if (*r->p != '}') {
+        r->p = start; /* not an interval: a '{' character */
+        return false;
     }
-    *found = false;
-    return 1;
+    r->p++;
+    if (!n)
+        n = 1;
+    c->atoms = mul(r, c->atoms, n);
+    c->loops = add(r, mul(r, c->loops, n), optional);
+    return true;
 }
 
-static unsigned long alternatives(struct rx *r, int depth);
+static struct cost alternatives(struct rx *r, int depth);
 
-static unsigned long atom(struct rx *r, int depth)
+static struct cost atom(struct rx *r, int depth)
 {
-    char c = *r->p++;
-    if (c == '(') {
-        unsigned long n = alternatives(r, depth + 1);
+    struct cost c = {1, 0};
+    char ch = *r->p++;
+    if (ch == '(') {
+        c = alternatives(r, depth + 1);
         if (*r->p == ')')
             r->p++;
-        return n ? n : 1;
-    }
-    if (c == '[') {
+        if (!c.atoms)
+            c.atoms = 1;
+    } else if (ch == '[') {
         skip_bracket(r);
-        return 1;
-    }
-    if (c == '\\' && *r->p)
+    } else if (ch == '\\' && *r->p) {
         r->p++;
-    return 1;
+    }
+    return c;
 }
 
-static unsigned long alternatives(struct rx *r, int depth)
+static struct cost alternatives(struct rx *r, int depth)
 {
+    struct cost total = {0, 0};
     if (depth > MAX_DEPTH)
-        return r->limit + 1;
-    unsigned long total = 0;
-    while (*r->p && *r->p != ')') {
+        return (struct cost){r->limit + 1, r->limit + 1};
+    while (*r->p && *r->p != ')' && total.atoms <= r->limit && total.loops <= r->limit) {
         if (*r->p == '|') {
             r->p++;
             continue;
         }
-        unsigned long n = atom(r, depth);
-        bool found = true;
-        while (found)
-            n = sat_mul(r, n, repetition(r, &found));
-        total = sat_add(r, total, n);
-        if (total > r->limit)
-            return total;
+        struct cost c = atom(r, depth);
+        for (int reps = 0; repetition(r, &c); reps++)
+            if (reps)
+                r->stacked = true;
+        total.atoms = add(r, total.atoms, c.atoms);
+        total.loops = add(r, total.loops, c.loops);
     }
     return total;
 }
 
-unsigned long regex_expanded_size(const char *re, unsigned long limit)
+void regex_measure(const char *re, unsigned long limit, struct regex_size *out)
 {
-    struct rx r = {re, limit};
-    unsigned long total = 0;
-    while (*r.p && total <= limit) {
-        total = sat_add(&r, total, alternatives(&r, 0));
+    struct rx r = {re, limit, false};
+    struct cost total = {0, 0};
+    while (*r.p && total.atoms <= limit && total.loops <= limit) {
+        struct cost c = alternatives(&r, 0);
+        total.atoms = add(&r, total.atoms, c.atoms);
+        total.loops = add(&r, total.loops, c.loops);
         if (*r.p == ')') /* unbalanced: regcomp says so later */
             r.p++;
     }
-    return total;
+    out->atoms = total.atoms;
+    out->loops = total.loops;
+    out->stacked = r.stacked;
 }

@@ -1,14 +1,22 @@
-/* regex_size.h — how big glibc's regcomp makes a POSIX extended regex.
+/* regex_size.h — how hard glibc's regcomp works on a POSIX extended regex.
  *
  * regcomp copies a repeated expression once per repetition (`x{100}` is 100
- * copies, `x+` two), so nesting (`((a+)+)+`) or stacking (`a+++`) grows the
- * compiled tree exponentially: 60 stacked `+` take all memory. Checking the
- * estimate first lets a regex from a file be refused instead. Pure. */
+ * copies, `x+` two), and its epsilon-closure pass is about cubic in the
+ * number of loops and optional parts once copied: `(()*){800}` takes 2 s,
+ * `x*+*+*+*+*+*+*+*+*+*+*+` 2 s, 60 stacked `+` all memory. Measuring first
+ * lets a regex from a file be refused instead. Pure. */
 #ifndef UMLAB_REGEX_SIZE_H
 #define UMLAB_REGEX_SIZE_H
 
-/* The number of atoms regcomp would build for RE with every repetition
- * expanded, saturating at LIMIT + 1. */
-unsigned long regex_expanded_size(const char *re, unsigned long limit);
+#include <stdbool.h>
+
+struct regex_size {
+    unsigned long atoms; /* characters, brackets and groups, repetitions expanded */
+    unsigned long loops; /* `*`, `+`, `?` and optional interval parts, expanded */
+    bool stacked;        /* a repetition of a repetition (`a+*`): undefined in POSIX */
+};
+
+/* Measures RE; both counts saturate at LIMIT + 1. */
+void regex_measure(const char *re, unsigned long limit, struct regex_size *out);
 
 #endif
