@@ -1,5 +1,7 @@
-/* labfile_internal.h — shared by labfile.c (parser), labfile_net.c (address
- * and route rules) and labfile_out.c (writer, commands). Not for other users. */
+/* labfile_internal.h — shared by labfile.c (declarations, the file),
+ * labfile_lex.c (words, bytes), labfile_check.c (checks), labfile_net.c
+ * (address and route rules) and labfile_out.c (writer, commands). Not for
+ * other users. */
 #ifndef UMLAB_LABFILE_INTERNAL_H
 #define UMLAB_LABFILE_INTERNAL_H
 
@@ -25,5 +27,47 @@ int lf_find_loop(const struct lab_spec *s, int *line, struct err *e);
 
 /* "10.0.1.0/24", or "default" for 0.0.0.0/0. */
 void lf_format_dest(struct strbuf *out, struct in_addr dest, int prefix);
+
+/* ---- the parser ---- */
+
+#define LF_MAX_WORDS 16
+
+struct lf_parser {
+    struct lab_spec *s;
+    const char *name;
+    int line;
+    struct err *e;
+    /* where a once-only setting was given (0: not yet) */
+    int title_line, lab_line, subnet_line, image_line, kernel_line, mem_line, login_line, nat_line,
+        share_line;
+    int forward_line[LABFILE_MAX_GUESTS];
+};
+
+struct lf_words {
+    int n;
+    char *w[LF_MAX_WORDS];
+    const char *rest; /* the line after the last word read */
+    char buf[LABFILE_LINE_MAX + LF_MAX_WORDS + 1];
+};
+
+/* "FILE:LINE: message" into P's error; returns -1. */
+__attribute__((format(printf, 2, 3))) int lf_fail(struct lf_parser *p, const char *fmt, ...);
+/* Reads up to MAX words of LINE (see labfile_lex.c). */
+int lf_split(struct lf_parser *p, const char *line, int max, struct lf_words *ws);
+/* The text after the words read (a title, a command, a regex), trimmed. */
+int lf_text_field(struct lf_parser *p, const struct lf_words *ws, bool may_be_empty,
+                  const char *usage, char **out);
+/* LEN bytes of LINE: no control character but tabs, valid UTF-8. */
+int lf_line_bytes_ok(struct lf_parser *p, const char *line, size_t len);
+
+int lf_find_guest(const struct lab_spec *s, const char *name); /* index, or -1 */
+int lf_find_lan(const struct lab_spec *s, const char *name);
+int lf_guest_ref(struct lf_parser *p, const char *name, int *out); /* or "unknown guest" */
+int lf_addr_value(struct lf_parser *p, const char *w, struct in_addr *a);
+/* `default` or NET/LEN with no host bits. */
+int lf_dest_value(struct lf_parser *p, const char *w, struct in_addr *dest, int *prefix);
+
+/* A `check` line. */
+int lf_kw_check(struct lf_parser *p, const char *line);
 
 #endif
