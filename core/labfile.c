@@ -202,7 +202,8 @@ static int kw_subnet(struct lf_parser *p, const char *line)
     return 0;
 }
 
-/* image / kernel / mem / login: the default for every guest. */
+/* image / mem / login: the default for every guest. A lab file names no
+ * kernel: that is the program umlab runs, chosen by whoever runs umlab. */
 static int kw_default(struct lf_parser *p, const char *line)
 {
     struct lf_words ws;
@@ -214,8 +215,6 @@ static int kw_default(struct lf_parser *p, const char *line)
     switch (ws.w[0][0]) {
     case 'i':
         return once(p, &p->image_line, "image") < 0 ? -1 : dup_word(p, ws.w[1], &s->image);
-    case 'k':
-        return once(p, &p->kernel_line, "kernel") < 0 ? -1 : dup_word(p, ws.w[1], &s->kernel);
     case 'm':
         return once(p, &p->mem_line, "mem") < 0 ? -1 : mem_value(p, ws.w[1], &s->mem_mb);
     default:
@@ -237,6 +236,21 @@ static int kw_nat(struct lf_parser *p, const char *line)
         return -1;
     p->s->nat = on;
     return ws.n == 3 ? dup_word(p, ws.w[2], &p->s->uplink) : 0;
+}
+
+/* The shared folder is the lab's own: a hostile guest sees it, so a lab
+ * file may not hand it the host's / or $HOME. */
+static bool inside_lab(const char *dir)
+{
+    if (dir[0] == '/')
+        return false;
+    for (const char *c = dir; *c;) {
+        size_t n = strcspn(c, "/");
+        if (n == 2 && c[0] == '.' && c[1] == '.')
+            return false;
+        c += n + (c[n] == '/');
+    }
+    return true;
 }
 
 static int kw_share(struct lf_parser *p, const char *line)
@@ -263,6 +277,11 @@ static int kw_share(struct lf_parser *p, const char *line)
     }
     if (mount && !mount[1])
         return lf_fail(p, "share: the mount point cannot be /");
+    if (!inside_lab(ws.w[1]))
+        return lf_fail(p,
+                       "share: '%s' is not inside the lab's directory (give a relative path, "
+                       "no '..')",
+                       ws.w[1]);
     if (once(p, &p->share_line, "share") < 0 || dup_word(p, ws.w[1], &s->share_dir) < 0 ||
         dup_word(p, mount ? mount : LABFILE_DEFAULT_SHARE, &s->share_mount) < 0)
         return -1;
@@ -302,8 +321,7 @@ static int kw_lan(struct lf_parser *p, const char *line)
 
 static int kw_guest(struct lf_parser *p, const char *line)
 {
-    static const char usage[] =
-        "usage: guest NAME [image PATH] [kernel PATH] [mem MIB] [login USER[:PW]|none]";
+    static const char usage[] = "usage: guest NAME [image PATH] [mem MIB] [login USER[:PW]|none]";
     struct lf_words ws;
     if (lf_split(p, line, LF_MAX_WORDS, &ws) < 0)
         return -1;
@@ -324,8 +342,6 @@ static int kw_guest(struct lf_parser *p, const char *line)
         int rc;
         if (!strcmp(k, "image") && !g->image)
             rc = dup_word(p, v, &g->image);
-        else if (!strcmp(k, "kernel") && !g->kernel)
-            rc = dup_word(p, v, &g->kernel);
         else if (!strcmp(k, "mem") && !g->mem_mb)
             rc = mem_value(p, v, &g->mem_mb);
         else if (!strcmp(k, "login") && !g->login)
@@ -451,13 +467,12 @@ struct keyword {
 static const struct keyword keywords[] = {
     {"title", 1, kw_title},     {"description", 1, kw_description},
     {"lab", 1, kw_lab},         {"subnet", 1, kw_subnet},
-    {"image", 1, kw_default},   {"kernel", 1, kw_default},
-    {"mem", 1, kw_default},     {"login", 1, kw_default},
-    {"nat", 1, kw_nat},         {"share", 1, kw_share},
-    {"lan", 1, kw_lan},         {"guest", 1, kw_guest},
-    {"nic", 2, kw_nic},         {"route", 3, kw_route},
-    {"forward", 3, kw_forward}, {"startup", 3, kw_startup},
-    {"check", 3, lf_kw_check},
+    {"image", 1, kw_default},   {"mem", 1, kw_default},
+    {"login", 1, kw_default},   {"nat", 1, kw_nat},
+    {"share", 1, kw_share},     {"lan", 1, kw_lan},
+    {"guest", 1, kw_guest},     {"nic", 2, kw_nic},
+    {"route", 3, kw_route},     {"forward", 3, kw_forward},
+    {"startup", 3, kw_startup}, {"check", 3, lf_kw_check},
 };
 
 static int run_line(struct lf_parser *p, const char *line, int pass)
@@ -511,7 +526,6 @@ void labfile_free(struct lab_spec *s)
     for (size_t i = 0; i < s->nguests; i++) {
         struct labfile_guest *g = &s->guests[i];
         free(g->image);
-        free(g->kernel);
         free(g->login);
         for (size_t k = 0; k < g->nstartup; k++)
             free(g->startup[k]);
@@ -529,7 +543,6 @@ void labfile_free(struct lab_spec *s)
     free(s->dir);
     free(s->title);
     free(s->image);
-    free(s->kernel);
     free(s->login);
     free(s->uplink);
     free(s->share_dir);

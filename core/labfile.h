@@ -55,7 +55,7 @@ struct labfile_route {
 
 struct labfile_guest {
     char name[LABFILE_NAME_MAX];
-    char *image, *kernel, *login;              /* NULL: the lab file's default, else umlab's */
+    char *image, *login;                       /* NULL: the lab file's default, else umlab's */
     int mem_mb;                                /* 0: the default */
     struct labfile_nic nics[LABFILE_MAX_NICS]; /* nics[i] is ethi */
     size_t nnics;                              /* 0: one routed tap without an address */
@@ -114,8 +114,8 @@ struct lab_spec {
     size_t ndesc;
     char name[LABFILE_NAME_MAX]; /* "" unless `lab NAME` */
     bool has_subnet;
-    struct subnet subnet;         /* always set: LABFILE_DEFAULT_NET unless `subnet` */
-    char *image, *kernel, *login; /* defaults for every guest, NULL when unset */
+    struct subnet subnet; /* always set: LABFILE_DEFAULT_NET unless `subnet` */
+    char *image, *login;  /* defaults for every guest, NULL when unset */
     int mem_mb;
     int nat; /* -1 unset, 0 off, 1 on */
     char *uplink;

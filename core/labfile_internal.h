@@ -38,8 +38,7 @@ struct lf_parser {
     int line;
     struct err *e;
     /* where a once-only setting was given (0: not yet) */
-    int title_line, lab_line, subnet_line, image_line, kernel_line, mem_line, login_line, nat_line,
-        share_line;
+    int title_line, lab_line, subnet_line, image_line, mem_line, login_line, nat_line, share_line;
     int forward_line[LABFILE_MAX_GUESTS];
 };
 

@@ -95,7 +95,6 @@ static void format_guest(const struct lab_spec *s, const struct labfile_guest *g
 {
     sb_printf(o, "\nguest %s", g->name);
     put_opt(o, "image", g->image);
-    put_opt(o, "kernel", g->kernel);
     if (g->mem_mb)
         sb_printf(o, " mem %d", g->mem_mb);
     put_opt(o, "login", g->login);
@@ -137,9 +136,9 @@ void labfile_format(const struct lab_spec *s, struct strbuf *o)
         sb_printf(o, "\n");
     }
     /* the defaults for every guest, one line each */
-    const char *const keys[] = {"image", "kernel", "login"};
-    const char *const vals[] = {s->image, s->kernel, s->login};
-    for (int i = 0; i < 3; i++) {
+    const char *const keys[] = {"image", "login"};
+    const char *const vals[] = {s->image, s->login};
+    for (int i = 0; i < 2; i++) {
         if (vals[i]) {
             sb_printf(o, "%s", keys[i]);
             put_word(o, vals[i]);
@@ -221,12 +220,10 @@ static void guest_add_line(const struct lab_spec *s, const struct labfile_guest 
                            struct strbuf *o)
 {
     const char *image = g->image ? g->image : s->image;
-    const char *kernel = g->kernel ? g->kernel : s->kernel;
     const char *login = g->login ? g->login : s->login;
     int mem = g->mem_mb ? g->mem_mb : s->mem_mb;
     sb_printf(o, "guest add %s", g->name);
     put_path(o, s, "--rootfs", image);
-    put_path(o, s, "--kernel", kernel);
     if (mem)
         sb_printf(o, " --mem %d", mem);
     put_opt(o, "--login", login);

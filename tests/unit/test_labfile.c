@@ -269,13 +269,15 @@ static void test_round_trip(void **state)
     static const char *const files[] = {
         ROUTER_LAB,
         ROUTER_CANON,
-        "guest g1 kernel 'my kernel' login none\nnic g1 tap\n",
+        "guest g1 image 'my image' login none\nnic g1 tap\n",
         "lan X\nguest a\nguest b\nnic a X 172.16.5.5/12\nnic b X 172.16.5.6/12\n"
         "check counter a rx moved\n",
-        "subnet 10.0.0.0/8\nkernel ../k/linux\nlogin 'user:p a#s\"s'\nmem 64\nshare "
+        "subnet 10.0.0.0/8\nimage ../i/rootfs\nlogin 'user:p a#s\"s'\nmem 64\nshare "
         "'my dir'\nnat off\n",
         "title ünïcödé “title”\ndescription\ndescription\n",
         "guest g\ncheck screen g \"quoted\" 'single' #hash\n",
+        "share . /hostlab\n",   /* the lab's directory itself, as Netkit's /hostlab */
+        "share ./a/..b/c ro\n", /* '..b' is a name */
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         struct lab_spec *s1 = parse_ok("rt.lab", files[i]);
@@ -344,6 +346,12 @@ static const struct bad bad_files[] = {
     {"nat on eth0/1\n", "1: uplink 'eth0/1' is not an interface name"},
     {"share d somewhere\n", "1: share: 'somewhere' is neither ro, rw nor a mount point (/PATH)"},
     {"share d / ro\n", "1: share: the mount point cannot be /"},
+    {"share /etc\n", "1: share: '/etc' is not inside the lab's directory (give a relative path, "
+                     "no '..')"},
+    {"share a/../../b\n", "1: share: 'a/../../b' is not inside the lab's directory (give a "
+                          "relative path, no '..')"},
+    {"share ..\n", "1: share: '..' is not inside the lab's directory (give a relative path, "
+                   "no '..')"},
     /* LANs and guests */
     {"lan tap\n", "1: LAN name 'tap' is reserved"},
     {"guest internet\n", "1: guest name 'internet' is reserved"},
@@ -354,9 +362,9 @@ static const struct bad bad_files[] = {
     {"lan A subnet 10.0.0.0/16\nlan B subnet 10.0.4.0/24\n",
      "2: subnet 10.0.4.0/24 overlaps LAN A's (line 1)"},
     {"lan A sub 10.0.0.0/16\n", "1: usage: lan NAME [subnet CIDR]"},
-    {"guest g1 mem\n", "1: usage: guest NAME [image PATH] [kernel PATH] [mem MIB] "
+    {"guest g1 mem\n", "1: usage: guest NAME [image PATH] [mem MIB] "
                        "[login USER[:PW]|none]"},
-    {"guest g1 mem 64 mem 64\n", "1: usage: guest NAME [image PATH] [kernel PATH] [mem MIB] "
+    {"guest g1 mem 64 mem 64\n", "1: usage: guest NAME [image PATH] [mem MIB] "
                                  "[login USER[:PW]|none]"},
     /* NICs */
     {"lan A\nnic g1 A\n", "2: unknown guest 'g1'"},
@@ -615,7 +623,7 @@ static void test_commands_seed_exist(void **state)
     (void)state;
     struct lab_spec *s =
         parse_ok("/labs/seed.lab", "image img/rootfs.ext2\nlogin root:pw\nmem 96\nnat on\n"
-                                   "guest g1\nguest g2 mem 64 kernel /usr/bin/linux.uml\n"
+                                   "guest g1\nguest g2 mem 64 image /srv/other.ext4\n"
                                    "nic g1 tap 192.168.0.1\nnic g2 tap 192.168.0.2\n");
     struct lines ls = {0};
     assert_int_equal(labfile_to_commands(s, collect, &ls), 0);
