@@ -4,6 +4,7 @@
 #   make run           install dependencies, build, start umlab in a sandboxed lab
 #   make check         install dependencies, build, run every test (also under ASan+UBSan)
 #   make unit          cmocka unit tests only (no root)
+#   make progs         the small programs integration tests run (tests/prog/)
 #   make fuzz          libFuzzer harnesses (clang) into build-fuzz/; make fuzz-check runs each 60 s
 #   make SANITIZE=1 …  the same targets built with -fsanitize=address,undefined
 #   make install PREFIX=/usr/local DESTDIR=…
@@ -43,6 +44,9 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/tui/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Programs the integration tests run (root, in their namespaces): make progs.
+PROG_SRC := $(wildcard tests/prog/*.c)
+PROG_BIN := $(PROG_SRC:tests/prog/%.c=$(BUILD)/tests/prog/%)
 
 ifeq ($(SANITIZE),1)
 all: $(BUILD)/umlab $(BUILD)/rootfs.ext2 $(BUILD)/umlab-xstate.so
@@ -78,7 +82,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libumlab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-.PHONY: all deps need-root run check unit integration check-one asan format format-check layers \
+$(BUILD)/tests/prog/%: tests/prog/%.c $(BUILD)/libumlab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+progs: $(PROG_BIN)
+
+.PHONY: all deps need-root run check unit progs integration check-one asan format format-check layers \
         install uninstall clean bench fuzz fuzz-check
 
 deps:
@@ -95,11 +105,11 @@ need-root:
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; UMLAB_SRCDIR=$(CURDIR) $$t; done
 
-integration: all
+integration: all $(PROG_BIN)
 	sh tests/integration/run.sh $(BUILD)/umlab
 
 # One full pass: unit, integration and TUI tests with this build.
-check-one: all $(UNIT_BIN)
+check-one: all $(UNIT_BIN) $(PROG_BIN)
 	sh tests/run-all.sh $(BUILD)
 
 check: need-root deps
@@ -116,7 +126,7 @@ bench: all
 	sh bench/compare.sh $(BUILD)/umlab
 
 FORMAT_SRC = $(wildcard core/umlshim/*.c base/*.[ch] core/*.[ch] pty/*.[ch] netcfg/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
-                        tests/fuzz/*.[ch])
+                        tests/fuzz/*.[ch] tests/prog/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -170,4 +180,4 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libumlab.a
 clean:
 	rm -rf build build-asan build-fuzz umlab
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(PROG_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -3,6 +3,7 @@
  * Every request goes through the nlconn's socket, so everything acts on the
  * namespace the socket was opened in, even if the thread moved since. */
 #include "netcfg/link.h"
+#include "netcfg/nl_internal.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -17,10 +18,6 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/nexthop.h>
-
-struct nlconn {
-    struct nl_sock *sk;
-};
 
 int nlconn_open(struct nlconn **out, struct err *e)
 {
@@ -52,9 +49,7 @@ void nlconn_close(struct nlconn *c)
     free(c);
 }
 
-/* NULL when NAME is a valid interface name, else why not (the kernel's
- * dev_valid_name() rules; its own EINVAL would say less). */
-static const char *ifname_problem(const char *name)
+const char *netcfg_ifname_problem(const char *name)
 {
     if (!name || !*name)
         return "empty interface name";
@@ -69,18 +64,17 @@ static const char *ifname_problem(const char *name)
     return NULL;
 }
 
-static bool is_missing(int rc)
+bool netcfg_nl_missing(int rc)
 {
     return rc == -NLE_NODEV || rc == -NLE_OBJ_NOTFOUND;
 }
 
-/* Ifindex of NAME in the socket's namespace: > 0, 0 if missing, or a libnl error < 0. */
-static int lookup_ifindex(struct nl_sock *sk, const char *name)
+int netcfg_lookup_ifindex(struct nl_sock *sk, const char *name)
 {
     struct rtnl_link *link = NULL;
     int rc = rtnl_link_get_kernel(sk, 0, name, &link);
     if (rc < 0)
-        return is_missing(rc) ? 0 : rc;
+        return netcfg_nl_missing(rc) ? 0 : rc;
     if (!link)
         return 0;
     int idx = rtnl_link_get_ifindex(link);
@@ -91,10 +85,10 @@ static int lookup_ifindex(struct nl_sock *sk, const char *name)
 /* Like lookup_ifindex, with the error (missing included) in E under CTX. */
 static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
 {
-    const char *bad = ifname_problem(name);
+    const char *bad = netcfg_ifname_problem(name);
     if (bad)
         return err_set(e, "%s: %s", ctx, bad);
-    int idx = lookup_ifindex(sk, name);
+    int idx = netcfg_lookup_ifindex(sk, name);
     if (idx < 0)
         return err_set(e, "%s: looking up %s: %s", ctx, name, nl_geterror(idx));
     if (idx == 0)
@@ -104,21 +98,21 @@ static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, s
 
 int link_ifindex(struct nlconn *c, const char *name)
 {
-    if (ifname_problem(name))
+    if (netcfg_ifname_problem(name))
         return 0;
-    int idx = lookup_ifindex(c->sk, name);
+    int idx = netcfg_lookup_ifindex(c->sk, name);
     return idx > 0 ? idx : 0;
 }
 
 int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e)
 {
-    const char *bad = ifname_problem(name);
+    const char *bad = netcfg_ifname_problem(name);
     if (bad)
         return err_set(e, "link %s: %s", name ? name : "", bad);
     struct rtnl_link *orig = NULL;
     int rc = rtnl_link_get_kernel(c->sk, 0, name, &orig);
     if (rc < 0 || !orig) {
-        if (rc == 0 || is_missing(rc))
+        if (rc == 0 || netcfg_nl_missing(rc))
             return err_set(e, "link %s: no such interface", name);
         return err_set(e, "link %s: %s", name, nl_geterror(rc));
     }
@@ -141,7 +135,7 @@ int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e)
 
 int link_delete(struct nlconn *c, const char *name, struct err *e)
 {
-    const char *bad = ifname_problem(name);
+    const char *bad = netcfg_ifname_problem(name);
     if (bad)
         return err_set(e, "link %s: %s", name ? name : "", bad);
     struct rtnl_link *link = rtnl_link_alloc();
@@ -150,7 +144,7 @@ int link_delete(struct nlconn *c, const char *name, struct err *e)
     rtnl_link_set_name(link, name);
     int rc = rtnl_link_delete(c->sk, link);
     rtnl_link_put(link);
-    if (rc < 0 && !is_missing(rc))
+    if (rc < 0 && !netcfg_nl_missing(rc))
         return err_set(e, "link %s: delete: %s", name, nl_geterror(rc));
     return 0;
 }
@@ -158,9 +152,9 @@ int link_delete(struct nlconn *c, const char *name, struct err *e)
 int veth_create(struct nlconn *c, const char *name, const char *peer, int peer_netns_fd,
                 struct err *e)
 {
-    const char *bad = ifname_problem(name);
+    const char *bad = netcfg_ifname_problem(name);
     if (!bad)
-        bad = ifname_problem(peer);
+        bad = netcfg_ifname_problem(peer);
     if (bad)
         return err_set(e, "veth %s <-> %s: %s", name ? name : "", peer ? peer : "", bad);
     if (!strcmp(name, peer) && peer_netns_fd < 0)
@@ -248,10 +242,10 @@ int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     addr_ctx(ctx, sizeof ctx, ifname, addr, prefix);
     if (prefix < 0 || prefix > 32)
         return err_set(e, "%s: prefix length must be 0..32", ctx);
-    const char *bad = ifname_problem(ifname);
+    const char *bad = netcfg_ifname_problem(ifname);
     if (bad)
         return err_set(e, "%s: %s", ctx, bad);
-    int idx = lookup_ifindex(c->sk, ifname);
+    int idx = netcfg_lookup_ifindex(c->sk, ifname);
     if (idx < 0)
         return err_set(e, "%s: looking up %s: %s", ctx, ifname, nl_geterror(idx));
     if (idx == 0)
@@ -262,7 +256,7 @@ int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     int rc = rtnl_addr_delete(c->sk, ra, 0);
     rtnl_addr_put(ra);
     /* IPv4 reports a missing address as EADDRNOTAVAIL. */
-    if (rc < 0 && rc != -NLE_NOADDR && !is_missing(rc))
+    if (rc < 0 && rc != -NLE_NOADDR && !netcfg_nl_missing(rc))
         return err_set(e, "%s: delete: %s", ctx, nl_geterror(rc));
     return 0;
 }
@@ -275,9 +269,9 @@ static bool nl_addr_is(struct nl_addr *na, struct in_addr a)
 
 bool addr_exists(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix)
 {
-    if (ifname_problem(ifname) || prefix < 0 || prefix > 32)
+    if (netcfg_ifname_problem(ifname) || prefix < 0 || prefix > 32)
         return false;
-    int idx = lookup_ifindex(c->sk, ifname);
+    int idx = netcfg_lookup_ifindex(c->sk, ifname);
     if (idx <= 0)
         return false;
     struct nl_cache *cache = NULL;
@@ -410,10 +404,10 @@ int route_del(struct nlconn *c, struct in_addr dst, int prefix, const char *ifna
         return -1;
     int idx = 0;
     if (ifname && *ifname) {
-        const char *bad = ifname_problem(ifname);
+        const char *bad = netcfg_ifname_problem(ifname);
         if (bad)
             return err_set(e, "%s: %s", ctx, bad);
-        idx = lookup_ifindex(c->sk, ifname);
+        idx = netcfg_lookup_ifindex(c->sk, ifname);
         if (idx < 0)
             return err_set(e, "%s: looking up %s: %s", ctx, ifname, nl_geterror(idx));
         if (idx == 0)
@@ -424,7 +418,7 @@ int route_del(struct nlconn *c, struct in_addr dst, int prefix, const char *ifna
         return err_set(e, "%s: out of memory", ctx);
     int rc = rtnl_route_delete(c->sk, r, 0);
     rtnl_route_put(r);
-    if (rc < 0 && !is_missing(rc)) /* a missing route is ESRCH */
+    if (rc < 0 && !netcfg_nl_missing(rc)) /* a missing route is ESRCH */
         return err_set(e, "%s: delete: %s", ctx, nl_geterror(rc));
     return 0;
 }
@@ -457,9 +451,9 @@ bool route_exists(struct nlconn *c, struct in_addr dst, int prefix, const char *
         return false;
     int idx = 0;
     if (ifname && *ifname) {
-        if (ifname_problem(ifname))
+        if (netcfg_ifname_problem(ifname))
             return false;
-        idx = lookup_ifindex(c->sk, ifname);
+        idx = netcfg_lookup_ifindex(c->sk, ifname);
         if (idx <= 0)
             return false;
     }
@@ -477,13 +471,13 @@ bool route_exists(struct nlconn *c, struct in_addr dst, int prefix, const char *
 
 int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out, struct err *e)
 {
-    const char *bad = ifname_problem(ifname);
+    const char *bad = netcfg_ifname_problem(ifname);
     if (bad)
         return err_set(e, "link %s: %s", ifname ? ifname : "", bad);
     struct rtnl_link *link = NULL;
     int rc = rtnl_link_get_kernel(c->sk, 0, ifname, &link);
     if (rc < 0 || !link) {
-        if (rc == 0 || is_missing(rc))
+        if (rc == 0 || netcfg_nl_missing(rc))
             return err_set(e, "link %s: no such interface", ifname);
         return err_set(e, "link %s: stats: %s", ifname, nl_geterror(rc));
     }

@@ -62,3 +62,15 @@ wait_for() {
         n=$((n + 1))
     done
 }
+
+# Path of test program $1 (tests/prog/$1.c), built beside the umlab under test
+# (make progs); exits the test when it is missing.
+test_prog() {
+    p=${UMLAB_PROGS:-$(dirname "$UMLAB")/tests/prog}/$1
+    [ -x "$p" ] || p=$(dirname "$UMLAB")/build/tests/prog/$1
+    if [ ! -x "$p" ]; then
+        echo "test program $1 is missing: build it with 'make progs'" >&2
+        exit 1
+    fi
+    echo "$p"
+}

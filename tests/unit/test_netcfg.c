@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netcfg/bridge.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
 #include "netcfg/sysctl.h"
@@ -294,6 +295,83 @@ static void test_link_loopback_queries(void **state)
     assert_false(route_exists(c, ip4("192.0.2.77"), 32, NULL));
 }
 
+/* ---- bridge (lookups, refusals and a create that EXCL makes fail) ---- */
+
+static void test_bridge_bad_names(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    assert_int_equal(bridge_create(c, LONG_IFNAME, &e), -1);
+    assert_msg_has(&e, "bridge " LONG_IFNAME ": interface name too long");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_create(c, "", &e), -1);
+    assert_msg_has(&e, "empty interface name");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_delete(c, "a/b", &e), -1);
+    assert_msg_has(&e, "invalid character");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_enslave(c, "br0", LONG_IFNAME, &e), -1);
+    assert_msg_has(&e, "too long");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_release(c, "a:b", "tap0", &e), -1);
+    assert_msg_has(&e, "invalid character");
+    assert_false(bridge_exists(c, LONG_IFNAME));
+}
+
+static void test_bridge_missing(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    assert_false(bridge_exists(c, MISSING_IF));
+    /* Undo paths: what is gone already is success. */
+    assert_int_equal(bridge_delete(c, MISSING_IF, &e), 0);
+    assert_int_equal(bridge_release(c, MISSING_IF, "lo", &e), 0);
+    assert_int_equal(bridge_release(c, "lo", MISSING_IF, &e), 0);
+    assert_int_equal(bridge_enslave(c, MISSING_IF, "lo", &e), -1);
+    assert_msg_has(&e, "bridge " MISSING_IF ": port lo: no such interface " MISSING_IF);
+    memset(&e, 0, sizeof e);
+    char names[2][BRIDGE_IFNAMSIZ];
+    size_t n = 99;
+    assert_int_equal(bridge_ports(c, MISSING_IF, names, 2, &n, &e), -1);
+    assert_int_equal(n, 0);
+    assert_msg_has(&e, "no such interface");
+    memset(&e, 0, sizeof e);
+    char m[BRIDGE_IFNAMSIZ] = "x";
+    assert_int_equal(bridge_port_master(c, MISSING_IF, m, sizeof m, &e), -1);
+    assert_string_equal(m, "");
+    assert_msg_has(&e, "link " MISSING_IF ": no such interface");
+}
+
+/* lo is no bridge: every bridge operation on it is refused or a no-op. */
+static void test_bridge_refuses_a_non_bridge(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    assert_false(bridge_exists(c, "lo"));
+    assert_int_equal(bridge_delete(c, "lo", &e), -1);
+    assert_msg_has(&e, "bridge lo: this interface is not a bridge (left alone)");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_enslave(c, "lo", "lo", &e), -1);
+    assert_msg_has(&e, "lo is not a bridge");
+    assert_int_equal(bridge_release(c, "lo", "lo", &e), 0);
+    char names[2][BRIDGE_IFNAMSIZ];
+    size_t n;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bridge_ports(c, "lo", names, 2, &n, &e), -1);
+    assert_msg_has(&e, "not a bridge");
+    char m[BRIDGE_IFNAMSIZ] = "x";
+    assert_int_equal(bridge_port_master(c, "lo", m, sizeof m, &e), 0);
+    assert_string_equal(m, "");
+    /* NLM_F_EXCL: an existing name is refused, never adopted or changed. */
+    memset(&e, 0, sizeof e);
+    errno = 0;
+    assert_int_equal(bridge_create(c, "lo", &e), -1);
+    if (geteuid() == 0) {
+        assert_int_equal(errno, EEXIST);
+        assert_msg_has(&e, "bridge lo: an interface with this name already exists");
+    }
+}
+
 /* ---- netns ---- */
 
 static void test_netns_names(void **state)
@@ -359,6 +437,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_link_bad_prefix, link_setup, link_teardown),
         cmocka_unit_test_setup_teardown(test_link_missing_interface, link_setup, link_teardown),
         cmocka_unit_test_setup_teardown(test_link_loopback_queries, link_setup, link_teardown),
+        cmocka_unit_test_setup_teardown(test_bridge_bad_names, link_setup, link_teardown),
+        cmocka_unit_test_setup_teardown(test_bridge_missing, link_setup, link_teardown),
+        cmocka_unit_test_setup_teardown(test_bridge_refuses_a_non_bridge, link_setup,
+                                        link_teardown),
         cmocka_unit_test(test_netns_names),
         cmocka_unit_test(test_netns_missing),
         cmocka_unit_test(test_netns_current_roundtrip),
