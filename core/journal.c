@@ -10,9 +10,10 @@
 #define JOURNAL_MAX_BYTES (16 << 20)
 
 static const char *const kind_names[J_KIND_COUNT] = {
-    [J_NETNS] = "netns", [J_ENTER] = "enter", [J_TAP] = "tap",       [J_VETH] = "veth",
-    [J_ADDR] = "addr",   [J_ROUTE] = "route", [J_SYSCTL] = "sysctl", [J_RULE] = "rule",
-    [J_PROC] = "proc",   [J_FILE] = "file",   [J_DIR] = "dir",
+    [J_NETNS] = "netns",   [J_ENTER] = "enter", [J_TAP] = "tap",       [J_VETH] = "veth",
+    [J_ADDR] = "addr",     [J_ROUTE] = "route", [J_SYSCTL] = "sysctl", [J_RULE] = "rule",
+    [J_PROC] = "proc",     [J_FILE] = "file",   [J_DIR] = "dir",       [J_BRIDGE] = "bridge",
+    [J_BRPORT] = "brport",
 };
 
 const char *journal_kind_name(enum jkind k)

@@ -23,6 +23,8 @@ enum jkind {
     J_PROC,   /* PID STARTTIME (a process group leader: the whole group is killed) */
     J_FILE,   /* PATH */
     J_DIR,    /* PATH (removed with everything in it) */
+    J_BRIDGE, /* IFNAME: a bridge umlab created (a LAN) */
+    J_BRPORT, /* PORT BRIDGE: PORT was made a port of BRIDGE (released on undo) */
     J_KIND_COUNT
 };
 

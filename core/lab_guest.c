@@ -23,7 +23,7 @@ struct guest *lab_find_guest(const struct lab *lab, const char *name)
     return NULL;
 }
 
-static bool tap_taken(const struct lab *lab, const char *name)
+bool lab_tap_taken(const struct lab *lab, const char *name)
 {
     for (size_t i = 0; i < lab->nguests; i++)
         if (strcmp(lab->guests[i]->tap, name) == 0)
@@ -86,7 +86,7 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     }
     for (unsigned i = 0;; i++) {
         snprintf(g->tap, sizeof g->tap, "tap%u", i);
-        if (!tap_taken(lab, g->tap))
+        if (!lab_tap_taken(lab, g->tap))
             break;
         if (i > 4096)
             return err_set(e, "no free tap name");

@@ -16,6 +16,8 @@ int lab_check_file(const char *what, const char *path, int mode, struct err *e);
 int lab_setup_netns(struct lab *lab, const struct lab_opts *o, struct err *e);
 /* The sandbox's internet namespace behind the veth uplink (needs lab->nl). */
 int lab_setup_sandbox(struct lab *lab, struct err *e);
+/* NAME is a guest's tap or any link of the lab's namespace. */
+bool lab_tap_taken(const struct lab *lab, const char *name);
 /* FORWARD -i TAP / -o TAP ACCEPT for G, journaled as one record (G->j_fwd). */
 int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e);
 /* Undoes G's tap, address, sysctls, route, rules and COW file records. */

@@ -1,9 +1,26 @@
-/* umlargv.h — the linux.uml command line of a guest. Pure. */
+/* umlargv.h — the linux.uml command line of a guest, and the mconsole
+ * commands that hot-plug its NICs. Pure. */
 #ifndef UMLAB_UMLARGV_H
 #define UMLAB_UMLARGV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "base/err.h"
+
+#define UML_MAX_NICS   16 /* eth0..eth15 */
+#define UML_MAX_ROUTES 8
+
+/* One NIC of the guest: ethN is on host tap TAP. */
+struct uml_nic {
+    const char *tap;     /* NULL: no ethN (a gap, e.g. where a NIC was unplugged) */
+    const char *ip_cidr; /* its address, for the embedded image's init; NULL: none */
+};
+
+/* A route the embedded image's init adds: DEST/LEN (or "default") via GW. */
+struct uml_route {
+    const char *dest;
+    const char *gw;
+};
 
 struct uml_params {
     const char *kernel;   /* linux.uml binary */
@@ -11,16 +28,30 @@ struct uml_params {
     const char *cow;      /* per-guest copy-on-write file */
     const char *umid;     /* unique machine id */
     const char *uml_dir;  /* where UML puts UMID/mconsole */
-    const char *tap;      /* host tap for eth0; NULL: no network */
+    const char *tap;      /* host tap for eth0 (when NICS is NULL); NULL: no network */
     const char *hostname; /* umlab.hostname= */
-    const char *ip_cidr;  /* umlab.ip= e.g. "192.168.0.1/24"; NULL: none */
-    const char *gateway;  /* umlab.gw= ; NULL: none */
+    const char *ip_cidr;  /* eth0's umlab.ip= e.g. "192.168.0.1/24" (when NICS is NULL) */
+    const char *gateway;  /* umlab.gw= (default route); NULL: none */
     const char *init;     /* init= ; NULL: the kernel's default (/sbin/init...) */
     int mem_mb;
+    /* Several NICs: NICS[i] is eth i (instead of TAP and IP_CIDR, which must
+     * then be NULL). eth0's address goes in umlab.ip= as with one NIC, ethN's
+     * in umlab.ethN=. */
+    const struct uml_nic *nics;
+    size_t nnics;
+    const struct uml_route *routes; /* umlab.route=DEST,GW each */
+    size_t nroutes;
+    bool forward; /* umlab.forward=1: the guest routes (ip_forward) */
 };
 
 /* A NULL-terminated argv, malloc'd (free with uml_argv_free). */
 char **uml_argv_build(const struct uml_params *p, struct err *e);
 void uml_argv_free(char **argv);
+
+/* The mconsole command that hot-plugs host tap TAP into a running guest as
+ * eth IDX ("config eth1=tuntap,tap3"), into BUF. */
+int uml_nic_config_cmd(unsigned idx, const char *tap, char *buf, size_t bufsz, struct err *e);
+/* The mconsole command that unplugs eth IDX ("remove eth1"). */
+int uml_nic_remove_cmd(unsigned idx, char *buf, size_t bufsz, struct err *e);
 
 #endif

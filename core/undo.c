@@ -13,6 +13,7 @@
 #include "core/loop.h"
 #include "core/procinfo.h"
 #include "base/rmtree.h"
+#include "netcfg/bridge.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
@@ -131,6 +132,23 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
             return -1;
         say(u, "delete link %s", a0);
         return link_delete(c, a0, e);
+    case J_BRIDGE:
+        if (!(c = nl(u, e)))
+            return -1;
+        if (link_ifindex(c, a0) == 0)
+            return 0;
+        say(u, "delete bridge %s", a0);
+        return bridge_delete(c, a0, e); /* refuses a link that is not a bridge */
+    case J_BRPORT: {
+        char master[BRIDGE_IFNAMSIZ];
+        if (!(c = nl(u, e)))
+            return -1;
+        if (link_ifindex(c, a0) == 0 ||
+            bridge_port_master(c, a0, master, sizeof master, NULL) < 0 || strcmp(master, a1) != 0)
+            return 0; /* gone, released, or someone else's port now */
+        say(u, "release %s from bridge %s", a0, a1);
+        return bridge_release(c, a1, a0, e);
+    }
     case J_ADDR:
         if (!(c = nl(u, e)) || parse_cidr(a1, &addr, &prefix, e) < 0)
             return -1;

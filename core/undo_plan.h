@@ -31,7 +31,8 @@ struct undo_step {
 /* Checks one record (and the namespace it was made in) against SCOPE. */
 int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struct err *e);
 
-/* One step per record, newest first. *STEPS is malloc'd (free it). */
+/* One step per record, newest first, except that a bridge's deletion waits
+ * for every release of a port from it. *STEPS is malloc'd (free it). */
 int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
               struct undo_step **steps, size_t *nsteps, struct err *e);
 

@@ -96,6 +96,11 @@ static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, s
     return idx;
 }
 
+const char *link_name_problem(const char *name)
+{
+    return netcfg_ifname_problem(name);
+}
+
 int link_ifindex(struct nlconn *c, const char *name)
 {
     if (netcfg_ifname_problem(name))

@@ -13,6 +13,8 @@ struct nlconn; /* an open rtnetlink socket */
 int nlconn_open(struct nlconn **out, struct err *e);
 void nlconn_close(struct nlconn *c);
 
+/* NULL when NAME is a valid interface name, else why not (one phrase). */
+const char *link_name_problem(const char *name);
 /* Interface index of NAME, 0 when there is no such link. */
 int link_ifindex(struct nlconn *c, const char *name);
 int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e);

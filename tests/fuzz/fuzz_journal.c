@@ -1,7 +1,8 @@
 /* fuzz_journal.c — a journal file as `umlab cleanup` finds it after a crash (or
  * as a hostile user left it): parsed into records, each record formatted back,
  * and the formatted journal parsed again, which must give the same records.
- * Nothing is undone. */
+ * The undo plan holds every record once, refuses the invalid ones and deletes
+ * no bridge before the release of its ports. Nothing is undone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +86,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (undo_plan(recs, n, &scope, &steps, &nsteps, &e) == 0) {
         if (nsteps != n)
             abort();
-        for (size_t k = 0; k < nsteps; k++)
-            if (steps[k].rec >= n || (recs[steps[k].rec].invalid && steps[k].act != UNDO_REFUSE))
+        unsigned char *seen = calloc(n ? n : 1, 1);
+        if (!seen)
+            abort();
+        for (size_t k = 0; k < nsteps; k++) {
+            size_t i = steps[k].rec;
+            if (i >= n || seen[i]++ || (recs[i].invalid && steps[k].act != UNDO_REFUSE))
                 abort();
+            /* A bridge is deleted after every release of a port from it. */
+            if (steps[k].act != UNDO_RUN || recs[i].kind != J_BRIDGE)
+                continue;
+            for (size_t j = k + 1; j < nsteps; j++) {
+                const struct jrecord *p = &recs[steps[j].rec];
+                if (steps[j].act == UNDO_RUN && p->kind == J_BRPORT &&
+                    strcmp(p->args[1], recs[i].args[0]) == 0 &&
+                    strcmp(p->netns, recs[i].netns) == 0)
+                    abort();
+            }
+        }
+        free(seen);
         free(steps);
     }
 

@@ -84,7 +84,8 @@ static void test_kind_names(void **state)
 {
     (void)state;
     static const char *const names[J_KIND_COUNT] = {
-        "netns", "enter", "tap", "veth", "addr", "route", "sysctl", "rule", "proc", "file", "dir",
+        "netns", "enter", "tap",  "veth", "addr",   "route",  "sysctl",
+        "rule",  "proc",  "file", "dir",  "bridge", "brport",
     };
     for (int k = 0; k < J_KIND_COUNT; k++)
         assert_string_equal(journal_kind_name((enum jkind)k), names[k]);
@@ -169,7 +170,7 @@ static void test_format_buffer_size(void **state)
 static void test_roundtrip_every_kind(void **state)
 {
     (void)state;
-    struct jrecord in[J_KIND_COUNT + 3];
+    struct jrecord in[J_KIND_COUNT + 4];
     size_t nin = 0;
     in[nin++] = mkrec(1, J_NETNS, 1, "umlab-lab1", NULL, NULL);
     in[nin++] = mkrec(2, J_TAP, 1, "umlab-g1", NULL, NULL);
@@ -182,7 +183,9 @@ static void test_roundtrip_every_kind(void **state)
     in[nin++] = mkrec(9, J_PROC, 2, "4242", "123456789", NULL);
     in[nin++] = mkrec(10, J_FILE, 1, "/var/lib/umlab/lab1/g1.cow", NULL, NULL);
     in[nin++] = mkrec(11, J_DIR, 1, "/var/lib/umlab/lab1", NULL, NULL);
-    in[nin++] = mkrec(12, J_ENTER, 1, "-", NULL, NULL);
+    in[nin++] = mkrec(12, J_BRIDGE, 1, "lan0", NULL, NULL);
+    in[nin++] = mkrec(13, J_BRPORT, 2, "tap3", "lan0", NULL);
+    in[nin++] = mkrec(14, J_ENTER, 1, "-", NULL, NULL);
     in[nin++] = mkrec(4000000000U, J_TAP, 0, NULL, NULL, NULL);
 
     bool seen[J_KIND_COUNT] = {false};
@@ -621,6 +624,8 @@ static void test_check_accepts_what_umlab_writes(void **state)
     assert_accepted("1 rule nat POSTROUTING umlab:lab:masq\n");
     assert_accepted("1 proc 4242 123456\n");
     assert_accepted("1 file /run/umlab/lab/guests/g1.cow\n");
+    assert_accepted("1 bridge lan0\n");
+    assert_accepted("1 brport tap3 lan0\n");
 }
 
 static void test_check_refuses_hostile_records(void **state)
@@ -656,6 +661,15 @@ static void test_check_refuses_hostile_records(void **state)
     assert_refused("1 addr tap0 300.1.1.1/32\n", "address");
     assert_refused("1 tap\n", "fields");
     assert_refused("1 netns a/b\n", "namespace");
+    assert_refused("1 bridge ../x\n", "interface");
+    assert_refused("1 bridge averyveryverylongname\n", "interface");
+    assert_refused("1 bridge\n", "fields");
+    assert_refused("1 bridge lan0 lan1\n", "fields");
+    assert_refused("1 brport tap0\n", "fields");
+    assert_refused("1 brport tap0 lan0 x\n", "fields");
+    assert_refused("1 brport tap0 a/b\n", "name 'a/b'");
+    assert_refused("1 brport a:b lan0\n", "name 'a:b'");
+    assert_refused("1 brport lan0 lan0\n", "its own port");
 }
 
 static void test_nul_and_long_fields_make_a_record_invalid(void **state)
@@ -715,6 +729,46 @@ static void test_plan_order_and_done(void **state)
     free(recs);
 }
 
+static void plan_is(const char *body, const size_t *order, size_t norder)
+{
+    size_t n = 0;
+    struct jrecord *recs = parse_ok(body, &n);
+    struct undo_step *st = NULL;
+    size_t ns = 0;
+    struct err e = {""};
+    assert_int_equal(undo_plan(recs, n, &scope, &st, &ns, &e), 0);
+    assert_int_equal(ns, norder);
+    for (size_t i = 0; i < ns; i++)
+        if (st[i].rec != order[i])
+            fail_msg("step %zu undoes record %zu, want %zu", i, st[i].rec, order[i]);
+    free(st);
+    free(recs);
+}
+
+/* What umlab writes (bridge, tap, port) comes back newest first: the port is
+ * released, the tap deleted, then the bridge. */
+static void test_plan_bridge_after_its_ports(void **state)
+{
+    (void)state;
+    const size_t usual[] = {6, 5, 4, 3, 2, 1, 0};
+    plan_is("1 netns umlab-lab\n2 enter umlab-lab\n3 bridge lan0\n4 tap tap0\n"
+            "5 brport tap0 lan0\n6 tap tap1\n7 brport tap1 lan0\n",
+            usual, 7);
+    /* A port journaled before its bridge (by any other writer): the bridge
+     * (record 4) waits for it (record 3). A port of another bridge, or of a
+     * lan0 in another namespace, does not hold it back. */
+    const char *odd = "1 netns umlab-lab\n2 enter umlab-lab\n3 tap tap0\n4 brport tap0 lan0\n"
+                      "5 bridge lan0\n6 tap tap1\n7 brport tap1 lan1\n8 enter -\n"
+                      "9 brport tap2 lan0\n";
+    const size_t moved[] = {8, 7, 6, 5, 3, 4, 2, 1, 0};
+    plan_is(odd, moved, 9);
+    /* Released already (done): nothing to wait for. */
+    char done[512];
+    snprintf(done, sizeof done, "%s4-done\n", odd);
+    const size_t kept[] = {8, 7, 6, 5, 4, 3, 2, 1, 0};
+    plan_is(done, kept, 9);
+}
+
 static void test_header_only_and_torn_header(void **state)
 {
     (void)state;
@@ -747,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_check_refuses_hostile_records),
         cmocka_unit_test(test_nul_and_long_fields_make_a_record_invalid),
         cmocka_unit_test(test_plan_order_and_done),
+        cmocka_unit_test(test_plan_bridge_after_its_ports),
         cmocka_unit_test(test_header_only_and_torn_header),
         cmocka_unit_test_setup_teardown(test_file_create_add_done_load, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_create_is_exclusive, tmp_setup, tmp_teardown),

@@ -225,6 +225,182 @@ static void test_free_null(void **state)
     uml_argv_free(NULL);
 }
 
+/* The words after "quiet" (where the NICs start). */
+static void tail_is(const struct uml_params *p, const char *const *want, size_t n)
+{
+    struct err e = {""};
+    char **argv = uml_argv_build(p, &e);
+    if (!argv)
+        fail_msg("refused: %s", e.msg);
+    size_t q = 0;
+    while (argv[q] && strcmp(argv[q], "quiet") != 0)
+        q++;
+    assert_non_null(argv[q]);
+    argv_is(argv + q + 1, want, n);
+    uml_argv_free(argv);
+}
+
+static void test_several_nics(void **state)
+{
+    (void)state;
+    const struct uml_nic nics[] = {
+        {"tap0", "192.168.0.1/24"}, {"lan1t0", "10.1.0.2/24"}, {NULL, NULL}, {"tap9", NULL}};
+    const struct uml_route routes[] = {{"10.2.0.0/24", "10.1.0.1"}, {"default", "192.168.0.254"}};
+    struct uml_params p = full();
+    p.tap = p.ip_cidr = p.gateway = NULL;
+    p.nics = nics;
+    p.nnics = 4;
+    p.routes = routes;
+    p.nroutes = 2;
+    p.forward = true;
+    static const char *const want[] = {
+        "eth0=tuntap,tap0",
+        "eth1=tuntap,lan1t0",
+        "eth3=tuntap,tap9", /* eth2 was unplugged: the others keep their numbers */
+        "umlab.hostname=g1",
+        "umlab.ip=192.168.0.1/24",
+        "umlab.eth1=10.1.0.2/24",
+        "umlab.route=10.2.0.0/24,10.1.0.1",
+        "umlab.route=default,192.168.0.254",
+        "umlab.forward=1",
+    };
+    tail_is(&p, want, sizeof want / sizeof want[0]);
+}
+
+/* One NIC in the list is the same command line as the single tap of before,
+ * so images whose init reads umlab.ip= keep working. */
+static void test_one_nic_in_the_list_is_the_old_line(void **state)
+{
+    (void)state;
+    struct uml_params old = full();
+    const struct uml_nic nic = {old.tap, old.ip_cidr};
+    struct uml_params p = old;
+    p.tap = p.ip_cidr = NULL;
+    p.nics = &nic;
+    p.nnics = 1;
+    struct err e = {""};
+    char **a = uml_argv_build(&old, &e), **b = uml_argv_build(&p, &e);
+    assert_non_null(a);
+    assert_non_null(b);
+    size_t i = 0;
+    for (; a[i] && b[i]; i++)
+        assert_string_equal(a[i], b[i]);
+    assert_null(a[i]);
+    assert_null(b[i]);
+    uml_argv_free(a);
+    uml_argv_free(b);
+}
+
+/* As many NICs and routes as allowed, each with its words, fit. */
+static void test_most_nics_and_routes(void **state)
+{
+    (void)state;
+    struct uml_nic nics[UML_MAX_NICS];
+    char taps[UML_MAX_NICS][16], addrs[UML_MAX_NICS][32];
+    for (int i = 0; i < UML_MAX_NICS; i++) {
+        snprintf(taps[i], sizeof taps[i], "tap%d", i);
+        snprintf(addrs[i], sizeof addrs[i], "10.%d.0.2/24", i);
+        nics[i] = (struct uml_nic){taps[i], addrs[i]};
+    }
+    struct uml_route routes[UML_MAX_ROUTES];
+    for (int i = 0; i < UML_MAX_ROUTES; i++)
+        routes[i] = (struct uml_route){"default", "10.0.0.1"};
+    struct uml_params p = full();
+    p.tap = p.ip_cidr = NULL;
+    p.init = "/init";
+    p.nics = nics;
+    p.nnics = UML_MAX_NICS;
+    p.routes = routes;
+    p.nroutes = UML_MAX_ROUTES;
+    p.forward = true;
+    struct err e = {""};
+    char **argv = uml_argv_build(&p, &e);
+    if (!argv)
+        fail_msg("refused: %s", e.msg);
+    int n = 0;
+    while (argv[n])
+        n++;
+    /* 12 fixed words with init=, hostname, gw; two per NIC; the routes; forward */
+    assert_int_equal(n, 14 + 2 * UML_MAX_NICS + UML_MAX_ROUTES + 1);
+    assert_string_equal(argv[n - 1], "umlab.forward=1");
+    uml_argv_free(argv);
+}
+
+static void test_refuses_bad_nics_and_routes(void **state)
+{
+    (void)state;
+    const struct uml_nic two[] = {{"tap0", NULL}, {"tap0", NULL}};
+    const struct uml_nic no_tap[] = {{"tap0", NULL}, {NULL, "10.0.0.2/24"}};
+    const struct uml_nic comma[] = {{"tap0,x", NULL}};
+    const struct uml_nic longname[] = {{"tap-much-too-long", NULL}};
+    const struct uml_nic spaced[] = {{"tap0", "10.0.0.2/24 x"}};
+    struct uml_params p = full();
+    p.nics = two;
+    p.nnics = 1;
+    refused(p, "give eth0 in the NIC list, not as tap/address as well");
+    p.tap = p.ip_cidr = NULL;
+    p.nnics = 2;
+    refused(p, "uml: tap 'tap0' is both eth0 and eth1");
+    p.nics = no_tap;
+    refused(p, "uml: eth1 has an address but no tap");
+    p.nics = comma;
+    p.nnics = 1;
+    refused(p, "uml: tap 'tap0,x' must not contain");
+    p.nics = longname;
+    refused(p, "longer than 15 characters");
+    p.nics = spaced;
+    refused(p, "uml: address '10.0.0.2/24 x'");
+    p.nics = NULL;
+    p.nnics = 2;
+    refused(p, "2 NICs but no list");
+    struct uml_nic many[UML_MAX_NICS + 1] = {{0}};
+    p.nics = many;
+    p.nnics = UML_MAX_NICS + 1;
+    refused(p, "at most 16");
+
+    struct uml_route r[UML_MAX_ROUTES + 1] = {{"10.0.0.0/8", "10.0.0.1"}};
+    struct uml_params q = full();
+    q.routes = r;
+    q.nroutes = UML_MAX_ROUTES + 1;
+    refused(q, "routes, at most 8");
+    q.nroutes = 1;
+    r[0].gw = "10.0.0.1,1";
+    refused(q, "uml: route gateway '10.0.0.1,1'");
+    r[0].gw = "10.0.0.1";
+    r[0].dest = NULL;
+    refused(q, "uml: missing route destination");
+    q.routes = NULL;
+    refused(q, "1 routes but no list");
+}
+
+static void test_nic_mconsole_commands(void **state)
+{
+    (void)state;
+    char buf[64];
+    struct err e = {""};
+    assert_int_equal(uml_nic_config_cmd(1, "tap3", buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "config eth1=tuntap,tap3");
+    assert_int_equal(uml_nic_config_cmd(15, "lan1-g2", buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "config eth15=tuntap,lan1-g2");
+    assert_int_equal(uml_nic_remove_cmd(2, buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "remove eth2");
+
+    assert_int_equal(uml_nic_config_cmd(16, "tap3", buf, sizeof buf, &e), -1);
+    assert_msg_has(&e, "eth16: at most 16 NICs (eth0..eth15)");
+    assert_int_equal(uml_nic_remove_cmd(99, buf, sizeof buf, &e), -1);
+    assert_msg_has(&e, "eth99: at most 16");
+    assert_int_equal(uml_nic_config_cmd(1, "tap3,x", buf, sizeof buf, &e), -1);
+    assert_msg_has(&e, "must not contain spaces or commas");
+    assert_int_equal(uml_nic_config_cmd(1, NULL, buf, sizeof buf, &e), -1);
+    assert_msg_has(&e, "missing tap");
+    assert_int_equal(uml_nic_config_cmd(1, "tap-much-too-long", buf, sizeof buf, &e), -1);
+    assert_msg_has(&e, "longer than 15");
+    assert_int_equal(uml_nic_config_cmd(1, "tap3", buf, 10, &e), -1);
+    assert_msg_has(&e, "does not fit");
+    assert_int_equal(uml_nic_remove_cmd(1, buf, 5, &e), -1);
+    assert_msg_has(&e, "does not fit");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +412,11 @@ int main(void)
         cmocka_unit_test(test_refuses_missing),
         cmocka_unit_test(test_mem_range),
         cmocka_unit_test(test_free_null),
+        cmocka_unit_test(test_several_nics),
+        cmocka_unit_test(test_one_nic_in_the_list_is_the_old_line),
+        cmocka_unit_test(test_most_nics_and_routes),
+        cmocka_unit_test(test_refuses_bad_nics_and_routes),
+        cmocka_unit_test(test_nic_mconsole_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
