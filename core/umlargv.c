@@ -167,6 +167,16 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
         uml_argv_free(argv);
         return NULL;
     }
+    /* UML's add_arg: each word and a space must fit. */
+    size_t len = 0;
+    for (int i = 1; i < n; i++)
+        len += strlen(argv[i]) + 1;
+    if (len > UML_CMDLINE_MAX) {
+        err_set(e, "uml: a command line of %zu bytes, linux.uml takes at most %d", len,
+                UML_CMDLINE_MAX);
+        uml_argv_free(argv);
+        return NULL;
+    }
     return argv;
 }
 

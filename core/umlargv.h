@@ -8,7 +8,10 @@
 #include "base/err.h"
 
 #define UML_MAX_NICS   16 /* eth0..eth15 */
-#define UML_MAX_ROUTES 8
+#define UML_MAX_ROUTES 32 /* as many as a lab file gives a guest */
+/* linux.uml copies its arguments into a command line of this size and exits
+ * ("add_arg: Too many command line arguments!") when they do not fit. */
+#define UML_CMDLINE_MAX 4096
 
 /* One NIC of the guest: ethN is on host tap TAP. */
 struct uml_nic {
