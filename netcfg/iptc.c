@@ -35,6 +35,7 @@ struct iptc_job {
     int deleted;
     struct rule_info *list;
     size_t n;
+    char policy[32];  /* list: a built-in chain's policy, "" for a user chain */
     const char *what; /* the step that failed, for the message */
     bool dirty;       /* commit needed */
 };
@@ -267,6 +268,9 @@ static int run_list(struct xtc_handle *h, struct iptc_job *job)
     }
     job->list = v;
     job->n = n;
+    struct xt_counters pc;
+    const char *pol = iptc_get_policy(job->label, &pc, h);
+    snprintf(job->policy, sizeof job->policy, "%s", pol ? pol : "");
     return 0;
 }
 
@@ -367,6 +371,17 @@ int iptc_rule_list(const char *table, const char *chain, struct rule_info **out,
     *out = job.list;
     *n = job.n;
     return 0;
+}
+
+int iptc_chain_policy(const char *table, const char *chain, char *policy, size_t policysz,
+                      struct err *e)
+{
+    struct iptc_job job = {.table = table, .chain = chain, .run = run_list};
+    int rc = iptc_cycle(&job, e);
+    free(job.list);
+    if (rc == 0)
+        snprintf(policy, policysz, "%s", job.policy);
+    return rc;
 }
 
 /* Finds `iptables` on PATH (as a shell would): its path in FOUND and, with

@@ -26,6 +26,11 @@ int iptc_rule_delete_lab(const char *table, const char *chain, const char *lab, 
 int iptc_rule_list(const char *table, const char *chain, struct rule_info **out, size_t *n,
                    struct err *e);
 
+/* The policy of built-in chain TABLE/CHAIN ("ACCEPT", "DROP"; "" for a user
+ * chain) into POLICY. */
+int iptc_chain_policy(const char *table, const char *chain, char *policy, size_t policysz,
+                      struct err *e);
+
 /* Someone else (an iptables command) may hold /run/xtables.lock for a while.
  * umlab never blocks on it: it tries without blocking and, between tries,
  * calls the waiter (which serves the event loop for a few tens of ms, reports

@@ -173,17 +173,23 @@ static void copy_iface(char *dst, const char *src)
 }
 
 /* Finds the comment match between the ip part and the target; returns its text
- * (bounded copy into OUT) or leaves OUT empty. */
-static void read_comment(const struct ipt_entry *e, char *out, size_t outsz)
+ * (bounded copy into OUT) or leaves OUT empty. *OTHER says whether any other
+ * match is there. */
+static void read_matches(const struct ipt_entry *e, char *out, size_t outsz, bool *other)
 {
     size_t off = sizeof(struct ipt_entry);
     out[0] = '\0';
+    *other = false;
     while (off + sizeof(struct xt_entry_match) <= e->target_offset) {
         const struct xt_entry_match *m = (const void *)((const char *)e + off);
         size_t msize = m->u.match_size;
-        if (msize < sizeof(struct xt_entry_match) || off + msize > e->target_offset)
-            return; /* malformed: stop rather than loop or overrun */
-        if (strncmp(m->u.user.name, "comment", sizeof m->u.user.name) == 0) {
+        if (msize < sizeof(struct xt_entry_match) || off + msize > e->target_offset) {
+            *other = true; /* malformed: stop rather than loop or overrun */
+            return;
+        }
+        if (strncmp(m->u.user.name, "comment", sizeof m->u.user.name) != 0) {
+            *other = true;
+        } else if (!out[0]) {
             size_t avail = msize - sizeof(struct xt_entry_match);
             if (avail > XT_MAX_COMMENT_LEN)
                 avail = XT_MAX_COMMENT_LEN;
@@ -192,7 +198,6 @@ static void read_comment(const struct ipt_entry *e, char *out, size_t outsz)
                 len = outsz - 1;
             memcpy(out, m->data, len);
             out[len] = '\0';
-            return;
         }
         off += msize;
     }
@@ -225,7 +230,8 @@ void rule_entry_read(const void *entry, const char *target_name, struct rule_inf
     out->proto = e->ip.proto;
     out->packets = e->counters.pcnt;
     out->bytes = e->counters.bcnt;
-    read_comment(e, out->spec.comment, sizeof out->spec.comment);
+    out->inverted = (e->ip.invflags & IPT_INV_MASK) != 0;
+    read_matches(e, out->spec.comment, sizeof out->spec.comment, &out->other_match);
 
     if (!target_name && e->target_offset >= sizeof(struct ipt_entry) &&
         (size_t)e->target_offset + sizeof(struct xt_entry_target) <= e->next_offset) {

@@ -39,6 +39,8 @@ struct rule_info {
     char target_name[32]; /* "ACCEPT", "MASQUERADE", a chain name, ... */
     uint16_t proto;
     uint64_t packets, bytes;
+    bool inverted;    /* a "!" on an interface, address or the protocol */
+    bool other_match; /* a match besides "comment" (conntrack, ...), not read here */
 };
 
 /* umlab's own rules (see the top of this file), limited to the lab's subnet

@@ -1,0 +1,406 @@
+/* why_facts.c — see why_facts.h. */
+#include "core/why_facts.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/json.h"
+#include "core/console.h"
+#include "core/ping_parse.h"
+#include "core/why_guest.h"
+#include "netcfg/iptc.h"
+#include "netcfg/link.h"
+#include "netcfg/sysctl.h"
+
+#define GUEST_READY_MS 20000
+#define GUEST_CMD_MS   15000
+#define PROBE_MS       10000
+#define NFT_TIMEOUT_MS 5000
+#define NFT_OUTPUT_MAX JSON_MAX_INPUT
+
+extern char **environ;
+
+/* ---- the guests ---- */
+
+struct until_end {
+    struct guest *g;
+    uint64_t start;
+};
+
+/* The end marker printed, and the prompt back after it. */
+static bool printed_end(void *ctx)
+{
+    struct until_end *u = ctx;
+    if (u->g->state == GUEST_EXITED)
+        return true;
+    if (!guest_at_prompt(u->g))
+        return false;
+    struct strbuf t = {0};
+    console_text(u->g, u->start, &t);
+    bool done = strstr(sb_str(&t), WHY_GUEST_END) != NULL;
+    sb_free(&t);
+    return done;
+}
+
+/* Types WHY_GUEST_CMD and waits for its end marker (console_run's wait for the
+ * prompt would stop at the first echoed row ending in '$' or '#'). */
+static int run_ip(struct lab *lab, struct guest *g, uint64_t *start, struct err *e)
+{
+    if (console_ready(lab, g, GUEST_READY_MS, e) < 0)
+        return -1;
+    struct until_end u = {g, console_cursor_line(g)};
+    *start = u.start;
+    if (guest_send(g, WHY_GUEST_CMD "\r", e) < 0)
+        return -1;
+    char what[64];
+    snprintf(what, sizeof what, "%s's `ip` output", g->name);
+    if (lab_wait(lab, printed_end, &u, GUEST_CMD_MS, what, e) < 0)
+        return -1;
+    if (g->state == GUEST_EXITED)
+        return err_set(e, "%s exited", g->name);
+    return 0;
+}
+
+static void guest_facts(struct lab *lab, struct guest *g, struct why_guest *w)
+{
+    memset(w, 0, sizeof *w);
+    snprintf(w->name, sizeof w->name, "%s", g->name);
+    snprintf(w->nic, sizeof w->nic, "eth0"); /* umlab gives each guest one NIC, eth0 */
+    w->want = g->addr;
+    w->want_prefix = lab->subnet.prefix;
+    w->running = g->state != GUEST_EXITED;
+    if (!w->running)
+        return;
+    struct err e;
+    uint64_t start;
+    if (run_ip(lab, g, &start, &e) < 0) {
+        snprintf(w->unknown_why, sizeof w->unknown_why, "%s", e.msg);
+        return;
+    }
+    struct strbuf text = {0};
+    console_text(g, start, &text);
+    if (why_guest_parse(sb_str(&text), w) < 0)
+        snprintf(w->unknown_why, sizeof w->unknown_why,
+                 "its answer to `ip` was not understood (is `ip` in the image?)");
+    else
+        w->known = true;
+    sb_free(&text);
+}
+
+/* The address the guest really sends from: umlab's when it has it. */
+static struct in_addr guest_source(const struct why_guest *w)
+{
+    struct in_addr first = {0};
+    for (size_t i = 0; i < w->naddrs; i++) {
+        if (strcmp(w->addrs[i].dev, w->nic) != 0)
+            continue;
+        if (w->addrs[i].addr.s_addr == w->want.s_addr)
+            return w->want;
+        if (!first.s_addr)
+            first = w->addrs[i].addr;
+    }
+    return first.s_addr ? first : w->want;
+}
+
+/* ---- the host ---- */
+
+static int sysctl_int(const char *fmt, const char *dev)
+{
+    char key[SYSCTL_KEYSZ], val[32];
+    snprintf(key, sizeof key, fmt, dev);
+    long v;
+    if (sysctl_read(key, val, sizeof val, NULL) < 0)
+        return -1;
+    char *end;
+    v = strtol(val, &end, 10);
+    return *end || v < 0 || v > 1000 ? -1 : (int)v;
+}
+
+static void tap_facts(struct lab *lab, const struct guest *g, const struct why_guest *wg,
+                      struct why_tap *t)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", g->tap);
+    t->proxy_arp = t->rp_filter = t->forwarding = -1;
+    struct link_stats s;
+    if (link_ifindex(lab->nl, g->tap) == 0 || link_get_stats(lab->nl, g->tap, &s, NULL) < 0)
+        return;
+    t->exists = true;
+    t->up = s.up;
+    t->carrier = s.carrier;
+    t->host_addr = addr_exists(lab->nl, g->tap, lab->host, 32);
+    t->route = g->addr.s_addr && route_exists(lab->nl, g->addr, 32, g->tap);
+    struct in_addr src = guest_source(wg);
+    t->src_route = src.s_addr == g->addr.s_addr
+                       ? t->route
+                       : src.s_addr && route_exists(lab->nl, src, 32, g->tap);
+    t->proxy_arp = sysctl_int("net/ipv4/conf/%s/proxy_arp", g->tap);
+    t->rp_filter = sysctl_int("net/ipv4/conf/%s/rp_filter", g->tap);
+    t->forwarding = sysctl_int("net/ipv4/conf/%s/forwarding", g->tap);
+}
+
+/* `nft -j list ruleset`, run without a shell from a fixed place (never PATH:
+ * umlab runs as root). 1 when nft is not installed. */
+static int run_nft(struct strbuf *out, struct err *e)
+{
+    static const char *const where[] = {"/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft", NULL};
+    const char *prog = NULL;
+    for (size_t i = 0; where[i] && !prog; i++)
+        if (access(where[i], X_OK) == 0)
+            prog = where[i];
+    if (!prog)
+        return 1;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return err_sys(e, "nft: pipe");
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        close(p[0]);
+        close(p[1]);
+        return err_set(e, "nft: cannot start it");
+    }
+    bool ok = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) == 0 &&
+              posix_spawn_file_actions_adddup2(&fa, p[1], 1) == 0 &&
+              posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) == 0;
+    char *argv[] = {(char *)"nft", (char *)"-j", (char *)"list", (char *)"ruleset", NULL};
+    pid_t pid = -1;
+    int rc = ok ? posix_spawn(&pid, prog, &fa, NULL, argv, environ) : -1;
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    if (rc != 0) {
+        close(p[0]);
+        errno = rc > 0 ? rc : EINVAL;
+        return err_sys(e, "nft: %s", prog);
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool timeout = false, big = false;
+    char buf[8192];
+    for (;;) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left = NFT_TIMEOUT_MS -
+                    ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd pfd = {p[0], POLLIN, 0};
+        int pr = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0) {
+            timeout = true;
+            break;
+        }
+        ssize_t n = read(p[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (out->len + (size_t)n > NFT_OUTPUT_MAX) {
+            big = true;
+            break;
+        }
+        sb_append(out, buf, (size_t)n);
+    }
+    close(p[0]);
+    if (timeout || big)
+        kill(pid, SIGKILL);
+    int status = 0;
+    /* ECHILD is fine: the event loop's SIGCHLD handler may have reaped it. */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (timeout)
+        return err_set(e, "nft took over %d s", NFT_TIMEOUT_MS / 1000);
+    if (big)
+        return err_set(e, "nft printed over %u bytes", NFT_OUTPUT_MAX);
+    if (out->oom)
+        return err_set(e, "nft: out of memory");
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        return err_set(e, "nft -j list ruleset exited with status %d", WEXITSTATUS(status));
+    return 0;
+}
+
+static void nft_facts(struct why_gathered *g)
+{
+    struct why_facts *f = &g->f;
+    struct strbuf text = {0};
+    struct err e;
+    int rc = run_nft(&text, &e);
+    if (rc == 1) {
+        f->nft_state = WHY_NFT_ABSENT;
+    } else if (rc < 0 || why_nft_parse(sb_str(&text), text.len, &g->nft, &e) < 0) {
+        f->nft_state = WHY_NFT_ERROR;
+        snprintf(f->nft_error, sizeof f->nft_error, "%s", e.msg);
+    } else {
+        f->nft_state = WHY_NFT_READ;
+        f->nft = &g->nft;
+    }
+    sb_free(&text);
+}
+
+static void xt_facts(struct why_gathered *g)
+{
+    struct why_facts *f = &g->f;
+    struct err e;
+    f->iptables_flavor = iptables_flavor();
+    if (iptc_rule_list("filter", "FORWARD", &g->fwd, &f->nfwd, &e) < 0 ||
+        iptc_chain_policy("filter", "FORWARD", f->fwd_policy, sizeof f->fwd_policy, &e) < 0 ||
+        iptc_rule_list("nat", "POSTROUTING", &g->post, &f->npost, &e) < 0) {
+        snprintf(f->xt_error, sizeof f->xt_error, "%s", e.msg);
+        return;
+    }
+    f->fwd = g->fwd;
+    f->post = g->post;
+    f->xt_known = true;
+}
+
+/* ---- the probe ---- */
+
+static uint64_t lab_rule_packets(struct lab *lab, const char *table, const char *chain)
+{
+    struct rule_info *v;
+    size_t n;
+    uint64_t sum = 0;
+    if (iptc_rule_list(table, chain, &v, &n, NULL) < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (rule_comment_is_lab(v[i].spec.comment, lab->name))
+            sum += v[i].packets;
+    free(v);
+    return sum;
+}
+
+static void counters(struct lab *lab, const struct why_facts *f, struct why_counters *c)
+{
+    memset(c, 0, sizeof *c);
+    struct link_stats s;
+    if (link_get_stats(lab->nl, f->src_tap.name, &s, NULL) == 0) {
+        c->src_rx = s.rx_packets;
+        c->src_tx = s.tx_packets;
+    }
+    const char *dst = f->kind == WHY_T_GUEST ? f->dst_tap.name : f->uplink;
+    if (dst[0] && link_get_stats(lab->nl, dst, &s, NULL) == 0) {
+        c->dst_rx = s.rx_packets;
+        c->dst_tx = s.tx_packets;
+    }
+    c->fwd = lab_rule_packets(lab, "filter", "FORWARD");
+    c->masq = lab_rule_packets(lab, "nat", "POSTROUTING");
+}
+
+static void probe(struct lab *lab, struct guest *src, struct why_facts *f)
+{
+    if (!f->src.known || !f->dst.s_addr)
+        return; /* not at a prompt: nothing to type the ping at */
+    char ds[INET_ADDRSTRLEN], line[96];
+    snprintf(line, sizeof line, "ping -c 1 -W 2 -w 3 %s", addr_str(f->dst, ds));
+    counters(lab, f, &f->before);
+    uint64_t start;
+    struct err e;
+    if (console_run(lab, src, line, PROBE_MS, &start, &e) < 0)
+        return;
+    counters(lab, f, &f->after);
+    struct strbuf text = {0};
+    console_text(src, start, &text);
+    struct ping_result r;
+    if (ping_parse_summary(sb_str(&text), &r) == 0) {
+        f->probed = true;
+        f->sent = r.sent;
+        f->received = r.received;
+    }
+    sb_free(&text);
+}
+
+/* ---- the target ---- */
+
+static int resolve(struct lab *lab, struct guest *src, const char *t, struct why_facts *f,
+                   struct guest **tg, struct err *e)
+{
+    *tg = NULL;
+    snprintf(f->target, sizeof f->target, "%s", t);
+    if (strcmp(t, "host") == 0) {
+        f->kind = WHY_T_HOST;
+        f->dst = lab->host;
+        return 0;
+    }
+    if (strcmp(t, "internet") == 0) {
+        if (!lab->inet_netns[0])
+            return err_set(e, "'internet' names the sandbox's stand-in (only with --sandbox)");
+        f->kind = WHY_T_INTERNET;
+        return addr_parse(SANDBOX_INET, &f->dst, NULL, e);
+    }
+    struct guest *g = lab_find_guest(lab, t);
+    struct in_addr a;
+    if (!g) {
+        struct err pe;
+        if (addr_parse(t, &a, NULL, &pe) < 0)
+            return err_set(e,
+                           "why: target '%s' is neither a guest, 'host', 'internet' nor an "
+                           "IPv4 address",
+                           t);
+        f->dst = a;
+        f->kind = a.s_addr == lab->host.s_addr ? WHY_T_HOST : WHY_T_ADDR;
+        for (size_t i = 0; i < lab->nguests && f->kind == WHY_T_ADDR; i++)
+            if (lab->guests[i]->addr.s_addr == a.s_addr)
+                g = lab->guests[i];
+        if (!g)
+            return 0;
+    }
+    if (g == src)
+        return err_set(e, "why: %s is the source itself", g->name);
+    if (!g->addr.s_addr)
+        return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name, g->name);
+    f->kind = WHY_T_GUEST;
+    f->dst = g->addr;
+    *tg = g;
+    return 0;
+}
+
+int why_gather(struct lab *lab, struct guest *src, const char *target, struct why_gathered *out,
+               struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct why_facts *f = &out->f;
+    struct guest *tg;
+    if (resolve(lab, src, target, f, &tg, e) < 0)
+        return -1;
+    snprintf(f->lab, sizeof f->lab, "%s", lab->name);
+    f->subnet = lab->subnet;
+    f->host = lab->host;
+    f->nat = lab->nat;
+    snprintf(f->uplink, sizeof f->uplink, "%s",
+             lab->uplink[0]       ? lab->uplink
+             : lab->inet_netns[0] ? SANDBOX_UPLINK
+                                  : "");
+    struct link_stats s;
+    if (f->uplink[0] && link_ifindex(lab->nl, f->uplink) &&
+        link_get_stats(lab->nl, f->uplink, &s, NULL) == 0) {
+        f->uplink_exists = true;
+        f->uplink_up = s.up;
+        f->uplink_carrier = s.carrier;
+    }
+
+    guest_facts(lab, src, &f->src);
+    tap_facts(lab, src, &f->src, &f->src_tap);
+    if (tg) {
+        guest_facts(lab, tg, &f->dst_guest);
+        tap_facts(lab, tg, &f->dst_guest, &f->dst_tap);
+    }
+    f->ip_forward = sysctl_int("%s", SYSCTL_FORWARD);
+    f->rp_filter_all = sysctl_int("net/ipv4/conf/%s/rp_filter", "all");
+    xt_facts(out);
+    nft_facts(out);
+    probe(lab, src, f);
+    return 0;
+}
+
+void why_gathered_free(struct why_gathered *g)
+{
+    free(g->fwd);
+    free(g->post);
+    why_nft_free(&g->nft);
+    memset(g, 0, sizeof *g);
+}
