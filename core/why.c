@@ -683,6 +683,24 @@ static void probe_hop(struct walk *w)
         return;
     }
     const char *where;
+    const struct why_neigh *nb = NULL;
+    for (size_t i = 0; i < f->src.nneighs && w->next.s_addr; i++)
+        if (f->src.neighs[i].addr.s_addr == w->next.s_addr)
+            nb = &f->src.neighs[i];
+    if (srx == 0 && nb &&
+        (strcmp(nb->state, "FAILED") == 0 || strcmp(nb->state, "INCOMPLETE") == 0)) {
+        /* An ARP that failed before the fix is remembered for a while. */
+        char ns[INET_ADDRSTRLEN];
+        say(h, WHY_FAIL,
+            "0/%ld answered; %s's ARP entry for %s is %s (left from before?): it sends "
+            "nothing until that entry goes (%s)",
+            f->sent, f->src.name, ip(nb->addr, ns), nb->state, moved);
+        fix(h, "send %s ip neigh flush dev %s", f->src.name, nb->dev);
+        snprintf(h->shell_on, sizeof h->shell_on, "%s", f->src.name);
+        snprintf(h->shell[0], WHY_FIXSZ, "ip neigh flush dev %s", nb->dev);
+        h->nshell = 1;
+        return;
+    }
     if (srx == 0)
         where = "nothing came out of the guest onto its tap: it stops inside the source guest";
     else if (f->kind == WHY_T_HOST)

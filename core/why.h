@@ -21,6 +21,7 @@
 #define WHY_MAX_LINKS  8
 #define WHY_MAX_ADDRS  16
 #define WHY_MAX_ROUTES 32
+#define WHY_MAX_NEIGHS 32
 
 struct why_link {
     char dev[WHY_NAMESZ];
@@ -38,6 +39,12 @@ struct why_route {
     char dev[WHY_NAMESZ];
 };
 
+struct why_neigh {
+    struct in_addr addr;
+    char dev[WHY_NAMESZ];
+    char state[16]; /* REACHABLE, STALE, FAILED, INCOMPLETE, ... */
+};
+
 /* A guest as its own `ip` describes it, and what umlab gave it. */
 struct why_guest {
     char name[WHY_NAMESZ];
@@ -53,6 +60,8 @@ struct why_guest {
     size_t naddrs;
     struct why_route routes[WHY_MAX_ROUTES];
     size_t nroutes;
+    struct why_neigh neighs[WHY_MAX_NEIGHS]; /* its ARP cache, read before the probe */
+    size_t nneighs;
 };
 
 /* The host's end of a guest's NIC. */

@@ -20,6 +20,7 @@
 
 #define GUEST_READY_MS 20000
 #define GUEST_CMD_MS   15000
+#define GUEST_BUSY_MS  3000
 #define PROBE_MS       10000
 #define NFT_TIMEOUT_MS 5000
 #define NFT_OUTPUT_MAX JSON_MAX_INPUT
@@ -52,6 +53,10 @@ static bool printed_end(void *ctx)
  * prompt would stop at the first echoed row ending in '$' or '#'). */
 static int run_ip(struct lab *lab, struct guest *g, uint64_t *start, struct err *e)
 {
+    /* A command typed just before (`send g1 ...`) may still be finishing. */
+    if (g->state == GUEST_RUNNING && !guest_at_prompt(g) &&
+        console_wait_prompt(lab, g, GUEST_BUSY_MS, e) < 0)
+        return err_set(e, "%s is not at a shell prompt (busy with a command?)", g->name);
     if (console_ready(lab, g, GUEST_READY_MS, e) < 0)
         return -1;
     struct until_end u = {g, console_cursor_line(g)};
@@ -78,7 +83,7 @@ static void guest_facts(struct lab *lab, struct guest *g, struct why_guest *w)
     if (!w->running)
         return;
     struct err e;
-    uint64_t start;
+    uint64_t start = 0;
     if (run_ip(lab, g, &start, &e) < 0) {
         snprintf(w->unknown_why, sizeof w->unknown_why, "%s", e.msg);
         return;

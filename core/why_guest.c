@@ -104,6 +104,23 @@ static void read_route(struct why_guest *g, char **f, size_t nf)
         g->nroutes++;
 }
 
+/* "{neigh|192.168.0.2|dev|eth0|lladdr|aa:bb:..|REACHABLE}", "{neigh|192.168.0.9|dev|eth0|FAILED}"
+ */
+static void read_neigh(struct why_guest *g, char **f, size_t nf)
+{
+    if (nf < 5 || g->nneighs >= WHY_MAX_NEIGHS || strcmp(f[2], "dev") != 0)
+        return;
+    struct why_neigh *n = &g->neighs[g->nneighs];
+    int p = -1;
+    const char *st = f[nf - 1];
+    size_t len = strlen(st);
+    if (addr_parse(f[1], &n->addr, &p, NULL) < 0 || p >= 0 || !read_dev(f[3], n->dev) || len == 0 ||
+        len >= sizeof n->state || strspn(st, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != len)
+        return;
+    memcpy(n->state, st, len + 1);
+    g->nneighs++;
+}
+
 static void record(struct why_guest *g, char *rec)
 {
     char *f[FIELDS_MAX];
@@ -122,11 +139,13 @@ static void record(struct why_guest *g, char *rec)
         read_addr(g, f, nf);
     else if (strcmp(f[0], "route") == 0)
         read_route(g, f, nf);
+    else if (strcmp(f[0], "neigh") == 0)
+        read_neigh(g, f, nf);
 }
 
 int why_guest_parse(const char *text, struct why_guest *g)
 {
-    g->nlinks = g->naddrs = g->nroutes = 0;
+    g->nlinks = g->naddrs = g->nroutes = g->nneighs = 0;
     const char *b = strstr(text, BEGIN_MARK);
     const char *e = b ? strstr(b, WHY_GUEST_END) : NULL;
     if (!b || !e)

@@ -15,7 +15,7 @@
  * line never shows them; the caller waits for WHY_GUEST_END, not for a prompt
  * (the typed line's own '$' and '#' look like one while it is echoed). */
 #define WHY_GUEST_CMD                                                                              \
-    "echo umlab-why-$((6*7)); for c in link addr route; do ip -o -4 $c show | "                    \
+    "echo umlab-why-$((6*7)); for c in link addr route neigh; do ip -o -4 $c show | "              \
     "while read -r l; do set -f; set -- $l; IFS=\\|; echo \"{$c|$*}\"; unset IFS; done; done; "    \
     "echo umlab-why-end-$((6*7))"
 #define WHY_GUEST_END "umlab-why-end-42"

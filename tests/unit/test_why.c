@@ -43,8 +43,7 @@ static void guest(struct why_guest *g, const char *name, const char *addr, int p
     g->links[g->nlinks++] = (struct why_link){"eth0", true, true};
     g->addrs[g->naddrs++] = (struct why_addr){"eth0", ip4(addr), prefix};
     uint32_t m = prefix ? htonl(0xffffffffU << (32 - prefix)) : 0;
-    g->routes[g->nroutes++] =
-        (struct why_route){{ip4(addr).s_addr & m}, prefix, {0}, "eth0"};
+    g->routes[g->nroutes++] = (struct why_route){{ip4(addr).s_addr & m}, prefix, {0}, "eth0"};
     if (gw)
         g->routes[g->nroutes++] = (struct why_route){{0}, 0, ip4(gw), "eth0"};
 }
@@ -62,9 +61,8 @@ static void tap(struct why_tap *t, const char *name)
 static void lab_rule(struct rule_info *r, enum rule_lab_kind k, const char *dev, const char *tag)
 {
     memset(r, 0, sizeof *r);
-    assert_int_equal(rule_spec_lab(k, dev, ip4("192.168.0.0").s_addr, htonl(0xffffff00U), tag,
-                                   &r->spec),
-                     0);
+    assert_int_equal(
+        rule_spec_lab(k, dev, ip4("192.168.0.0").s_addr, htonl(0xffffff00U), tag, &r->spec), 0);
     snprintf(r->target_name, sizeof r->target_name, "%s",
              k == RULE_LAB_MASQ ? "MASQUERADE" : "ACCEPT");
 }
@@ -219,7 +217,8 @@ static void test_no_host_route(void **state)
     struct why_report r;
     why_diagnose(&L.f, &r);
     expect_cause(&r, "host-route", "no route to 192.168.0.1 through tap0",
-                 "host ip route add 192.168.0.1/32 dev tap0", "ip route add 192.168.0.1/32 dev tap0");
+                 "host ip route add 192.168.0.1/32 dev tap0",
+                 "ip route add 192.168.0.1/32 dev tap0");
     teardown_lab(&L);
 }
 
@@ -422,6 +421,23 @@ static void test_probe_counters_locate(void **state)
     teardown_lab(&L);
 }
 
+/* Fixed on the host, but g1 still remembers the ARP that failed before. */
+static void test_stale_failed_arp(void **state)
+{
+    (void)state;
+    struct lab_facts L;
+    healthy(&L, WHY_T_GUEST);
+    L.f.src.neighs[0] = (struct why_neigh){ip4("192.168.0.2"), "eth0", "FAILED"};
+    L.f.src.nneighs = 1;
+    no_answer(&L);
+    L.f.after.src_rx = 0;
+    struct why_report r;
+    why_diagnose(&L.f, &r);
+    expect_cause(&r, "probe", "ARP entry for 192.168.0.2 is FAILED",
+                 "send g1 ip neigh flush dev eth0", "ip neigh flush dev eth0");
+    teardown_lab(&L);
+}
+
 static void test_guest_not_read(void **state)
 {
     (void)state;
@@ -456,6 +472,9 @@ static const char GUEST_TEXT[] =
     "{route|default|via|192.168.0.254|dev|eth0}\n"
     "{route|192.168.0.0/24|dev|eth0|scope|link|src|192.168.0.1}\n"
     "{route|unreachable|10.0.0.0/8}\n"
+    "{neigh|192.168.0.2|dev|eth0|FAILED}\n"
+    "{neigh|192.168.0.254|dev|eth0|lladdr|aa:bb:cc:dd:ee:ff|REACH\nABLE}\n"
+    "{neigh|192.168.0.9|dev|eth0|lladdr|x|reachable;rm}\n"
     "{addr|2:|eth0|inet|999.1.1.1/24}\n"
     "{route|default|via|1.2.3.4/8|dev|eth0}\n"
     "{link|4:|../../etc:|<UP>}\n"
@@ -484,6 +503,9 @@ static void test_guest_parse(void **state)
     assert_int_equal(g.routes[0].via.s_addr, ip4("192.168.0.254").s_addr);
     assert_int_equal(g.routes[1].prefix, 24);
     assert_int_equal(g.routes[1].via.s_addr, 0);
+    assert_int_equal(g.nneighs, 2); /* a state that is not one: out */
+    assert_string_equal(g.neighs[0].state, "FAILED");
+    assert_string_equal(g.neighs[1].state, "REACHABLE");
 
     /* The echo of the typed line alone (no output yet) is no answer. */
     assert_int_equal(why_guest_parse("g1:/# " WHY_GUEST_CMD "\n", &g), -1);
@@ -578,8 +600,8 @@ static void test_json(void **state)
     assert_null(json_get(j, "missing"));
     json_free(j);
 
-    const char *bad[] = {"", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "\"\\u12\"", "1 2", "nul",
-                         "\"a\x01\"", "[1e999]", "{\"a\":1,}"};
+    const char *bad[] = {"",    "{",   "[1,]",      "{\"a\" 1}", "\"\\x\"",   "\"\\u12\"",
+                         "1 2", "nul", "\"a\x01\"", "[1e999]",   "{\"a\":1,}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         if (json_parse(bad[i], strlen(bad[i]), &j, &e) == 0)
             fail_msg("accepted bad JSON \"%s\"", bad[i]);
@@ -608,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_legacy_forward_drop),
         cmocka_unit_test(test_nft_unread_rule_is_unknown),
         cmocka_unit_test(test_probe_counters_locate),
+        cmocka_unit_test(test_stale_failed_arp),
         cmocka_unit_test(test_guest_not_read),
         cmocka_unit_test(test_guest_parse),
         cmocka_unit_test(test_nft_eval),

@@ -1,0 +1,115 @@
+#!/bin/sh
+# `why` on a real sandboxed lab (root; umlab creates namespaces umlab-itwhy and
+# umlab-itwhy-inet and the test checks they are gone after). The lab is broken
+# in six ways, each from inside the sandbox's own namespace (umlab's `host`,
+# `send`, `nat`): proxy_arp off, ip_forward 0, NAT off, g1's default route
+# deleted, tap0 down, FORWARD policy DROP in nf_tables. Each time `why` must
+# name the cause; then the test runs the umlab commands `why` suggests (asking
+# again while it still finds a cause) and the ping must pass.
+. "$(dirname "$0")/lib.sh"
+need_root
+LAB=itwhy
+dir=$(mktemp -d)
+out=$dir/out
+fifo=$dir/in
+pid=
+cleanup() {
+    exec 3>&- 2>/dev/null
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    force_cleanup_lab $LAB
+    rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+force_cleanup_lab $LAB
+root_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+
+mkfifo -m 0600 "$fifo"
+"$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - <"$fifo" >"$out" 2>"$dir/err" &
+pid=$!
+exec 3>"$fifo"
+nline=0
+
+# run COMMAND: sends one batch line and waits for its JSON answer (line NLINE;
+# not "n": lib.sh's wait_for uses that name).
+run() {
+    nline=$((nline + 1))
+    printf '%s\n' "$*" >&3
+    if ! wait_for "$out" "^\\{\"line\":$nline," 90; then
+        fail "no answer to line $nline: $*"
+        exit 1
+    fi
+}
+res() { jline "$out" "$nline" "$1"; }
+
+# case NAME TARGET CAUSE BREAK...: breaks the lab with the BREAK commands
+# (one per argument), checks `why g1 TARGET` names CAUSE, applies its fixes
+# until it finds none (at most 3 rounds) and checks `ping g1 TARGET` passes.
+case_() {
+    name=$1 target=$2 cause=$3
+    shift 3
+    for b in "$@"; do run "$b"; done
+    run why g1 "$target"
+    got=$(res '.result.cause')
+    check "$name: why g1 $target names '$cause' (said '$got': $(res .result.summary))" \
+        test "$got" = "$cause"
+    check "$name: not reachable while broken" test "$(res .result.reachable)" = false
+    check "$name: a fix is suggested" test "$(res '.result.fix | length')" -ge 1
+    if [ -n "${want_shell:-}" ]; then
+        check "$name: the plain shell fix is '$want_shell'" test "$(res '.result.shell[0]')" = "$want_shell"
+        want_shell=
+    fi
+    rounds=0
+    while [ "$(res .result.cause)" != null ] && [ $rounds -lt 3 ]; do
+        res '.result.fix[]' >"$dir/fix"
+        [ -s "$dir/fix" ] || break
+        while IFS= read -r f; do
+            echo "  $name: applying: $f"
+            run "$f"
+        done <"$dir/fix"
+        run why g1 "$target"
+        rounds=$((rounds + 1))
+    done
+    check "$name: after the suggested fixes why finds nothing ($(res .result.summary))" \
+        test "$(res .result.cause)" = null
+    run ping g1 "$target" --count 2
+    check "$name: ping g1 $target passes after the fix" test "$(res .ok)" = true
+}
+
+run guest add g1 --ip auto
+run guest add g2 --ip auto
+run wait g1
+run wait g2
+run nat on
+
+# First, before any g1 -> g2 traffic fills g1's ARP cache.
+want_shell="sysctl -w net.ipv4.conf.tap0.proxy_arp=1"
+case_ "proxy_arp off" g2 arp "host sysctl -w net.ipv4.conf.tap0.proxy_arp=0"
+want_shell="sysctl -w net.ipv4.ip_forward=1"
+case_ "ip_forward 0 (the sandbox's own)" g2 ip-forward "host sysctl -w net.ipv4.ip_forward=0"
+case_ "NAT off" internet nat "nat off"
+case_ "no default route" internet guest-route "send g1 ip route del default" "sleep 1"
+case_ "tap down" host tap "host ip link set tap0 down"
+if command -v nft >/dev/null; then
+    case_ "FORWARD policy DROP in nf_tables" internet nftables "host iptables-nft -P FORWARD DROP"
+else
+    echo "skip: nft is not installed (the nf_tables case needs it)"
+fi
+check "the root namespace's ip_forward is as it was ($root_fwd)" \
+    test "$(cat /proc/sys/net/ipv4/ip_forward)" = "$root_fwd"
+
+run why g1 g2
+check "why: every hop named in the JSON" test "$(res '.result.hops | length')" -ge 10
+check "why: a healthy lab is reachable" test "$(res .result.reachable)" = true
+
+exec 3>&-
+wait "$pid"
+rc=$?
+pid=
+check "batch ends cleanly ($rc)" test "$rc" = 0
+assert_lab_gone $LAB
+if [ "$FAILS" != 0 ]; then
+    echo "--- umlab output:"
+    jq -c '{line, command, ok, error, r: .result.summary}' "$out" 2>/dev/null || cat "$out"
+    cat "$dir/err"
+fi
+[ "$FAILS" = 0 ]
