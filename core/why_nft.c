@@ -8,6 +8,9 @@
 #include "base/json.h"
 
 #define NFT_MAX_DEPTH 16 /* jumps followed before a verdict counts as unknown */
+/* Rules looked at for one flow: nft refuses loops, but a chain jumped to from
+ * many rules is walked again each time; past this the verdict is unknown. */
+#define NFT_MAX_STEPS 200000
 
 static bool family_seen(const char *family)
 {
@@ -228,6 +231,28 @@ static int add_rule(struct why_nft *m, const struct json *rj, struct err *e)
     return 0;
 }
 
+/* Puts each chain's rules together, in their order (a counting sort), so a
+ * walk looks only at its chain's rules. */
+static int group_rules(struct why_nft *m, struct err *e)
+{
+    if (m->nrules == 0)
+        return 0;
+    struct nft_rule *sorted = malloc(m->nrules * sizeof *sorted);
+    if (!sorted)
+        return err_sys(e, "nft");
+    size_t at = 0;
+    for (size_t c = 0; c < m->nchains; c++) {
+        m->chains[c].first = at;
+        for (size_t i = 0; i < m->nrules; i++)
+            if (m->rules[i].chain == c)
+                sorted[at++] = m->rules[i];
+        m->chains[c].nrules = at - m->chains[c].first;
+    }
+    free(m->rules);
+    m->rules = sorted;
+    return 0;
+}
+
 int why_nft_parse(const char *text, size_t len, struct why_nft *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
@@ -247,6 +272,8 @@ int why_nft_parse(const char *text, size_t len, struct why_nft *out, struct err 
                 rc = pass == 0 ? add_chain(out, c, e) : add_rule(out, c, e);
         }
     json_free(root);
+    if (rc == 0)
+        rc = group_rules(out, e);
     if (rc < 0)
         why_nft_free(out);
     return rc;
@@ -322,22 +349,28 @@ static void set_where(struct why_nft_result *res, const struct nft_chain *ch, co
 /* What chain CI does with F: accept, drop, unknown, or -1 for "falls through"
  * (end of a regular chain, return). */
 static int eval_chain(const struct why_nft *m, size_t ci, const struct why_flow *f, int depth,
-                      struct why_nft_result *res)
+                      long *steps, struct why_nft_result *res)
 {
     const struct nft_chain *ch = &m->chains[ci];
     char how[96];
-    if (depth > NFT_MAX_DEPTH) {
-        set_where(res, ch, "jumps nested too deep to follow");
+    if (depth > NFT_MAX_DEPTH || *steps > NFT_MAX_STEPS) {
+        set_where(res, ch, "jumps nested too deep or too many to follow");
         return WHY_V_UNKNOWN;
     }
     bool maybe_accept = false, maybe_drop = false;
     struct why_nft_result maybe_at = {0};
     int idx = 0;
-    for (size_t i = 0; i < m->nrules; i++) {
+    if (++*steps > NFT_MAX_STEPS) {
+        set_where(res, ch, "jumps nested too deep or too many to follow");
+        return WHY_V_UNKNOWN;
+    }
+    for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
         const struct nft_rule *r = &m->rules[i];
-        if (r->chain != ci)
-            continue;
         idx++;
+        if (++*steps > NFT_MAX_STEPS) {
+            set_where(res, ch, "jumps nested too deep or too many to follow");
+            return WHY_V_UNKNOWN;
+        }
         enum tri t = r->verdict == NFT_CONTINUE ? NO : rule_matches(r, f);
         if (t == NO)
             continue;
@@ -347,7 +380,7 @@ static int eval_chain(const struct why_nft *m, size_t ci, const struct why_flow 
             if (ti < 0) {
                 continue; /* nft refuses such a rule; nothing to follow */
             }
-            v = eval_chain(m, (size_t)ti, f, depth + 1, res);
+            v = eval_chain(m, (size_t)ti, f, depth + 1, steps, res);
             if (v < 0 && r->verdict == NFT_GOTO)
                 v = -2; /* a goto's end returns from this chain too */
         } else {
@@ -423,7 +456,8 @@ void why_nft_forward(const struct why_nft *m, const struct why_flow *f, struct w
     bool any_unknown = false;
     for (size_t i = 0; i < n; i++) {
         struct why_nft_result one = {0};
-        int v = eval_chain(m, order[i], f, 0, &one);
+        long steps = 0;
+        int v = eval_chain(m, order[i], f, 0, &steps, &one);
         if (v == WHY_V_DROP) {
             *r = one;
             r->verdict = WHY_V_DROP;
@@ -448,10 +482,9 @@ void why_nft_masq(const struct why_nft *m, const struct why_flow *f, struct why_
     size_t n = base_chains(m, "postrouting", "nat", order, NFT_MAX_CHAINS);
     for (size_t i = 0; i < n; i++) {
         int idx = 0;
-        for (size_t k = 0; k < m->nrules; k++) {
+        const struct nft_chain *ch = &m->chains[order[i]];
+        for (size_t k = ch->first; k < ch->first + ch->nrules; k++) {
             const struct nft_rule *rule = &m->rules[k];
-            if (rule->chain != order[i])
-                continue;
             idx++;
             if (!rule->masq)
                 continue;

@@ -66,6 +66,7 @@ struct nft_chain {
     char hook[16], type[16]; /* "" for a regular chain */
     long prio;
     bool base, policy_drop;
+    size_t first, nrules; /* its rules: rules[first .. first + nrules) */
 };
 
 struct why_nft {

@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config clang-format clang libclang-rt-14-dev
 libvterm-dev libnl-3-dev libnl-route-3-dev libip4tc-dev libncurses-dev libreadline-dev
 libcmocka-dev
-user-mode-linux busybox-static e2fsprogs debootstrap iproute2 iptables iputils-ping tcpdump tmux procps psmisc jq"
+user-mode-linux busybox-static e2fsprogs debootstrap iproute2 iptables iputils-ping tcpdump tmux procps psmisc jq nftables"
 
 missing=""
 for p in $PKGS; do

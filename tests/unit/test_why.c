@@ -200,6 +200,7 @@ static void test_proxy_arp_off(void **state)
                  "host sysctl -w net.ipv4.conf.tap0.proxy_arp=1",
                  "sysctl -w net.ipv4.conf.tap0.proxy_arp=1");
     /* The host itself needs no proxy_arp: g1 -> host still passes. */
+    teardown_lab(&L);
     healthy(&L, WHY_T_HOST);
     L.f.src_tap.proxy_arp = 0;
     why_diagnose(&L.f, &r);
@@ -275,6 +276,7 @@ static void test_nft_forward_policy_drop(void **state)
     /* umlab's own (x_tables) rules accept it: they are not the cause. */
     assert_int_equal(find(&r, "forward")->status, WHY_PASS);
     /* Guest to guest is forwarded too, so it stops there as well. */
+    teardown_lab(&L);
     healthy(&L, WHY_T_GUEST);
     set_nft(&L, NFT_FORWARD_DROP);
     no_answer(&L);
@@ -298,6 +300,7 @@ static void test_no_default_route(void **state)
     assert_string_equal(h->shell_on, "g1");
     assert_string_equal(h->shell[2], "ip route add default via 192.168.0.254");
     /* The host and the other guests are on-link: still reachable. */
+    teardown_lab(&L);
     healthy(&L, WHY_T_GUEST);
     L.f.src.nroutes = 1;
     why_diagnose(&L.f, &r);
@@ -375,6 +378,7 @@ static void test_legacy_forward_drop(void **state)
     expect_cause(&r, "forward", "FORWARD policy DROP drops the request", "nat on uplink0",
                  "iptables-legacy -I FORWARD 1 -i tap0 -s 192.168.0.0/24 -j ACCEPT");
     /* With NAT on, umlab's rules ahead of the policy let it through. */
+    teardown_lab(&L);
     healthy(&L, WHY_T_GUEST);
     snprintf(L.f.fwd_policy, sizeof L.f.fwd_policy, "DROP");
     why_diagnose(&L.f, &r);
@@ -570,6 +574,25 @@ static void test_nft_eval(void **state)
     assert_int_equal(r.verdict, WHY_V_DROP);
     why_nft_masq(&m, &req, &r);
     assert_int_equal(r.verdict, WHY_V_DROP); /* no nat chain */
+    why_nft_free(&m);
+
+    /* A chain jumped to from every one of its own rules: bounded, unknown. */
+    static char loop[200000];
+    size_t n = (size_t)snprintf(
+        loop, sizeof loop,
+        "{\"nftables\": [{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"f\", "
+        "\"type\": \"filter\", \"hook\": \"forward\", \"policy\": \"drop\"}}, {\"chain\": "
+        "{\"family\": \"ip\", \"table\": \"t\", \"name\": \"l\"}}");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(loop + n, sizeof loop - n,
+                              ", {\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": "
+                              "\"%s\", \"expr\": [{\"jump\": {\"target\": \"l\"}}]}}",
+                              i == 0 ? "f" : "l");
+    snprintf(loop + n, sizeof loop - n, "]}");
+    assert_int_equal(why_nft_parse(loop, strlen(loop), &m, &e), 0);
+    why_nft_forward(&m, &req, &r);
+    assert_int_equal(r.verdict, WHY_V_UNKNOWN);
+    assert_non_null(strstr(r.how, "too many"));
     why_nft_free(&m);
 
     /* Not nft's JSON, or not JSON at all: an error, nothing kept. */
