@@ -682,6 +682,14 @@ static void probe_hop(struct walk *w)
         say(h, WHY_PASS, "%ld/%ld answered (%s)", f->received, f->sent, moved);
         return;
     }
+    for (size_t i = 0; i + 1 < w->r->n; i++)
+        if (w->r->hops[i].status == WHY_FAIL) {
+            /* The counters also move with ARP and IPv6 chatter: they locate a
+             * drop only when nothing above explains it. */
+            say(h, WHY_FAIL, "0/%ld answered, as %s above explains (%s)", f->sent, w->r->hops[i].id,
+                moved);
+            return;
+        }
     const char *where;
     const struct why_neigh *nb = NULL;
     for (size_t i = 0; i < f->src.nneighs && w->next.s_addr; i++)
