@@ -14,6 +14,7 @@
 #include "core/console.h"
 #include "core/ping_parse.h"
 #include "core/why_guest.h"
+#include "netcfg/bridge.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/sysctl.h"
@@ -145,6 +146,11 @@ static void tap_facts(struct lab *lab, const struct guest *g, const struct why_g
     t->src_route = src.s_addr == g->addr.s_addr
                        ? t->route
                        : src.s_addr && route_exists(lab->nl, src, 32, g->tap);
+    /* A tap in a bridge is on a LAN: one segment, no routing between its guests. */
+    struct link_stats bs;
+    if (bridge_port_master(lab->nl, g->tap, t->bridge, sizeof t->bridge, NULL) == 0 &&
+        t->bridge[0] && link_get_stats(lab->nl, t->bridge, &bs, NULL) == 0)
+        t->bridge_up = bs.up;
     t->proxy_arp = sysctl_int("net/ipv4/conf/%s/proxy_arp", g->tap);
     t->rp_filter = sysctl_int("net/ipv4/conf/%s/rp_filter", g->tap);
     t->forwarding = sysctl_int("net/ipv4/conf/%s/forwarding", g->tap);
