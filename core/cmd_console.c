@@ -142,8 +142,8 @@ static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 
 static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
+    struct pane *p = cmd_pane(lab, a->argv[0], e);
+    if (!p)
         return -1;
     int lines = 24;
     if (a->argc > 1) {
@@ -152,19 +152,24 @@ static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
             return err_set(e, "screen: LINES must be 1..%d", LAB_SCROLLBACK);
         lines = (int)v;
     }
-    uint64_t cur = console_cursor_line(g);
+    uint64_t cur = pane_cursor_line(p);
     struct strbuf t = {0};
-    console_text(g, cur >= (uint64_t)lines ? cur - (uint64_t)lines + 1 : 0, &t);
+    pane_text(p, cur >= (uint64_t)lines ? cur - (uint64_t)lines + 1 : 0, &t);
     out_printf(o, "%s\n", sb_str(&t));
-    out_str(o, "name", g->name);
+    out_str(o, "name", a->argv[0]);
     out_str(o, "text", sb_str(&t));
     sb_free(&t);
     return 0;
 }
 
 const struct cmd_entry cmd_screen = {
-    "screen", "GUEST [LINES]", "print the last LINES (default 24) lines of a guest's console", 1, 2,
-    {},       screen_cmd,
+    .name = "screen",
+    .usage = "PANE [LINES]",
+    .summary = "print the last LINES (default 24) lines of a pane: GUEST, host (the shell), "
+               "dump:GUEST|IFACE",
+    .min_args = 1,
+    .max_args = 2,
+    .exec = screen_cmd,
 };
 
 const struct cmd_entry cmd_send = {

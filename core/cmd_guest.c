@@ -35,7 +35,7 @@ void cmd_put_guest(struct out *o, const struct guest *g)
     out_str(o, "state", guest_state_name(g, st, sizeof st));
     out_str(o, "tap", g->tap);
     out_str(o, "address", g->addr.s_addr ? addr_str(g->addr, as) : NULL);
-    out_int(o, "pid", g->reaped ? 0 : g->pty.pid);
+    out_int(o, "pid", pane_pid(&g->pane));
     out_int(o, "mem_mb", g->mem_mb);
     if (g->cpu >= 0)
         out_int(o, "cpu", g->cpu);

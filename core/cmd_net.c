@@ -48,7 +48,7 @@ static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, stru
         console_run(lab, g, line, GUEST_CMD_TIMEOUT_MS, &start, e) < 0)
         return -1;
     struct strbuf said = {0};
-    console_text(g, start, &said);
+    pane_text(&g->pane, start, &said);
     bool no_ip = strstr(sb_str(&said), "no-ip-42") != NULL;
     sb_free(&said);
     if (no_ip)

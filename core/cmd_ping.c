@@ -51,7 +51,7 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     if (console_run(lab, g, line, (int)(count + 10) * 1000, &start, e) < 0)
         return -1;
     struct strbuf text = {0};
-    console_text(g, start, &text);
+    pane_text(&g->pane, start, &text);
     struct ping_result r;
     int rc = ping_parse_summary(sb_str(&text), &r);
     sb_free(&text);
@@ -101,7 +101,7 @@ static bool pingall_done(void *ctx)
         if (r->g->state == GUEST_EXITED)
             return true;
         struct strbuf t = {0};
-        console_text(r->g, r->start, &t);
+        pane_text(&r->g->pane, r->start, &t);
         r->done = strstr(sb_str(&t), "\numlab-pingall-done") != NULL && guest_at_prompt(r->g);
         sb_free(&t);
         if (!r->done)
@@ -149,7 +149,7 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
              sb_str(&targets));
     sb_free(&targets);
     for (size_t i = 0; i < n; i++) {
-        rows[i].start = console_cursor_line(rows[i].g);
+        rows[i].start = pane_cursor_line(&rows[i].g->pane);
         if (guest_send(rows[i].g, line, e) < 0)
             return -1;
     }
@@ -166,7 +166,7 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
     for (size_t i = 0; i < n; i++) {
         struct strbuf t = {0};
         sb_append(&t, "\n", 1);
-        console_text(rows[i].g, rows[i].start, &t);
+        pane_text(&rows[i].g->pane, rows[i].start, &t);
         out_printf(o, "%-10s", rows[i].g->name);
         for (size_t j = 0; j <= n; j++) {
             const char *to = j < n ? rows[j].g->name : "host";

@@ -11,7 +11,11 @@ extern const struct cmd_entry cmd_ip, cmd_nat;
 extern const struct cmd_entry cmd_send, cmd_expect, cmd_screen, cmd_sleep, cmd_echo;
 extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why;
 extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;
+extern const struct cmd_entry cmd_shell, cmd_dump;
 
+/* The pane NAME names: a guest's console, host (the host shell) or
+ * dump:GUEST|IFACE (a tcpdump); NULL with why in E. */
+struct pane *cmd_pane(struct lab *lab, const char *name, struct err *e);
 /* The guest called NAME, or NULL with "no guest named ..." in E. */
 struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e);
 /* Seconds as text (NULL: DEF_MS) into milliseconds. */

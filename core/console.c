@@ -5,27 +5,6 @@
 
 #include "core/guest.h"
 
-uint64_t console_cursor_line(const struct guest *g)
-{
-    return term_lines_pushed(g->term) + (uint64_t)guest_cursor_row(g);
-}
-
-void console_text(const struct guest *g, uint64_t from, struct strbuf *out)
-{
-    uint64_t pushed = term_lines_pushed(g->term);
-    uint64_t oldest = pushed - (uint64_t)term_scrollback_count(g->term);
-    if (from < oldest)
-        from = oldest;
-    uint64_t last = console_cursor_line(g);
-    char row[2048];
-    for (uint64_t l = from; l <= last; l++) {
-        size_t n = term_row_text(g->term, (int)((int64_t)l - (int64_t)pushed), row, sizeof row);
-        sb_append(out, row, n);
-        if (l < last)
-            sb_append(out, "\n", 1);
-    }
-}
-
 static bool at_prompt(void *ctx)
 {
     return guest_at_prompt(ctx);
@@ -68,7 +47,7 @@ struct after_ctx {
 static bool prompt_after(void *ctx)
 {
     struct after_ctx *a = ctx;
-    return exited(a->g) || (guest_at_prompt(a->g) && console_cursor_line(a->g) > a->line);
+    return exited(a->g) || (guest_at_prompt(a->g) && pane_cursor_line(&a->g->pane) > a->line);
 }
 
 int console_run(struct lab *lab, struct guest *g, const char *line, int timeout_ms, uint64_t *start,
@@ -76,7 +55,7 @@ int console_run(struct lab *lab, struct guest *g, const char *line, int timeout_
 {
     if (console_ready(lab, g, timeout_ms, e) < 0)
         return -1;
-    struct after_ctx a = {g, console_cursor_line(g)};
+    struct after_ctx a = {g, pane_cursor_line(&g->pane)};
     if (start)
         *start = a.line;
     size_t n = strlen(line);
@@ -115,13 +94,13 @@ struct expect_ctx {
 static bool expect_match(void *ctx)
 {
     struct expect_ctx *x = ctx;
-    uint64_t cur = console_cursor_line(x->g);
+    uint64_t cur = pane_cursor_line(&x->g->pane);
     if (x->from < x->g->expect_mark)
         x->from = x->g->expect_mark;
     x->text.len = 0;
     if (x->text.s)
         x->text.s[0] = '\0';
-    console_text(x->g, x->from, &x->text);
+    pane_text(&x->g->pane, x->from, &x->text);
     x->found = regexec(x->re, sb_str(&x->text), 1, &x->m, 0) == 0;
     if (!x->found && cur > x->from + EXPECT_OVERLAP)
         x->from = cur - EXPECT_OVERLAP;
@@ -150,11 +129,11 @@ int console_expect(struct lab *lab, struct guest *g, const regex_t *re, int time
         uint64_t lines = 0;
         for (size_t i = 0; i < eol; i++)
             lines += t[i] == '\n';
-        uint64_t pushed = term_lines_pushed(g->term);
-        uint64_t oldest = pushed - (uint64_t)term_scrollback_count(g->term);
+        uint64_t pushed = term_lines_pushed(g->pane.term);
+        uint64_t oldest = pushed - (uint64_t)term_scrollback_count(g->pane.term);
         uint64_t from = x.from < oldest ? oldest : x.from;
         uint64_t next = from + lines + 1;
-        uint64_t cur = console_cursor_line(g);
+        uint64_t cur = pane_cursor_line(&g->pane);
         g->expect_mark = next > cur ? cur : next;
     }
     sb_free(&x.text);

@@ -8,13 +8,6 @@
 #include "core/lab.h"
 #include "core/out.h"
 
-/* Absolute line number of the cursor row (grows as output scrolls). */
-uint64_t console_cursor_line(const struct guest *g);
-
-/* Appends the terminal's text from absolute line FROM (clamped to what the
- * scrollback still holds) to the cursor row, lines joined by '\n'. */
-void console_text(const struct guest *g, uint64_t from, struct strbuf *out);
-
 /* Waits until the guest shows its shell prompt (booted, or done with a command). */
 int console_wait_prompt(struct lab *lab, struct guest *g, int timeout_ms, struct err *e);
 

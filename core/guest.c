@@ -1,4 +1,5 @@
-/* guest.c — one UML guest: its process on a pty, its terminal, its state. */
+/* guest.c — one UML guest on its pane (core/pane.h): what is UML's — its
+ * command line, journal record, CPU, prompt and getty detection, stall kick. */
 #include "core/guest.h"
 
 #include <signal.h>
@@ -7,13 +8,10 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/procinfo.h"
 #include "core/umlargv.h"
 
-#define READ_CHUNK  65536
-#define READ_BUDGET (512 * 1024) /* per wakeup, so one flood cannot starve the rest */
 /* A wakeup that drained this much may have emptied a pty the guest was blocked
  * on (big writes, e.g. `cat` of a file): see guest_kick_if_stalled. */
 #define DRAIN_KICK 4096
@@ -50,10 +48,10 @@ const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz)
     case GUEST_EXITED:
         if (g->panicked)
             return "exited (kernel panic)";
-        if (WIFSIGNALED(g->wstatus))
-            snprintf(buf, bufsz, "exited (signal %d)", WTERMSIG(g->wstatus));
+        if (WIFSIGNALED(g->pane.wstatus))
+            snprintf(buf, bufsz, "exited (signal %d)", WTERMSIG(g->pane.wstatus));
         else
-            snprintf(buf, bufsz, "exited (status %d)", WEXITSTATUS(g->wstatus));
+            snprintf(buf, bufsz, "exited (status %d)", WEXITSTATUS(g->pane.wstatus));
         return buf;
     }
     return "?";
@@ -63,11 +61,11 @@ const char *guest_state_name(const struct guest *g, char *buf, size_t bufsz)
  * it, or one blank after): what a prompt looks like. Length, or 0 if not. */
 static size_t waiting_row(const struct guest *g, char *row, size_t rowsz)
 {
-    if (!g->term || g->state == GUEST_EXITED)
+    if (!g->pane.term || g->state == GUEST_EXITED)
         return 0;
     struct term_cursor c;
-    term_get_cursor(g->term, &c);
-    size_t n = term_row_text(g->term, c.row, row, rowsz);
+    term_get_cursor(g->pane.term, &c);
+    size_t n = term_row_text(g->pane.term, c.row, row, rowsz);
     /* column of the cursor vs. characters on the row (ASCII prompts) */
     return ((size_t)c.col == n + 1 || (size_t)c.col == n) ? n : 0;
 }
@@ -112,10 +110,7 @@ static int type_line(struct guest *g, const char *text)
     struct err e;
     char line[LOGIN_PASS_MAX + 2];
     snprintf(line, sizeof line, "%s\r", text);
-    if (pty_write(&g->pty, line, strlen(line), &e) < 0)
-        return -1;
-    loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
-    return 0;
+    return pane_write(&g->pane, line, strlen(line), &e);
 }
 
 /* Answers a getty (a Buildroot or Debian image) as the lab or guest asks:
@@ -145,195 +140,73 @@ static void answer_getty(struct guest *g)
  * showed last (a panic ends the UML process). */
 static bool console_shows_panic(const struct guest *g)
 {
-    if (!g->term)
-        return false;
-    struct term_cursor c;
-    term_get_cursor(g->term, &c);
-    int oldest = -term_scrollback_count(g->term);
-    int from = c.row - 300 > oldest ? c.row - 300 : oldest;
-    char row[1024];
-    for (int r = from; r <= c.row; r++) {
-        term_row_text(g->term, r, row, sizeof row);
-        if (strstr(row, "Kernel panic - not syncing"))
-            return true;
-    }
-    return false;
+    struct strbuf t = {0};
+    uint64_t cur = pane_cursor_line(&g->pane);
+    pane_text(&g->pane, cur > 300 ? cur - 300 : 0, &t);
+    bool panic = strstr(sb_str(&t), "Kernel panic - not syncing") != NULL;
+    sb_free(&t);
+    return panic;
 }
 
-static void maybe_finish(struct guest *g)
-{
-    if (g->state != GUEST_EXITED && !g->pty_open && g->reaped) {
-        g->panicked = console_shows_panic(g);
-        g->state = GUEST_EXITED;
-        notify(g);
-    }
-}
-
-static void close_pty(struct guest *g)
-{
-    if (!g->pty_open)
-        return;
-    loop_unwatch(g->lab->loop, g->pty.master);
-    pty_close(&g->pty);
-    g->pty_open = false;
-}
-
-static void on_pty(void *ctx, int fd, short revents)
+/* The process was reaped or its console closed: exited once both. */
+static void on_ended(void *ctx)
 {
     struct guest *g = ctx;
-    (void)fd;
-    if (revents & POLLOUT) {
-        struct err e;
-        if (pty_flush(&g->pty, &e) < 0)
-            revents |= POLLHUP;
-        else if (!pty_wants_pollout(&g->pty))
-            loop_set_events(g->lab->loop, g->pty.master, POLLIN);
-    }
-    if (revents & (POLLIN | POLLHUP | POLLERR)) {
-        /* The UML console arrives a few bytes per read: gather what is there
-         * and feed the terminal once (its damage flush is per call). */
-        char buf[READ_CHUNK];
-        size_t total = 0, used = 0;
-        bool eof = false;
-        while (total < READ_BUDGET) {
-            ssize_t n = pty_read(&g->pty, buf + used, sizeof buf - used);
-            if (n > 0) {
-                used += (size_t)n;
-                total += (size_t)n;
-                if (used == sizeof buf) {
-                    term_feed(g->term, buf, used);
-                    used = 0;
-                }
-                continue;
-            }
-            eof = n < 0;
-            break;
-        }
-        if (used)
-            term_feed(g->term, buf, used);
-        if (total)
-            g->output_ms = loop_now_ms();
-        /* wake a writer that may be blocked on the pty now, not at the stall kick */
-        if (total >= DRAIN_KICK && total < READ_BUDGET && !eof)
-            kill(g->pty.pid, SIGIO);
-        if (eof) { /* the guest closed its console: everything has been read */
-            close_pty(g);
-            maybe_finish(g);
-        }
-        if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
-            g->state = GUEST_RUNNING;
-            g->ready_ms = loop_now_ms();
-        } else if (g->state == GUEST_BOOTING) {
-            answer_getty(g);
-        }
-        if (total)
-            notify(g);
-    }
-}
-
-static void on_exit_status(void *ctx, pid_t pid, int wstatus)
-{
-    struct guest *g = ctx;
-    (void)pid;
-    g->wstatus = wstatus;
-    g->reaped = true;
-    if (g->j_proc > 0) {
+    if (g->pane.reaped && g->j_proc > 0) {
         struct err e;
         if (journal_done(&g->lab->journal, (unsigned)g->j_proc, &e) == 0)
             g->j_proc = -1;
     }
-    /* Keep reading until EIO: the last output is still in the pty. Poll drives it. */
-    maybe_finish(g);
+    if (g->state != GUEST_EXITED && !g->pane.open && g->pane.reaped) {
+        g->panicked = console_shows_panic(g);
+        g->state = GUEST_EXITED;
+    }
     notify(g);
 }
 
-/* Terminal replies (cursor position reports, keys) go to the guest. */
-static void term_to_pty(const char *bytes, size_t len, void *ctx)
+static void on_output(void *ctx, size_t n, bool drained)
 {
     struct guest *g = ctx;
-    if (!g->pty_open)
-        return;
-    struct err e;
-    if (pty_write(&g->pty, bytes, len, &e) < 0)
-        return; /* the guest is going away; its EIO will follow */
-    if (pty_wants_pollout(&g->pty))
-        loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
+    /* wake a writer that may be blocked on the pty now, not at the stall kick */
+    if (n >= DRAIN_KICK && drained)
+        kill(g->pane.pty.pid, SIGIO);
+    if (g->state == GUEST_BOOTING && guest_at_prompt(g)) {
+        g->state = GUEST_RUNNING;
+        g->ready_ms = loop_now_ms();
+    } else if (g->state == GUEST_BOOTING) {
+        answer_getty(g);
+    }
+    if (n)
+        notify(g);
 }
+
+static const struct pane_hooks guest_pane_hooks = {on_output, on_ended};
 
 /* UML's console can lose the SIGIO that tells it its pty is writable again
  * (seen when the reader falls behind a flood): the guest then sleeps with its
  * output pending. A guest that was talking and went quiet gets a SIGIO: for
  * UML a spurious one is harmless (it polls its fds), a lost one is fatal.
  * Big writes (`cat` of a file) fill the pty at once and stalled every time
- * until this kick (1.5 MB: ~15 s vs ~3 s in small writes), so on_pty also
+ * until this kick (1.5 MB: ~15 s vs ~3 s in small writes), so on_output also
  * sends one right away whenever it drained a pty that had a lot in it. */
 void guest_kick_if_stalled(struct guest *g, int64_t now)
 {
-    if (!g->pty_open || g->reaped || g->state == GUEST_EXITED || !g->output_ms)
+    if (!g->pane.open || g->pane.reaped || g->state == GUEST_EXITED || !g->pane.output_ms)
         return;
-    int64_t quiet = now - g->output_ms;
+    int64_t quiet = now - g->pane.output_ms;
     if (quiet >= 900 && quiet < 5000)
-        kill(g->pty.pid, SIGIO);
+        kill(g->pane.pty.pid, SIGIO);
 }
 
 int guest_send(struct guest *g, const char *text, struct err *e)
 {
-    if (!g->pty_open)
+    if (!g->pane.open)
         return err_set(e, "%s is not running", g->name);
-    if (pty_write(&g->pty, text, strlen(text), e) < 0)
+    if (pane_write(&g->pane, text, strlen(text), e) < 0)
         return -1;
-    if (pty_wants_pollout(&g->pty))
-        loop_set_events(g->lab->loop, g->pty.master, POLLIN | POLLOUT);
     /* `expect` looks at what the guest shows from here on */
-    g->expect_mark = term_lines_pushed(g->term) + (uint64_t)guest_cursor_row(g);
+    g->expect_mark = pane_cursor_line(&g->pane);
     return 0;
-}
-
-int guest_cursor_row(const struct guest *g)
-{
-    struct term_cursor c;
-    term_get_cursor(g->term, &c);
-    return c.row;
-}
-
-extern char **environ;
-
-/* umlab's environment with LD_PRELOAD=PRELOAD instead of any it had (see
- * core/umlshim/xstate.c). NULL when out of memory. */
-static char **uml_env(const char *preload)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **env = calloc(n + 2, sizeof *env);
-    if (!env)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0)
-            continue;
-        if (!(env[k++] = strdup(environ[i])))
-            goto fail;
-    }
-    if (asprintf(&env[k], "LD_PRELOAD=%s", preload) < 0) {
-        env[k] = NULL;
-        goto fail;
-    }
-    return env;
-fail:
-    for (size_t i = 0; env[i]; i++)
-        free(env[i]);
-    free(env);
-    return NULL;
-}
-
-static void free_env(char **env)
-{
-    if (!env)
-        return;
-    for (size_t i = 0; env[i]; i++)
-        free(env[i]);
-    free(env);
 }
 
 /* The CPU for G's processes this boot: least loaded among the lab's CPUs,
@@ -345,7 +218,7 @@ static int place_guest(struct guest *g)
     size_t n = 0;
     for (size_t i = 0; i < lab->nguests && n < sizeof in_use / sizeof *in_use; i++) {
         const struct guest *o = lab->guests[i];
-        if (o != g && !o->reaped && o->cpu >= 0)
+        if (o != g && !o->pane.reaped && o->cpu >= 0)
             in_use[n++] = o->cpu;
     }
     return cpuplace_choose(&lab->place, in_use, n, g->boots ? g->cpu : -1);
@@ -373,22 +246,21 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
     if (!argv)
         return -1;
 
-    if (!g->term) {
-        g->term = term_new(lab->rows, lab->cols, LAB_SCROLLBACK, term_to_pty, g);
-        if (!g->term) {
-            uml_argv_free(argv);
-            return err_set(e, "%s: cannot create its terminal", g->name);
-        }
+    if (!g->pane.term && pane_init(&g->pane, lab->loop, lab->rows, lab->cols, LAB_SCROLLBACK,
+                                   &guest_pane_hooks, g, e) < 0) {
+        uml_argv_free(argv);
+        return -1;
     }
+    char preload[PATH_MAX + 16];
+    const char *set[] = {preload};
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", lab->uml_preload);
     char **env = NULL;
-    if (lab->uml_preload[0] && !(env = uml_env(lab->uml_preload))) {
+    if (lab->uml_preload[0] && !(env = pane_env(set, 1))) {
         uml_argv_free(argv);
         return err_sys(e, "%s: environment", g->name);
     }
     struct pty_spawn_opts so = {
         .env = env,
-        .rows = (unsigned short)lab->rows,
-        .cols = (unsigned short)lab->cols,
         .uid = lab->guest_uid,
         .gid = lab->guest_gid,
         .drop_priv = lab->drop_priv,
@@ -401,13 +273,11 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
         cpuplace_set(g->cpu, &one);
         so.affinity = &one; /* set in the child: UML's helpers and tracees inherit it */
     }
-    int rc = pty_spawn(&g->pty, argv, &so, e);
+    int rc = pane_spawn(&g->pane, argv, &so, e);
     uml_argv_free(argv);
-    free_env(env);
+    free(env);
     if (rc < 0)
         return -1;
-    g->pty_open = true;
-    g->reaped = false;
     g->state = GUEST_BOOTING;
     g->started_ms = loop_now_ms();
     g->ready_ms = 0;
@@ -419,74 +289,25 @@ int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struc
 
     /* Recorded right after fork: a pid cannot be known before. */
     char pid[16], start[32];
-    snprintf(pid, sizeof pid, "%d", (int)g->pty.pid);
+    snprintf(pid, sizeof pid, "%d", (int)g->pane.pty.pid);
     unsigned long long st = 0;
-    if (proc_starttime(g->pty.pid, &st) < 0)
+    if (proc_starttime(g->pane.pty.pid, &st) < 0)
         st = 0;
     snprintf(start, sizeof start, "%llu", st);
     g->j_proc = journal_add(&lab->journal, J_PROC, e, 2, pid, start);
-    if (g->j_proc < 0 || loop_watch(lab->loop, g->pty.master, POLLIN, on_pty, g, e) < 0 ||
-        loop_watch_child(lab->loop, g->pty.pid, on_exit_status, g, e) < 0) {
-        kill(-g->pty.pid, SIGKILL);
-        waitpid(g->pty.pid, NULL, 0);
-        loop_unwatch(lab->loop, g->pty.master);
-        pty_close(&g->pty);
-        g->pty_open = false;
-        g->reaped = true;
-        g->state = GUEST_EXITED;
+    if (g->j_proc < 0) {
+        pane_kill(&g->pane);
+        pane_drain(&g->pane);
         return -1;
     }
     notify(g);
     return 0;
 }
 
-/* Kills the guest's whole process group and reaps it (no mconsole). */
-void guest_kill(struct guest *g)
-{
-    if (g->reaped || g->pty.pid <= 0)
-        return;
-    kill(-g->pty.pid, SIGKILL);
-    kill(g->pty.pid, SIGKILL);
-    int st;
-    pid_t r;
-    do
-        r = waitpid(g->pty.pid, &st, 0);
-    while (r < 0 && errno == EINTR);
-    loop_unwatch_child(g->lab->loop, g->pty.pid);
-    on_exit_status(g, g->pty.pid, r == g->pty.pid ? st : 0);
-}
-
-/* Reads what is left in the pty (after the child exited) and closes it. */
-void guest_drain(struct guest *g)
-{
-    if (!g->pty_open)
-        return;
-    char buf[READ_CHUNK];
-    for (int i = 0; i < 64; i++) {
-        ssize_t n = pty_read(&g->pty, buf, sizeof buf);
-        if (n > 0) {
-            term_feed(g->term, buf, (size_t)n);
-            continue;
-        }
-        if (n < 0)
-            break;
-        if (!g->reaped)
-            break;
-        /* reaped but no EIO yet: UML helpers may still hold the slave */
-        usleep(2000);
-    }
-    close_pty(g);
-    maybe_finish(g);
-}
-
 void guest_free(struct guest *g)
 {
     if (!g)
         return;
-    if (g->pty_open) {
-        loop_unwatch(g->lab->loop, g->pty.master);
-        pty_close(&g->pty);
-    }
-    term_free(g->term);
+    pane_fini(&g->pane);
     free(g);
 }

@@ -6,12 +6,7 @@
 
 /* Starts linux.uml on a new pty (guest fields already filled in). */
 int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e);
-/* SIGKILLs the process group and reaps it. */
-void guest_kill(struct guest *g);
-/* Reads the pty's remaining output, then closes it. */
-void guest_drain(struct guest *g);
 void guest_free(struct guest *g);
-int guest_cursor_row(const struct guest *g);
 /* Wakes a guest whose console output stalled (see guest.c); call once a second. */
 void guest_kick_if_stalled(struct guest *g, int64_t now);
 

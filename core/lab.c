@@ -351,7 +351,7 @@ static bool all_exited(void *ctx)
 {
     struct lab *lab = ctx;
     for (size_t i = 0; i < lab->nguests; i++)
-        if (!lab->guests[i]->reaped)
+        if (!lab->guests[i]->pane.reaped)
             return false;
     return true;
 }
@@ -361,10 +361,13 @@ int lab_close(struct lab *lab, struct err *e)
     if (!lab)
         return 0;
     loop_remove_tick(lab->loop, lab_tick, lab);
+    while (lab->npanes)
+        lab_pane_close(lab, lab->panes[lab->npanes - 1]);
+    free(lab->panes);
     /* Ask every guest to halt at once, give them a moment, then kill the rest. */
     for (size_t i = 0; i < lab->nguests; i++) {
         struct guest *g = lab->guests[i];
-        if (!g->reaped) {
+        if (!g->pane.reaped) {
             char reply[128];
             struct err ignore;
             lab_guest_mconsole(lab, g, "halt", reply, sizeof reply, &ignore);
@@ -376,8 +379,8 @@ int lab_close(struct lab *lab, struct err *e)
     lab_wait(lab, all_exited, lab, 3000, "guests to halt", &ignore);
     lab->quit_signal = saved_quit;
     for (size_t i = 0; i < lab->nguests; i++) {
-        guest_kill(lab->guests[i]);
-        guest_drain(lab->guests[i]);
+        pane_kill(&lab->guests[i]->pane);
+        pane_drain(&lab->guests[i]->pane);
     }
 
     struct undo_ctx u;

@@ -15,8 +15,7 @@
 #include "core/journal.h"
 #include "core/login.h"
 #include "core/loop.h"
-#include "pty/pty.h"
-#include "pty/term.h"
+#include "core/pane.h"
 
 #define GUEST_NAME_MAX 16 /* including the NUL */
 #define LAB_NAME_MAX   16
@@ -48,10 +47,7 @@ struct guest {
     int mem_mb;
     struct in_addr addr; /* s_addr 0: none */
     enum guest_state state;
-    int wstatus; /* when exited */
-    struct ptyproc pty;
-    bool pty_open, reaped;
-    struct term *term;
+    struct pane pane; /* its console: linux.uml on a pty */
     int64_t started_ms, ready_ms;
     uint64_t expect_mark; /* absolute line where `expect` starts looking */
     unsigned boots;       /* how many times started */
@@ -60,7 +56,6 @@ struct guest {
     int login_step;       /* this boot: 0 nothing typed, 1 user typed, 2 password done */
     char login_note[128]; /* what umlab typed at the getty, for the log */
     bool panicked;        /* its console showed a kernel panic before it exited */
-    int64_t output_ms;    /* when the console last said something */
     int cpu;              /* host CPU its processes are kept on, -1: any */
     /* journal records to undo when the guest goes away */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
@@ -82,11 +77,27 @@ struct lab_opts {
     const char *login; /* USER[:PASSWORD] or "none"; NULL: root */
 };
 
+/* The lab's own programs on panes, run in its namespace: the host shell, and
+ * tcpdump of an interface. */
+enum lab_pane_kind { LAB_PANE_SHELL, LAB_PANE_DUMP };
+struct lab_pane {
+    struct lab *lab;
+    enum lab_pane_kind kind;
+    char iface[16]; /* LAB_PANE_DUMP: what tcpdump listens on */
+    struct pane pane;
+};
+enum lab_pane_event {
+    LAB_PANE_OPENED, /* started, or asked for again while running */
+    LAB_PANE_ENDED,  /* the program exited */
+    LAB_PANE_CLOSED, /* about to be freed */
+};
+
 /* Hooks for a front end (the TUI) to hear about changes. */
 struct lab_hooks {
     void (*guest_changed)(void *ctx, struct guest *g);                /* added/state/output */
     void (*guest_removed)(void *ctx, struct guest *g);                /* about to be freed */
     void (*guest_note)(void *ctx, struct guest *g, const char *text); /* for the log */
+    void (*pane_event)(void *ctx, struct lab_pane *lp, enum lab_pane_event ev);
     void *ctx;
 };
 
@@ -120,6 +131,8 @@ struct lab {
     int fwd_fd;    /* host mode: our holder file in the forwarding registry (fwdshare.h) */
     struct guest **guests;
     size_t nguests;
+    struct lab_pane **panes;
+    size_t npanes;
     struct lab_hooks hooks;
     int quit_signal; /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
     bool cancel;     /* a front end asks the running command to stop waiting */
@@ -163,6 +176,14 @@ int lab_check_addr(const struct lab *lab, const struct guest *g, struct in_addr 
 
 int lab_nat_on(struct lab *lab, const char *uplink, struct err *e);
 int lab_nat_off(struct lab *lab, struct err *e);
+
+/* The host shell (IFACE NULL) or the tcpdump of IFACE, NULL when not open. */
+struct lab_pane *lab_find_pane(const struct lab *lab, enum lab_pane_kind kind, const char *iface);
+/* Opens that pane, or starts its program again in it if it exited. */
+int lab_pane_open(struct lab *lab, enum lab_pane_kind kind, const char *iface,
+                  struct lab_pane **out, struct err *e);
+/* Stops the program and frees the pane. */
+void lab_pane_close(struct lab *lab, struct lab_pane *lp);
 
 /* Serves the event loop until PRED(CTX) is true. Fails on timeout or when a
  * quit signal arrives. */

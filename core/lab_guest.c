@@ -154,7 +154,7 @@ fail:;
 int lab_guest_mconsole(struct lab *lab, struct guest *g, const char *cmd, char *reply,
                        size_t replysz, struct err *e)
 {
-    if (g->reaped)
+    if (g->pane.reaped)
         return err_set(e, "%s is not running", g->name);
     /* guests/ belongs to the guest's user: resolved without following links. */
     char rel[PATH_MAX];
@@ -167,12 +167,12 @@ int lab_guest_mconsole(struct lab *lab, struct guest *g, const char *cmd, char *
 
 static bool guest_reaped(void *ctx)
 {
-    return ((struct guest *)ctx)->reaped;
+    return ((struct guest *)ctx)->pane.reaped;
 }
 
 int lab_guest_halt(struct lab *lab, struct guest *g, int timeout_ms, struct err *e)
 {
-    if (g->reaped)
+    if (g->pane.reaped)
         return err_set(e, "%s is not running", g->name);
     char reply[256];
     struct err me;
@@ -180,23 +180,26 @@ int lab_guest_halt(struct lab *lab, struct guest *g, int timeout_ms, struct err 
     if (lab_guest_mconsole(lab, g, "halt", reply, sizeof reply, &me) < 0) {
         /* refused (a link planted in guests/) or no answer: stop it the hard
          * way, and say so */
-        guest_kill(g);
+        pane_kill(&g->pane);
         rc = err_set(e, "%s (killed it instead)", me.msg);
     } else if (lab_wait(lab, guest_reaped, g, timeout_ms, "the guest to halt", &me) < 0) {
-        guest_kill(g);
+        pane_kill(&g->pane);
     }
-    guest_drain(g);
+    pane_drain(&g->pane);
     return rc;
 }
 
 int lab_guest_del(struct lab *lab, struct guest *g, struct err *e)
 {
-    if (!g->reaped) {
+    if (!g->pane.reaped) {
         struct err ignore;
         lab_guest_halt(lab, g, 3000, &ignore);
     }
-    guest_kill(g);
-    guest_drain(g);
+    pane_kill(&g->pane);
+    pane_drain(&g->pane);
+    struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, g->tap);
+    if (dump) /* its tap goes away */
+        lab_pane_close(lab, dump);
     int rc = lab_guest_undo_net(lab, g, e);
     remove_guest(lab, g);
     return rc;
@@ -204,7 +207,7 @@ int lab_guest_del(struct lab *lab, struct guest *g, struct err *e)
 
 int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
 {
-    if (!g->reaped) {
+    if (!g->pane.reaped) {
         char reply[256];
         if (lab_guest_mconsole(lab, g, "reboot", reply, sizeof reply, e) < 0)
             return -1;
@@ -216,7 +219,7 @@ int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
         g->login_note[0] = '\0';
         return 0;
     }
-    guest_drain(g);
+    pane_drain(&g->pane);
     char gcidr[32], hs[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
     snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(g->addr, gs), lab->subnet.prefix);
     addr_str(lab->host, hs);

@@ -44,7 +44,7 @@ static bool printed_end(void *ctx)
     if (!guest_at_prompt(u->g))
         return false;
     struct strbuf t = {0};
-    console_text(u->g, u->start, &t);
+    pane_text(&u->g->pane, u->start, &t);
     bool done = strstr(sb_str(&t), WHY_GUEST_END) != NULL;
     sb_free(&t);
     return done;
@@ -60,7 +60,7 @@ static int run_ip(struct lab *lab, struct guest *g, uint64_t *start, struct err 
         return err_set(e, "%s is not at a shell prompt (busy with a command?)", g->name);
     if (console_ready(lab, g, GUEST_READY_MS, e) < 0)
         return -1;
-    struct until_end u = {g, console_cursor_line(g)};
+    struct until_end u = {g, pane_cursor_line(&g->pane)};
     *start = u.start;
     if (guest_send(g, WHY_GUEST_CMD "\r", e) < 0)
         return -1;
@@ -90,7 +90,7 @@ static void guest_facts(struct lab *lab, struct guest *g, struct why_guest *w)
         return;
     }
     struct strbuf text = {0};
-    console_text(g, start, &text);
+    pane_text(&g->pane, start, &text);
     if (why_guest_parse(sb_str(&text), w) < 0)
         snprintf(w->unknown_why, sizeof w->unknown_why,
                  "its answer to `ip` was not understood (is `ip` in the image?)");
@@ -315,7 +315,7 @@ static void probe(struct lab *lab, struct guest *src, struct why_facts *f)
         return;
     counters(lab, f, &f->after);
     struct strbuf text = {0};
-    console_text(src, start, &text);
+    pane_text(&src->pane, start, &text);
     struct ping_result r;
     if (ping_parse_summary(sb_str(&text), &r) == 0) {
         f->probed = true;

@@ -142,6 +142,7 @@ static int fill_cmd(struct tui *t, const char *tpl, char *out, size_t outsz, str
         struct in_addr a = g->addr;
         v.guest = g->name;
         v.target = ping_target(t, g);
+        v.dump = lab_find_pane(t->lab, LAB_PANE_DUMP, g->tap) ? "off" : "on";
         if (strstr(tpl, "%a") && !a.s_addr && lab_alloc_addr(t->lab, &a, e) < 0)
             return -1;
         v.addr = addr_str(a, as);
@@ -168,10 +169,21 @@ static void run_binding(struct tui *t, enum tui_action act, const struct key_bin
         tui_submit(t, line);
 }
 
+/* F7 on a lab pane's tab: its program again (`shell on`, `dump IFACE on`). */
+static void restart_pane(struct tui *t, const struct tab *tab)
+{
+    char line[64];
+    if (tab->lp->kind == LAB_PANE_SHELL)
+        snprintf(line, sizeof line, "shell on");
+    else
+        snprintf(line, sizeof line, "dump %s on", tab->lp->iface);
+    tui_submit(t, line);
+}
+
 static bool guests_running(const struct tui *t)
 {
     for (size_t i = 0; i < t->lab->nguests; i++)
-        if (!t->lab->guests[i]->reaped)
+        if (!t->lab->guests[i]->pane.reaped)
             return true;
     return false;
 }
@@ -199,7 +211,7 @@ static void send_to_term(struct tui *t, const struct key_event *ev)
     struct term *term = tab_term(tab);
     if (!term)
         return;
-    if (tab->kind == TAB_GUEST && !tab->g->pty_open) {
+    if (tab->kind == TAB_GUEST && !tab->g->pane.open) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s is not running: F7 starts it again", tab->g->name);
         set_status(t, true, msg);
@@ -218,12 +230,11 @@ static void send_to_term(struct tui *t, const struct key_event *ev)
 
 void tui_action(struct tui *t, const struct key_event *ev)
 {
-    struct err e;
     struct tab *tab = tab_focused(t);
     int half = t->lay.console.h > 2 ? t->lay.console.h / 2 : 1;
     enum tui_action act = ev->act;
-    if (tab && tab->kind == TAB_SHELL && ev->b && ev->b->on_shell != ACT_NONE)
-        act = ev->b->on_shell;
+    if (tab && tab->kind == TAB_PANE && ev->b && ev->b->on_pane != ACT_NONE)
+        act = ev->b->on_pane;
     switch (act) {
     case ACT_NONE:
         break;
@@ -247,13 +258,8 @@ void tui_action(struct tui *t, const struct key_event *ev)
     case ACT_PROMPT:
         run_binding(t, act, ev->b);
         break;
-    case ACT_DUMP:
-        if (tabs_toggle_dump(t, &e) < 0)
-            tui_log(t, LOG_ERR, "%s", e.msg);
-        break;
     case ACT_SHELL:
-        if (tabs_open_shell(t, &e) < 0)
-            tui_log(t, LOG_ERR, "host shell: %s", e.msg);
+        restart_pane(t, tab);
         break;
     case ACT_QUIT:
         if (guests_running(t)) {

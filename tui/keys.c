@@ -33,12 +33,12 @@ const struct key_binding keys_table[] = {
     {{FKEY(2), PCHR('a')}, ACT_RUN, "guest add", "Add", "add a guest"},
     {{FKEY(3), PCHR('i')}, ACT_PROMPT, "ip %g %a", "IP", "assign an IP"},
     {{FKEY(4), PCHR('t')}, ACT_RUN, "nat %n", "NAT%n", "NAT on / off"},
-    {{FKEY(5), PCHR('d')}, ACT_DUMP, NULL, "Dump", "tcpdump split"},
+    {{FKEY(5), PCHR('d')}, ACT_RUN, "dump %g %d", "Dump", "tcpdump split"},
     {{FKEY(6), PCHR('g')}, ACT_PROMPT, "ping %g %p", "Ping", "ping from guest"},
     {{KEY(KEY_F(18), "Shift-F6"), PCHR('G')}, ACT_RUN, "pingall", NULL, "pingall"},
     {{FKEY(7), PCHR('r')}, ACT_RUN, "guest restart %g", "Restart", "restart", ACT_SHELL},
     {{FKEY(8), PCHR('x')}, ACT_RUN, "guest halt %g", "Halt", "halt guest"},
-    {{FKEY(9), PCHR('!')}, ACT_SHELL, NULL, "Shell", "host shell tab"},
+    {{FKEY(9), PCHR('!')}, ACT_RUN, "shell", "Shell", "host shell tab"},
     {{FKEY(10), PCHR('q')}, ACT_QUIT, NULL, "Quit", "quit"},
     {{KEY(KEY_SPREVIOUS, "Shift-PgUp"), PKEY(KEY_PPAGE, "PgUp"), PCHR('[')}, ACT_SCROLL_UP,
      NULL, NULL, "scroll back"},
@@ -317,6 +317,9 @@ int keys_fill(const char *tpl, const struct key_vars *v, char *out, size_t outsz
                 break;
             case 'n':
                 add = v->nat;
+                break;
+            case 'd':
+                add = v->dump;
                 break;
             case '%':
                 add = "%";

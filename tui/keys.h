@@ -29,8 +29,7 @@ enum tui_action {
     ACT_RUN,    /* the binding's command line through the command table */
     ACT_PROMPT, /* the command prompt, holding the binding's command line if any */
     ACT_HELP,
-    ACT_DUMP,  /* tcpdump beside the focused guest */
-    ACT_SHELL, /* the host shell tab */
+    ACT_SHELL, /* start the focused lab pane's program again (F7 on its tab) */
     ACT_QUIT,
     ACT_CANCEL,    /* stop the running command's wait */
     ACT_SCROLL_UP, /* half a page back in the scrollback */
@@ -62,12 +61,13 @@ struct key_binding {
     enum tui_action act;
     /* ACT_RUN: the command line; ACT_PROMPT: what the prompt opens with. %g
      * the focused guest, %a its address (or the next free one), %p a guest to
-     * ping (else internet or host), %n NAT's other state (on/off). */
+     * ping (else internet or host), %n NAT's other state (on/off), %d the
+     * other state (on/off) of the tcpdump of the focused guest's tap. */
     const char *cmd;
     const char *bar;  /* label in the F-key bar (%n as above), NULL: not there */
     const char *help; /* F1's line */
-    /* What the key does on the host shell's tab instead (ACT_NONE: the same). */
-    enum tui_action on_shell;
+    /* What the key does on a lab pane's tab instead (ACT_NONE: the same). */
+    enum tui_action on_pane;
 };
 
 extern const struct key_binding keys_table[];
@@ -100,11 +100,11 @@ size_t keys_to_bytes(bool is_keycode, int code, char *out);
 /* A key's name as the docs write it ("F5", "PgUp", ":", "0-9"); BUF holds 8. */
 const char *keys_name(const struct key_spec *k, char *buf);
 
-/* Fills a binding's template: %g, %a, %p, %n (see key_binding) from V, %% a
+/* Fills a binding's template: %g, %a, %p, %n, %d (see key_binding) from V, %% a
  * percent sign. Returns the length, or -1 when OUTSZ is too small, a field
  * is unknown or V lacks it. */
 struct key_vars {
-    const char *guest, *addr, *target, *nat;
+    const char *guest, *addr, *target, *nat, *dump;
 };
 int keys_fill(const char *tpl, const struct key_vars *v, char *out, size_t outsz);
 

@@ -3,12 +3,11 @@
  *   tui.c      tui_run: curses, the loop's hooks (keys, frames, tick, signals)
  *   input.c    keys to the prompt, help, quit question, scrollback or actions
  *   actions.c  what keys do; commands queued and run through cmd_run_line
- *   tabs.c     one tab per guest (lab hooks), host shell, tcpdump, sizes
+ *   tabs.c     one tab per guest and per lab pane (lab hooks), the tcpdump split, sizes
  *   draw.c     a frame: tab bar, consoles, log, status, help bar, help
  *   render.c   a terminal's cells into the screen
  *   side.c     counters, host state and rules (refreshed every second)
  *   prompt.c   readline in the status line (the only readline user)
- *   aux.c      our own programs on ptys (host shell, tcpdump)
  *   crash.c    terminal restore on SIGSEGV/SIGABRT
  *   pure, unit-tested: cellmap.c keys.c layout.c hist.c logring.c */
 #ifndef UMLAB_UI_H
@@ -22,7 +21,6 @@
 #include "core/lab.h"
 #include "netcfg/link.h"
 #include "netcfg/rules.h"
-#include "tui/aux.h"
 #include "tui/curses_inc.h"
 #include "tui/hist.h"
 #include "tui/keys.h"
@@ -30,18 +28,17 @@
 #include "tui/logring.h"
 #include "tui/tui.h"
 
-#define FRAME_MS       16 /* at most ~60 frames a second */
-#define AUX_SCROLLBACK 5000
+#define FRAME_MS 16 /* at most ~60 frames a second */
 
-enum tab_kind { TAB_GUEST, TAB_SHELL };
+enum tab_kind { TAB_GUEST, TAB_PANE };
 
 struct tab {
     enum tab_kind kind;
-    struct guest *g;   /* TAB_GUEST */
-    struct aux *shell; /* TAB_SHELL */
-    struct aux *dump;  /* tcpdump beside a guest's console */
-    int scroll;        /* lines scrolled back into the scrollback; 0 = live */
-    int hl_row;        /* search hit (term row numbering), INT32_MIN: none */
+    struct guest *g;     /* TAB_GUEST */
+    struct lab_pane *lp; /* TAB_PANE: the host shell, or tcpdump of a non-guest interface */
+    struct pane *dump;   /* tcpdump of the guest's tap, beside its console */
+    int scroll;          /* lines scrolled back into the scrollback; 0 = live */
+    int hl_row;          /* search hit (term row numbering), INT32_MIN: none */
     char search[128];
     enum guest_state last_state;
     /* tap counters (side pane) */
@@ -120,8 +117,6 @@ const char *tab_title(const struct tab *tab, char *buf, size_t bufsz);
 void tabs_focus(struct tui *t, size_t i);
 void tabs_install_hooks(struct tui *t);
 void tabs_free_all(struct tui *t);
-int tabs_open_shell(struct tui *t, struct err *e);
-int tabs_toggle_dump(struct tui *t, struct err *e);
 /* Gives every terminal the size the layout has for it (terms and ptys). */
 void tabs_apply_sizes(struct tui *t);
 /* The console rect the focused tab draws into (left of the split or all). */

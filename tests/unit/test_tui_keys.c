@@ -56,11 +56,11 @@ static void test_function_keys(void **state)
         {ACT_RUN, "guest add"},
         {ACT_PROMPT, "ip %g %a"},
         {ACT_RUN, "nat %n"},
-        {ACT_DUMP, NULL},
+        {ACT_RUN, "dump %g %d"},
         {ACT_PROMPT, "ping %g %p"},
         {ACT_RUN, "guest restart %g"},
         {ACT_RUN, "guest halt %g"},
-        {ACT_SHELL, NULL},
+        {ACT_RUN, "shell"},
         {ACT_QUIT, NULL},
     };
     for (int i = 0; i < 10; i++) {
@@ -172,7 +172,7 @@ static void test_prefix(void **state)
     } cases[] = {
         {'p', ACT_PREV_TAB}, {':', ACT_PROMPT},  {'/', ACT_SEARCH},     {'[', ACT_SCROLL_UP},
         {'s', ACT_SIDE},     {'{', ACT_SIDE_UP}, {'}', ACT_SIDE_DOWN},  {'l', ACT_LOG},
-        {'?', ACT_HELP},     {'h', ACT_HELP},    {'d', ACT_DUMP},       {'!', ACT_SHELL},
+        {'?', ACT_HELP},     {'h', ACT_HELP},    {'d', ACT_RUN},        {'!', ACT_RUN},
         {'q', ACT_QUIT},     {'c', ACT_CANCEL},  {'z', ACT_BAD_PREFIX},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -252,11 +252,14 @@ static void test_fill(void **state)
 {
     (void)state;
     char out[32];
-    const struct key_vars v = {.guest = "g1", .addr = "192.168.0.2", .target = "g2", .nat = "on"};
+    const struct key_vars v = {
+        .guest = "g1", .addr = "192.168.0.2", .target = "g2", .nat = "on", .dump = "off"};
     assert_int_equal(keys_fill("ip %g %a", &v, out, sizeof out), 17);
     assert_string_equal(out, "ip g1 192.168.0.2");
     assert_true(keys_fill("ping %g %p; nat %n 100%%", &v, out, sizeof out) > 0);
     assert_string_equal(out, "ping g1 g2; nat on 100%");
+    assert_true(keys_fill("dump %g %d", &v, out, sizeof out) > 0);
+    assert_string_equal(out, "dump g1 off");
     assert_int_equal(keys_fill("guest add", &v, out, 9), -1); /* no room for the NUL */
     assert_int_equal(keys_fill("guest add", &v, out, 10), 9);
     assert_int_equal(keys_fill("x %q", &v, out, sizeof out), -1);
