@@ -206,10 +206,18 @@ int nk_add_startup(struct netkit_lab *lab, size_t gi, const char *text, struct e
     return 0;
 }
 
+int nk_script_line(char *buf, size_t size, const char *script, bool crlf)
+{
+    int n = crlf ? snprintf(buf, size, "tr -d '\\r' < " NETKIT_HOSTLAB "/%s | sh", script)
+                 : snprintf(buf, size, "sh " NETKIT_HOSTLAB "/%s", script);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 bool nk_generated_line(const char *line)
 {
     static const char *const forms[] = {"sh " NETKIT_HOSTLAB "/", "cp -R " NETKIT_HOSTLAB "/",
-                                        "ln -sfn " NETKIT_HOSTLAB "/", NULL};
+                                        "ln -sfn " NETKIT_HOSTLAB "/",
+                                        "tr -d '\\r' < " NETKIT_HOSTLAB "/", NULL};
     for (int i = 0; forms[i]; i++)
         if (strncmp(line, forms[i], strlen(forms[i])) == 0)
             return true;

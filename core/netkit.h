@@ -21,7 +21,8 @@
  *     (Netkit's path); each guest's startup lines, in order: its M[sysctl]
  *     settings, `ln -sfn /hostlab/shared /shared` when shared/ exists
  *     (Kathará's /shared), `cp -R /hostlab/M/. /` when M/ exists (the M/ tree
- *     copied over its root), `sh /hostlab/shared.startup`, `sh /hostlab/M.startup`;
+ *     copied over its root), `sh /hostlab/shared.startup`, `sh /hostlab/M.startup`
+ *     (a script with Windows line ends through `tr -d '\r'` first);
  *   - lab.dep orders the boots in waves (netkit_to_commands);
  *   - what umlab does not honour (M[bridged], M[exec], M[port], M.shutdown,
  *     machines= leaving a directory out, …) is one note each, not dropped
@@ -56,7 +57,8 @@ struct netkit_image {
 struct netkit_opts {
     const struct netkit_image *images;
     size_t nimages;
-    bool hostlab_rw; /* the lab directory writable in the guests (default read-only) */
+    bool hostlab_rw;             /* the lab directory writable in the guests (default read-only) */
+    const struct subnet *subnet; /* the routed taps' (umlab's --subnet); NULL: the default */
 };
 
 struct netkit_guest {

@@ -649,6 +649,8 @@ int netkit_parse_conf(const char *name, const char *text, size_t len, const stru
         netkit_free(lab);
         return nk_fail(e, name, 0, "out of memory");
     }
+    if (o && o->subnet)
+        lab->spec->subnet = *o->subnet;
     c->lab = lab;
     c->o = o;
     c->file = name;

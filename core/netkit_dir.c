@@ -277,15 +277,26 @@ static int has(struct reader *r, const char *rel, mode_t type, struct stat *st_o
     return 1;
 }
 
+static bool crlf(const char *text, size_t len)
+{
+    return memmem(text, len, "\r\n", 2) != NULL;
+}
+
 static int startups(struct reader *r)
 {
     struct netkit_lab *lab = r->lab;
     struct lab_spec *s = lab->spec;
-    int sd = has(r, "shared", S_IFDIR, NULL), ss = has(r, "shared.startup", S_IFREG, NULL);
-    if (sd < 0 || ss < 0)
+    char *shared;
+    size_t slen;
+    int sd = has(r, "shared", S_IFDIR, NULL), ss = -1;
+    if (sd >= 0)
+        ss = read_at(r->fd, r->dir, "shared.startup", NETKIT_FILE_MAX, &shared, &slen, r->e);
+    if (ss < 0)
         return -1;
+    bool shared_crlf = ss == 0 && crlf(shared, slen);
+    free(shared);
     lab->shared_dir = sd;
-    lab->shared_startup = ss;
+    lab->shared_startup = ss == 0;
     struct strbuf down = {0};
     for (size_t i = 0; i < s->nguests; i++) {
         const char *m = s->guests[i].name;
@@ -304,6 +315,7 @@ static int startups(struct reader *r)
             sb_free(&down);
             return -1;
         }
+        bool text_crlf = st == 0 && crlf(text, len);
         if (st == 0)
             netkit_parse_script(lab, i, text, len);
         free(text);
@@ -321,11 +333,14 @@ static int startups(struct reader *r)
             rc = nk_add_startup(lab, i, line, r->e);
         }
         if (!rc && lab->shared_startup)
-            rc = nk_add_startup(lab, i, "sh " NETKIT_HOSTLAB "/shared.startup", r->e);
-        if (!rc && st == 0) {
-            snprintf(line, sizeof line, "sh " NETKIT_HOSTLAB "/%s.startup", m);
-            rc = nk_add_startup(lab, i, line, r->e);
-        }
+            rc = nk_script_line(line, sizeof line, "shared.startup", shared_crlf) < 0
+                     ? err_set(r->e, "startup line too long")
+                     : nk_add_startup(lab, i, line, r->e);
+        snprintf(rel, sizeof rel, "%s.startup", m);
+        if (!rc && st == 0)
+            rc = nk_script_line(line, sizeof line, rel, text_crlf) < 0
+                     ? err_set(r->e, "startup line too long")
+                     : nk_add_startup(lab, i, line, r->e);
         if (rc < 0) {
             sb_free(&down);
             return -1;

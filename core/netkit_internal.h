@@ -45,6 +45,11 @@ int nk_add_guest(struct netkit_lab *lab, const char *name, const char *file, int
 /* Appends TEXT as guest GI's next startup line; -1 with E. */
 int nk_add_startup(struct netkit_lab *lab, size_t gi, const char *text, struct err *e);
 
+/* The startup line that runs SCRIPT (a name in the lab directory) with sh
+ * from /hostlab; CRLF: Windows line ends, dropped on the way. -1 when BUF
+ * (SIZE bytes) is too small. */
+int nk_script_line(char *buf, size_t size, const char *script, bool crlf);
+
 /* Startup lines netkit_read writes for a guest (they name /hostlab): not
  * written back into a startup script by netkit_write. */
 bool nk_generated_line(const char *line);

@@ -89,9 +89,9 @@ static void write_lab(struct tdir *t)
 {
     put(t, "lab.conf", LAB_CONF, 0644);
     put(t, "lab.dep", "# routers first\nr2: r1\npc2: r2\npc1:r1\n", 0644);
-    put(t, "pc1.startup",
-        "ifconfig eth0 10.0.1.1 netmask 255.255.255.0 up\n"
-        "route add default gw 10.0.1.254\n",
+    put(t, "pc1.startup", /* from a Windows editor */
+        "ifconfig eth0 10.0.1.1 netmask 255.255.255.0 up\r\n"
+        "route add default gw 10.0.1.254\r\n",
         0644);
     put(t, "r1.startup",
         "ifconfig eth0 10.0.1.254 netmask 255.255.255.0 up\n"
@@ -229,6 +229,9 @@ static void test_read_lab(void **state)
     assert_string_equal(r1->startup[1], "cp -R /hostlab/r1/. /");
     assert_string_equal(r1->startup[2], "sh /hostlab/shared.startup");
     assert_string_equal(r1->startup[3], "sh /hostlab/r1.startup");
+    const struct labfile_guest *pc1 = &s->guests[1];
+    assert_int_equal(pc1->nstartup, 3);
+    assert_string_equal(pc1->startup[2], "tr -d '\\r' < /hostlab/pc1.startup | sh");
     const struct labfile_guest *pc2 = &s->guests[3];
     assert_false(lab->guests[3].tree);
     assert_int_equal(pc2->nstartup, 4);
@@ -425,6 +428,15 @@ static void test_good_conf(void **state)
     assert_int_equal(netkit_parse_conf("lab.conf", tap, strlen(tap), NULL, &lab, &e), 0);
     assert_false(lab->spec->guests[0].nics[0].has_addr);
     assert_true(has_note(lab, "lab.conf:1: pc1's tap address: "));
+    netkit_free(lab);
+    /* ... unless umlab runs with that subnet */
+    struct subnet sn;
+    assert_int_equal(subnet_parse("10.0.0.0/29", &sn, &e), 0);
+    struct netkit_opts o = {.subnet = &sn};
+    assert_int_equal(netkit_parse_conf("lab.conf", tap, strlen(tap), &o, &lab, &e), 0);
+    assert_addr(&lab->spec->guests[0].nics[0], "10.0.0.2", 29);
+    assert_true(has_note(lab, "the host is the gateway at 10.0.0.6 on 10.0.0.0/29"));
+    assert_int_equal(lab->nnotes, 1);
     netkit_free(lab);
 }
 
