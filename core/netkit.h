@@ -93,9 +93,10 @@ struct netkit_lab {
 };
 
 /* Reads the lab directory LABFD (opened by the caller, O_DIRECTORY); DIRNAME
- * is how messages and the spec name it (spec->source is DIRNAME/lab.conf, so
- * relative paths are taken from DIRNAME). O may be NULL. 0 with *OUT, or -1
- * with E and nothing returned. */
+ * is how messages and the spec name it, as is (spec->source is
+ * DIRNAME/lab.conf, so relative paths are taken from DIRNAME; names read from
+ * the directory are escaped). O may be NULL. 0 with *OUT, or -1 with E and
+ * nothing returned. */
 int netkit_read(int labfd, const char *dirname, const struct netkit_opts *o,
                 struct netkit_lab **out, struct err *e);
 void netkit_free(struct netkit_lab *lab);

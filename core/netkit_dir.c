@@ -189,9 +189,10 @@ static int top_dir(struct walk *w, const char *name)
         return 0;
     struct strbuf b = {0};
     where(&b, w->dir, name);
-    int rc = nk_note(w->lab, "%s/: not a machine of lab.conf, not started", sb_str(&b));
+    int rc =
+        b.oom ? -1 : nk_note(w->lab, "%s/: not a machine of lab.conf, not started", sb_str(&b));
     sb_free(&b);
-    return rc < 0 || b.oom ? err_set(w->e, "out of memory") : 0;
+    return rc < 0 ? err_set(w->e, "out of memory") : 0;
 }
 
 static int walk(struct walk *w, int fd, size_t rel_len, int depth)
@@ -346,8 +347,8 @@ static int startups(struct reader *r)
             return -1;
         }
     }
-    int rc = 0;
-    if (down.len)
+    int rc = down.oom ? -1 : 0;
+    if (!rc && down.len)
         rc = nk_note(lab, "%s: shutdown scripts are not run by umlab (%s)", r->dir, sb_str(&down));
     sb_free(&down);
     int ssd = has(r, "shared.shutdown", S_IFREG, NULL), ext = has(r, "lab.ext", S_IFREG, NULL);
@@ -357,7 +358,7 @@ static int startups(struct reader *r)
         rc = nk_note(lab, "%s/shared.shutdown: not run by umlab", r->dir);
     if (!rc && ext)
         rc = nk_note(lab, "%s/lab.ext: not honoured by umlab (machines on other hosts)", r->dir);
-    return rc < 0 || down.oom ? err_set(r->e, "out of memory") : 0;
+    return rc < 0 ? err_set(r->e, "out of memory") : 0;
 }
 
 /* The command that runs test script REL in a guest: as is when executable
