@@ -2,16 +2,15 @@
 #include "tui/histfile.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "tui/asuser.h"
 
 #define HISTFILE_MAX_READ (1 << 20) /* the user's file: read at most its last MiB */
 
@@ -94,81 +93,15 @@ int histfile_open_here(const char *path, struct err *e)
     return fd;
 }
 
-/* In the child: become the user, open, send the descriptor (or the error
- * text) back over SOCK. Never returns. */
-static void open_as_user(const struct histfile_owner *o, const char *path, int sock)
+static int open_here(const char *path, const void *arg, struct err *e)
 {
-    struct err ce = {""};
-    int fd = -1;
-    if (setgroups(1, &o->gid) < 0 || setgid(o->gid) < 0 || setuid(o->uid) < 0)
-        err_sys(&ce, "history: cannot become uid %u", (unsigned)o->uid);
-    else
-        fd = histfile_open_here(path, &ce);
-    struct iovec iov = {.iov_base = ce.msg, .iov_len = strlen(ce.msg) + 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (fd >= 0) {
-        m.msg_control = u.buf;
-        m.msg_controllen = sizeof u.buf;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
-    _exit(sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? 1 : 0);
+    (void)arg;
+    return histfile_open_here(path, e);
 }
 
 int histfile_open(const struct histfile_owner *o, const char *path, struct err *e)
 {
-    if (!o->drop)
-        return histfile_open_here(path, e);
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return err_sys(e, "history: socketpair");
-    pid_t pid = fork();
-    if (pid < 0) {
-        err_sys(e, "history: fork");
-        close(sv[0]);
-        close(sv[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(sv[0]);
-        open_as_user(o, path, sv[1]);
-    }
-    close(sv[1]);
-    struct err ce = {""};
-    struct iovec iov = {.iov_base = ce.msg, .iov_len = sizeof ce.msg - 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr m = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    ssize_t n;
-    do
-        n = recvmsg(sv[0], &m, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    int saved = errno;
-    close(sv[0]);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    int fd = -1;
-    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-        c->cmsg_len == CMSG_LEN(sizeof(int)))
-        memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    if (fd >= 0)
-        return fd;
-    if (n <= 0) {
-        errno = n < 0 ? saved : EIO;
-        return err_sys(e, "history %s: no answer from the opener", path);
-    }
-    return err_set(e, "%s", ce.msg[0] ? ce.msg : "history: cannot open");
+    return asuser_open(o, "history", path, open_here, NULL, e);
 }
 
 /* The file's last HISTFILE_MAX_READ bytes (malloc'd, NUL-terminated), starting
