@@ -33,6 +33,7 @@
 
 struct lab;
 struct nlconn;
+struct out;
 
 enum guest_state { GUEST_BOOTING, GUEST_RUNNING, GUEST_EXITED };
 
@@ -98,6 +99,9 @@ struct lab_hooks {
     void (*guest_removed)(void *ctx, struct guest *g);                /* about to be freed */
     void (*guest_note)(void *ctx, struct guest *g, const char *text); /* for the log */
     void (*pane_event)(void *ctx, struct lab_pane *lp, enum lab_pane_event ev);
+    /* `record FILE [--force]`, `record off` (PATH NULL): the front end records
+     * its screen. NULL where there is no screen (batch mode). */
+    int (*record)(void *ctx, const char *path, bool force, struct out *o, struct err *e);
     void *ctx;
 };
 

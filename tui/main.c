@@ -331,7 +331,8 @@ int main(int argc, char **argv)
         char hist[PATH_MAX];
         struct histfile_owner owner;
         struct err he = {""};
-        bool have_hist = histfile_owner(&owner, &he) == 0;
+        bool have_owner = histfile_owner(&owner, &he) == 0;
+        bool have_hist = have_owner;
         if (have_hist && histfile_path(&owner, getenv("XDG_STATE_HOME"), hist, sizeof hist) < 0) {
             err_set(&he, "history: path too long");
             have_hist = false;
@@ -341,6 +342,8 @@ int main(int argc, char **argv)
             .history_owner = have_hist ? &owner : NULL,
             .history_error = have_hist ? NULL : he.msg,
             .boot_guests = c.guests,
+            .user = have_owner ? &owner : NULL, /* `record` files too */
+            .user_error = have_owner ? NULL : he.msg,
         };
         if (tui_run(lab, &to, &e) < 0) {
             fprintf(stderr, "umlab: %s\n", e.msg);

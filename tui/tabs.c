@@ -180,8 +180,12 @@ static void on_pane_event(void *ctx, struct lab_pane *lp, enum lab_pane_event ev
 
 void tabs_install_hooks(struct tui *t)
 {
-    struct lab_hooks h = {on_guest_changed, on_guest_removed, on_guest_note, on_pane_event, t};
-    t->lab->hooks = h;
+    t->lab->hooks = (struct lab_hooks){.guest_changed = on_guest_changed,
+                                       .guest_removed = on_guest_removed,
+                                       .guest_note = on_guest_note,
+                                       .pane_event = on_pane_event,
+                                       .record = record_hook,
+                                       .ctx = t};
     for (size_t i = 0; i < t->lab->nguests; i++)
         on_guest_changed(t, t->lab->guests[i]);
     for (size_t i = 0; i < t->lab->npanes; i++)

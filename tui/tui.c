@@ -1,5 +1,6 @@
 /* tui.c — tui_run: curses setup, the event loop's hooks (keys, frames, the
  * 1-second tick, signals) and an orderly exit. */
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -36,6 +37,7 @@ static void on_idle(void *ctx)
     int64_t wait = interval - (now - t->last_frame);
     if (wait <= 0) {
         draw_frame(t);
+        record_pump(t);
         t->last_frame = now;
         t->frame_cost = loop_now_ms() - now;
         return;
@@ -73,6 +75,7 @@ void tui_resize(struct tui *t, bool from_signal)
         resizeterm(ws.ws_row, ws.ws_col);
     getmaxyx(stdscr, t->rows, t->cols);
     tabs_apply_sizes(t);
+    record_resize(t);
     tui_mark(t, D_ALL);
 }
 
@@ -99,7 +102,14 @@ static void setup_locale(void)
 static int start_curses(struct tui *t, SCREEN **scr, struct err *e)
 {
     set_escdelay(25); /* Esc alone is a key here, not the start of a slow sequence */
-    *scr = newterm(NULL, stdout, stdin);
+    /* a descriptor of its own, which `record` can swap (record.c) */
+    t->curses_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (t->curses_fd < 0)
+        return err_sys(e, "terminal");
+    t->curses_out = fdopen(t->curses_fd, "w");
+    if (!t->curses_out)
+        return err_sys(e, "terminal");
+    *scr = newterm(NULL, t->curses_out, stdin);
     if (!*scr)
         return err_set(e, "cannot start curses on terminal type '%s'",
                        getenv("TERM") ? getenv("TERM") : "(unset)");
@@ -137,6 +147,7 @@ static int start_curses(struct tui *t, SCREEN **scr, struct err *e)
 static void teardown(struct tui *t, SCREEN *scr)
 {
     struct loop *l = t->loop;
+    record_end(t); /* endwin needs the terminal back */
     loop_on_idle(l, NULL, NULL);
     loop_on_tick(l, NULL, NULL);
     loop_on_signal(l, NULL, NULL);
@@ -154,6 +165,10 @@ static void teardown(struct tui *t, SCREEN *scr)
         endwin();
         delscreen(scr);
     }
+    if (t->curses_out)
+        fclose(t->curses_out);
+    else if (t->curses_fd >= 0)
+        close(t->curses_fd);
     crash_uninstall();
     for (size_t i = 0; i < t->nqueue; i++)
         free(t->queue[i]);
@@ -173,6 +188,7 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
     t->loop = lab->loop;
     t->opts = opts;
     t->timerfd = -1;
+    t->curses_fd = -1;
     t->chains[0] = (struct chain_view){.table = "nat", .chain = "POSTROUTING"};
     t->chains[1] = (struct chain_view){.table = "filter", .chain = "FORWARD"};
     SCREEN *scr = NULL;

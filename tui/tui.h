@@ -12,6 +12,8 @@ struct tui_opts {
     const struct histfile_owner *history_owner; /* whose file: opened as them */
     const char *history_error;                  /* why there is no history file (logged), or NULL */
     int boot_guests;                            /* guests to add at start (the run command: 1) */
+    const struct histfile_owner *user; /* whose files `record` writes (as them); NULL: refused */
+    const char *user_error;            /* why there is no user, or NULL */
 };
 
 /* Runs the console until the user quits or a quit signal arrives. The terminal

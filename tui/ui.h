@@ -9,7 +9,8 @@
  *   side.c     counters, host state and rules (refreshed every second)
  *   prompt.c   readline in the status line (the only readline user)
  *   crash.c    terminal restore on SIGSEGV/SIGABRT
- *   pure, unit-tested: cellmap.c keys.c layout.c hist.c logring.c */
+ *   record.c   `record FILE`: the screen's output teed into an asciicast file
+ *   pure, unit-tested: cellmap.c keys.c layout.c hist.c logring.c cast.c */
 #ifndef UMLAB_UI_H
 #define UMLAB_UI_H
 
@@ -69,6 +70,8 @@ enum {
     D_ALL = 0xff,
 };
 
+struct recording;
+
 struct tui {
     struct lab *lab;
     struct loop *loop;
@@ -76,6 +79,9 @@ struct tui {
     struct tab **tabs;
     size_t ntabs, focus;
     WINDOW *inwin; /* keys are read here: never drawn, so wgetch never refreshes */
+    int curses_fd; /* what curses writes to: the terminal, or record.c's buffer */
+    FILE *curses_out;
+    struct recording *rec; /* `record FILE` running, else NULL */
     bool side, log_big;
     int side_scroll; /* lines of the side pane scrolled out at the top */
     int rows, cols;
@@ -171,6 +177,16 @@ void prompt_close(struct tui *t);
 void prompt_feed(struct tui *t, bool is_keycode, int code);
 /* The prompt text and line, and the cursor's column in them. */
 void prompt_view(const char **prompt, const char **line, int *cursor_col);
+
+/* record.c */
+/* lab_hooks.record: starts (PATH) or stops (NULL) recording the screen. */
+int record_hook(void *ctx, const char *path, bool force, struct out *o, struct err *e);
+/* After a frame: what curses wrote goes to the terminal and the file. */
+void record_pump(struct tui *t);
+/* After a resize: a resize event. */
+void record_resize(struct tui *t);
+/* The console closes: the recording ends (before endwin). */
+void record_end(struct tui *t);
 
 /* crash.c */
 void crash_install(void);
