@@ -142,8 +142,6 @@ static int finish(struct tui *t, uint64_t *bytes, struct err *e)
     sb_free(&r->line);
     free(r);
     t->rec = NULL;
-    clearok(curscr, TRUE); /* the terminal missed nothing, but a frame is cheap */
-    tui_mark(t, D_ALL);
     return rc;
 }
 
