@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <vterm.h>
 
 #include "pty/vtguard.h"
@@ -39,6 +40,12 @@ struct term {
     unsigned char pend[4];
     int pend_len, pend_need;
     struct vtguard guard; /* what libvterm 0.1.4 must not see */
+    /* replies to the program's queries (see TERM_REPLY_BUDGET) */
+    bool feeding;         /* inside term_feed: output now is a reply */
+    size_t reply_used;    /* reply bytes since the program was last quiet */
+    int64_t last_feed_ms; /* monotonic time of the last output fed */
+    int reply_quiet_ms;
+    unsigned long long replies_dropped;
 };
 
 /* ---- libvterm callbacks: cheap, just mark dirty ---- */
@@ -46,6 +53,13 @@ struct term {
 static void cb_output(const char *s, size_t len, void *user)
 {
     struct term *t = user;
+    if (t->feeding) { /* libvterm gives each reply in one call */
+        if (len > TERM_REPLY_BUDGET - t->reply_used) {
+            t->replies_dropped += len;
+            return;
+        }
+        t->reply_used += len;
+    }
     if (t->out)
         t->out(s, len, t->ctx);
 }
@@ -202,6 +216,7 @@ struct term *term_new(int rows, int cols, int scrollback_lines, term_output_fn o
     t->out = out;
     t->ctx = ctx;
     t->cursor_visible = true;
+    t->reply_quiet_ms = TERM_REPLY_QUIET_MS;
     t->sb_cap = scrollback_lines;
     if (scrollback_lines > 0) {
         t->sb = calloc((size_t)scrollback_lines, sizeof *t->sb);
@@ -254,6 +269,22 @@ static int utf8_seq_len(unsigned char b)
     return 0;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail with this clock */
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The reply budget is whole again after the program was quiet long enough. */
+static void note_output_time(struct term *t)
+{
+    int64_t now = now_ms();
+    if (now - t->last_feed_ms >= t->reply_quiet_ms)
+        t->reply_used = 0;
+    t->last_feed_ms = now;
+}
+
 static void vt_emit(const char *bytes, size_t len, void *ctx)
 {
     vterm_input_write(ctx, bytes, len);
@@ -273,7 +304,7 @@ static void vt_write(struct term *t, const char *bytes, size_t len)
  * end of a write that also holds other text ("a\xe4" + "\xb8\xad"), which a
  * console writing in ~7-byte pieces does all the time. So an incomplete
  * trailing sequence is held back and fed whole with the next call. */
-void term_feed(struct term *t, const char *bytes, size_t len)
+static void feed(struct term *t, const char *bytes, size_t len)
 {
     const unsigned char *p = (const unsigned char *)bytes;
     size_t i = 0;
@@ -308,6 +339,16 @@ void term_feed(struct term *t, const char *bytes, size_t len)
     if (end > i)
         vt_write(t, bytes + i, end - i);
     vterm_screen_flush_damage(t->screen);
+}
+
+/* Output fed here is the program's: what libvterm says meanwhile answers it. */
+void term_feed(struct term *t, const char *bytes, size_t len)
+{
+    if (len > 0)
+        note_output_time(t);
+    t->feeding = true;
+    feed(t, bytes, len);
+    t->feeding = false;
 }
 
 void term_resize(struct term *t, int rows, int cols)
@@ -347,6 +388,16 @@ void term_size(const struct term *t, int *rows, int *cols)
         *rows = t->rows;
     if (cols)
         *cols = t->cols;
+}
+
+unsigned long long term_replies_dropped(const struct term *t)
+{
+    return t->replies_dropped;
+}
+
+void term_set_reply_quiet_ms(struct term *t, int ms)
+{
+    t->reply_quiet_ms = ms;
 }
 
 bool term_is_dirty(const struct term *t)

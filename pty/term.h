@@ -13,6 +13,17 @@ struct term;
  * normally the pty of the program inside. */
 typedef void (*term_output_fn)(const char *bytes, size_t len, void *ctx);
 
+/* Replies to queries in the program's output (ESC[6n and the like) are
+ * limited: at most TERM_REPLY_BUDGET bytes while the program keeps talking;
+ * the budget is whole again once it has been quiet for TERM_REPLY_QUIET_MS (a
+ * program that asks and reads its answer waits for it, or for the user). The
+ * rest is dropped, whole replies only. A program that floods queries without
+ * reading would otherwise fill its own input: a UML guest's console stops
+ * reading its host fd for good once the guest's tty throttles (~4 KiB
+ * unread, arch/um/drivers/line.c in 6.1). Keys are never limited. */
+#define TERM_REPLY_BUDGET   1024
+#define TERM_REPLY_QUIET_MS 2000
+
 struct term *term_new(int rows, int cols, int scrollback_lines, term_output_fn out, void *ctx);
 void term_free(struct term *t);
 
@@ -22,6 +33,12 @@ void term_free(struct term *t);
 void term_feed(struct term *t, const char *bytes, size_t len);
 void term_resize(struct term *t, int rows, int cols);
 void term_size(const struct term *t, int *rows, int *cols);
+
+/* Bytes of replies dropped so far (see TERM_REPLY_BUDGET). */
+unsigned long long term_replies_dropped(const struct term *t);
+/* For tests: the quiet time that renews the reply budget (default
+ * TERM_REPLY_QUIET_MS). */
+void term_set_reply_quiet_ms(struct term *t, int ms);
 
 /* True when something changed since the last term_clear_dirty(). */
 bool term_is_dirty(const struct term *t);

@@ -236,16 +236,18 @@ void tabs_note_dropped(struct tui *t)
 {
     for (size_t i = 0; i < t->ntabs; i++) {
         struct tab *tab = t->tabs[i];
-        const struct ptyproc *p = &tab_pane(tab)->pty;
-        if (p->dropped < tab->dropped_seen) /* restarted on a new pty */
+        const struct pane *pane = tab_pane(tab);
+        /* a full pty queue, and replies to queries it floods (see term.h) */
+        unsigned long long dropped = pane->pty.dropped + term_replies_dropped(pane->term);
+        if (dropped < tab->dropped_seen) /* restarted on a new pty */
             tab->dropped_seen = 0;
-        if (p->dropped == tab->dropped_seen)
+        if (dropped == tab->dropped_seen)
             continue;
         char title[64];
         tui_log(t, LOG_ERR,
                 "%s does not read its input: %llu bytes dropped (keys, terminal replies)",
                 tab->kind == TAB_GUEST ? tab->g->name : tab_title(tab, title, sizeof title),
-                p->dropped - tab->dropped_seen);
-        tab->dropped_seen = p->dropped;
+                dropped - tab->dropped_seen);
+        tab->dropped_seen = dropped;
     }
 }

@@ -58,11 +58,15 @@ wait_for 'does not read its input: [0-9]+ bytes dropped' 30
 echo "ok: the replies the guest does not read are dropped, and the log says so"
 keys C-] 1
 wait_for '^flood-done' 120
+# the flooded guest's own console still takes keys: UML's console stops
+# reading for good once the guest's tty throttles, so umlab answers only a
+# bounded burst of queries from a guest that keeps talking (pty/term.h)
+type_text 'echo still-$((6*7))'
+keys Enter
+wait_for '^still-42' 20
+echo "ok: the guest's console works after the flood"
 rss2=$(rss)
 echo "umlab RSS after the query flood: $rss2 kB"
-# Known defect, left for the next round (see the session note): after this
-# flood the guest's own console takes no more input (keys typed into g1 are
-# dropped as if its queue stayed full), while other tabs keep working.
 
 # memory: two scrollbacks full of wide lines at most, nothing that grows with the input
 limit=$((rss0 + 96 * 1024))

@@ -108,6 +108,58 @@ static void test_cursor_report(void **state)
     term_free(t);
 }
 
+/* Counts what the terminal sent, without keeping it. */
+struct counter {
+    size_t bytes, calls;
+};
+
+static void count_fn(const char *bytes, size_t len, void *ctx)
+{
+    struct counter *c = ctx;
+    (void)bytes;
+    c->bytes += len;
+    c->calls++;
+}
+
+/* A program that floods queries without pause gets TERM_REPLY_BUDGET bytes of
+ * answers, whole ones, and no more until it has been quiet; keys always pass. */
+static void test_reply_budget(void **state)
+{
+    (void)state;
+    struct counter c = {0};
+    struct term *t = term_new(24, 80, 0, count_fn, &c);
+    assert_non_null(t);
+    term_set_reply_quiet_ms(t, 200);
+    const size_t reply = 6; /* ESC [ 1 ; 1 R */
+    char q[4 * 1000 + 1] = "";
+    for (int i = 0; i < 1000; i++)
+        strcat(q, "\x1b[6n");
+    feed(t, q);
+    size_t fit = TERM_REPLY_BUDGET / reply;
+    assert_int_equal(c.calls, fit);
+    assert_int_equal(c.bytes, fit * reply);
+    assert_int_equal(term_replies_dropped(t), (1000 - fit) * reply);
+
+    /* it keeps talking: nothing more */
+    for (int i = 0; i < 100; i++)
+        feed(t, "\x1b[6n");
+    assert_int_equal(c.bytes, fit * reply);
+    assert_int_equal(term_replies_dropped(t), (1100 - fit) * reply);
+
+    /* the user's keys are never held back */
+    term_send_key(t, TERM_KEY_ENTER, 0);
+    term_send_char(t, 'a', 0);
+    assert_int_equal(c.bytes, fit * reply + 2);
+
+    /* quiet for a while (it waits for an answer or for the user): answers again */
+    usleep(300 * 1000);
+    c.bytes = c.calls = 0;
+    feed(t, "\r\n\x1b[6n");
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.bytes, 6);
+    term_free(t);
+}
+
 static void test_colors(void **state)
 {
     (void)state;
@@ -601,19 +653,13 @@ static void test_hostile_mix(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hello),
-        cmocka_unit_test(test_cursor_report),
-        cmocka_unit_test(test_colors),
-        cmocka_unit_test(test_wide_and_utf8),
-        cmocka_unit_test(test_scrollback),
-        cmocka_unit_test(test_ring_capacity),
-        cmocka_unit_test(test_wide_in_scrollback),
-        cmocka_unit_test(test_resize),
-        cmocka_unit_test(test_search),
-        cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_flood),
-        cmocka_unit_test(test_hostile_mix),
-        cmocka_unit_test(test_hostile_output),
+        cmocka_unit_test(test_hello),         cmocka_unit_test(test_cursor_report),
+        cmocka_unit_test(test_reply_budget),  cmocka_unit_test(test_colors),
+        cmocka_unit_test(test_wide_and_utf8), cmocka_unit_test(test_scrollback),
+        cmocka_unit_test(test_ring_capacity), cmocka_unit_test(test_wide_in_scrollback),
+        cmocka_unit_test(test_resize),        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_keys),          cmocka_unit_test(test_flood),
+        cmocka_unit_test(test_hostile_mix),   cmocka_unit_test(test_hostile_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
