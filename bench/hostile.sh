@@ -14,11 +14,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/ttybench" "$dir/ttybench.c" -lutil || exit 1
-# ttybench's escapes: \\ is one backslash for the guest's printf
+# ttybench's escapes: \\ is one backslash for the guest's printf. Switching
+# tabs redraws only the cells that differ ("g1:/#" -> "g2:/#" is one cell), so
+# a tab is recognised by fresh output, never by its prompt.
 cat >"$work/steps" <<'STEPS'
 wait g1:/# 120
+idle 2
 send \x1d2
-wait g2:/# 120
+send echo g2-""ready\r
+wait g2-ready 120
 rss
 send q=; for i in 1 2 3 4 5 6 7 8 9 10; do q="$q\\033[6n"; done; stty -icanon -echo; while :; do head -c 1000000 /dev/zero | tr "\\000" x; printf "$q\\033]52;c;SGk=\\007\\033]0;T\\007\\033P0|x\\033\\\\\\377\\376\\033[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1m"; done\r
 idle 5
