@@ -114,6 +114,7 @@ check-one: all $(UNIT_BIN) $(PROG_BIN)
 
 check: need-root deps
 	$(MAKE) format-check
+	$(MAKE) layers
 	$(MAKE) check-one
 	$(MAKE) SANITIZE=1 check-one
 	$(MAKE) fuzz-check

@@ -2,17 +2,15 @@
 #include <stdlib.h>
 
 #include "core/cmds.h"
-#include "core/hoststate.h"
-#include "netcfg/iptc.h"
-#include "netcfg/link.h"
-#include "netcfg/sysctl.h"
 
 static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     (void)a;
-    (void)e;
-    char hs[INET_ADDRSTRLEN], ns[INET_ADDRSTRLEN], fwd[16] = "?";
-    sysctl_read("net/ipv4/ip_forward", fwd, sizeof fwd, NULL);
+    const struct snapshot *snap = lab_snapshot(lab, SNAP_HOST, e);
+    if (!snap)
+        return -1;
+    char hs[INET_ADDRSTRLEN], ns[INET_ADDRSTRLEN];
+    const char *fwd = snap->ip_forward;
     out_printf(o, "lab %s: subnet %s/%d, host %s, namespace %s\n", lab->name,
                addr_str(lab->subnet.net, ns), lab->subnet.prefix, addr_str(lab->host, hs),
                lab->netns[0] ? lab->netns : "(the host's)");
@@ -45,19 +43,19 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     out_arr_begin(o, "guests");
     for (size_t i = 0; i < lab->nguests; i++) {
         struct guest *g = lab->guests[i];
-        struct host_tap_state hst;
-        host_tap_state(lab, g, &hst);
+        const struct snap_iface *hst = snapshot_iface(snap, g->tap);
+        bool proxy_arp = hst && hst->proxy_arp, route = hst && hst->route;
         char st[48], as[INET_ADDRSTRLEN], cpu[16] = "any";
         if (g->cpu >= 0)
             snprintf(cpu, sizeof cpu, "cpu %d", g->cpu);
         out_printf(o, "%-10s %-18s %-7s %-15s %-9s %-5s %s\n", g->name,
                    guest_state_name(g, st, sizeof st), g->tap,
-                   g->addr.s_addr ? addr_str(g->addr, as) : "-", hst.proxy_arp ? "on" : "off",
-                   hst.route ? "yes" : "no", cpu);
+                   g->addr.s_addr ? addr_str(g->addr, as) : "-", proxy_arp ? "on" : "off",
+                   route ? "yes" : "no", cpu);
         out_obj_begin(o, NULL);
         cmd_put_guest(o, g);
-        out_bool(o, "proxy_arp", hst.proxy_arp);
-        out_bool(o, "route", hst.route);
+        out_bool(o, "proxy_arp", proxy_arp);
+        out_bool(o, "route", route);
         out_obj_end(o);
     }
     out_arr_end(o);
@@ -65,7 +63,7 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
 }
 
 static void put_stats(struct out *o, const char *ifname, const char *guest,
-                      const struct link_stats *s)
+                      const struct snap_counters *s)
 {
     out_printf(o, "%-9s %-8s %12llu %9llu %12llu %9llu %6llu %6llu\n", ifname, guest,
                (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
@@ -92,70 +90,66 @@ static int counters_cmd(struct lab *lab, const struct cmd_args *a, struct out *o
     (void)a;
     out_printf(o, "%-9s %-8s %12s %9s %12s %9s %6s %6s\n", "IFACE", "GUEST", "RX-BYTES", "RX-PKTS",
                "TX-BYTES", "TX-PKTS", "ERRS", "DROPS");
+    const struct snapshot *snap = lab_snapshot(lab, SNAP_IFACES, e);
+    if (!snap)
+        return -1;
     out_arr_begin(o, "interfaces");
-    for (size_t i = 0; i < lab->nguests; i++) {
-        struct link_stats s;
-        if (link_get_stats(lab->nl, lab->guests[i]->tap, &s, e) < 0)
-            return -1;
-        put_stats(o, lab->guests[i]->tap, lab->guests[i]->name, &s);
-    }
-    if (lab->uplink[0]) {
-        struct link_stats s;
-        if (link_get_stats(lab->nl, lab->uplink, &s, e) == 0)
-            put_stats(o, lab->uplink, "-", &s);
+    for (size_t i = 0; i < snap->nifs; i++) {
+        const struct snap_iface *f = &snap->ifs[i];
+        if (!f->have && f->kind == SNAP_TAP)
+            return err_set(e, "%s", f->err);
+        if (f->have)
+            put_stats(o, f->name, f->kind == SNAP_TAP ? f->guest : "-", &f->c);
     }
     out_arr_end(o);
     return 0;
 }
 
-static int list_chain(struct lab *lab, struct out *o, const char *table, const char *chain,
-                      struct err *e)
+static int list_chain(struct out *o, const struct snap_chain *c, struct err *e)
 {
-    struct rule_info *rules;
-    size_t n;
-    if (iptc_rule_list(table, chain, &rules, &n, e) < 0)
-        return -1;
+    if (c->err[0])
+        return err_set(e, "%s", c->err);
+    const char *table = c->table, *chain = c->chain;
     out_printf(o, "%s %s:\n", table, chain);
-    if (n == 0)
+    if (c->n == 0)
         out_printf(o, "  (no rules)\n");
-    for (size_t i = 0; i < n; i++) {
-        struct rule_info *r = &rules[i];
-        bool ours = rule_comment_is_lab(r->spec.comment, lab->name);
-        char src[RULE_CIDRSZ], dst[RULE_CIDRSZ];
-        rule_cidr_str(r->spec.src, r->spec.smsk, src, sizeof src);
-        rule_cidr_str(r->spec.dst, r->spec.dmsk, dst, sizeof dst);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct snap_rule *r = &c->rules[i];
+        bool ours = r->ours;
         out_printf(
             o, "%s %3zu %8llu pkts %10llu bytes  %-10s in %-9s out %-9s src %-16s dst %-16s %s\n",
             ours ? "*" : " ", i + 1, (unsigned long long)r->packets, (unsigned long long)r->bytes,
-            r->target_name, r->spec.in_if[0] ? r->spec.in_if : "*",
-            r->spec.out_if[0] ? r->spec.out_if : "*", src, dst, r->spec.comment);
+            r->target, r->in_if[0] ? r->in_if : "*", r->out_if[0] ? r->out_if : "*",
+            r->src[0] ? r->src : "*", r->dst[0] ? r->dst : "*", r->comment);
         out_obj_begin(o, NULL);
         out_str(o, "table", table);
         out_str(o, "chain", chain);
-        out_str(o, "target", r->target_name);
-        out_str(o, "in", r->spec.in_if[0] ? r->spec.in_if : NULL);
-        out_str(o, "out", r->spec.out_if[0] ? r->spec.out_if : NULL);
-        out_str(o, "src", r->spec.smsk ? src : NULL);
-        out_str(o, "dst", r->spec.dmsk ? dst : NULL);
-        out_str(o, "comment", r->spec.comment[0] ? r->spec.comment : NULL);
+        out_str(o, "target", r->target);
+        out_str(o, "in", r->in_if[0] ? r->in_if : NULL);
+        out_str(o, "out", r->out_if[0] ? r->out_if : NULL);
+        out_str(o, "src", r->src[0] ? r->src : NULL);
+        out_str(o, "dst", r->dst[0] ? r->dst : NULL);
+        out_str(o, "comment", r->comment[0] ? r->comment : NULL);
         out_bool(o, "umlab", ours);
         out_uint(o, "packets", r->packets);
         out_uint(o, "bytes", r->bytes);
         out_obj_end(o);
     }
-    free(rules);
     return 0;
 }
 
 static int rules_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     (void)a;
-    out_arr_begin(o, "rules");
-    if (list_chain(lab, o, "nat", "POSTROUTING", e) < 0 ||
-        list_chain(lab, o, "filter", "FORWARD", e) < 0)
+    const struct snapshot *snap = lab_snapshot(lab, SNAP_RULES, e);
+    if (!snap)
         return -1;
+    out_arr_begin(o, "rules");
+    for (int c = 0; c < SNAP_CHAINS; c++)
+        if (list_chain(o, &snap->chains[c], e) < 0)
+            return -1;
     out_arr_end(o);
-    const char *flavor = iptables_flavor();
+    const char *flavor = snap->iptables;
     out_str(o, "iptables", flavor);
     out_printf(o, "(* = umlab's rules)\n");
     if (strcmp(flavor, "nf_tables") == 0)

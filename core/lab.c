@@ -276,6 +276,7 @@ static void lab_tick(void *ctx)
     int64_t now = loop_now_ms();
     for (size_t i = 0; i < lab->nguests; i++)
         guest_kick_if_stalled(lab->guests[i], now);
+    snapshot_tick(lab);
 }
 
 int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, struct err *e)
@@ -298,6 +299,7 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     lab->j_masq = -1;
     lab->j_forward = -1;
     lab->fwd_fd = -1;
+    snapshot_init(&lab->snap);
     lab->mem_mb = o->mem_mb > 0 ? o->mem_mb : LAB_DEFAULT_MEM;
     lab->rows = o->rows > 0 ? o->rows : 24;
     lab->cols = o->cols > 0 ? o->cols : 80;
@@ -415,6 +417,7 @@ int lab_close(struct lab *lab, struct err *e)
         close(lab->lockfd);
     if (lab->orig_netns_fd >= 0)
         close(lab->orig_netns_fd);
+    snapshot_free(&lab->snap);
     free(lab);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "core/login.h"
 #include "core/loop.h"
 #include "core/pane.h"
+#include "core/snapshot.h"
 
 #define GUEST_NAME_MAX 16 /* including the NUL */
 #define LAB_NAME_MAX   16
@@ -138,9 +139,19 @@ struct lab {
     struct lab_pane **panes;
     size_t npanes;
     struct lab_hooks hooks;
-    int quit_signal; /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
-    bool cancel;     /* a front end asks the running command to stop waiting */
+    int quit_signal;      /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
+    bool cancel;          /* a front end asks the running command to stop waiting */
+    struct snapshot snap; /* what the panes show (snapshot.h) */
 };
+
+/* What a front end sets (lab_front.c); it only reads struct lab. */
+void lab_set_hooks(struct lab *lab, const struct lab_hooks *hooks); /* NULL: none */
+/* The terminal size guests start with (their console pane's). */
+void lab_set_term_size(struct lab *lab, int rows, int cols);
+/* Asks the running command to stop waiting. */
+void lab_cancel(struct lab *lab);
+/* A quit signal arrived: waits stop, front ends exit, the lab is closed. */
+void lab_quit(struct lab *lab, int signo);
 
 /* Sets up the lab: state directory and lock, journal, namespaces. */
 int lab_open(struct lab **out, const struct lab_opts *opts, struct loop *loop, struct err *e);

@@ -497,6 +497,7 @@ int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out,
         .tx_dropped = rtnl_link_get_stat(link, RTNL_LINK_TX_DROPPED),
         .up = (rtnl_link_get_flags(link) & IFF_UP) != 0,
         .carrier = rtnl_link_get_carrier(link) != 0,
+        .ifindex = rtnl_link_get_ifindex(link),
     };
     rtnl_link_put(link);
     return 0;

@@ -44,6 +44,7 @@ struct link_stats {
     uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
     bool up;      /* IFF_UP */
     bool carrier; /* lower layer up (for a tap: a guest has it open) */
+    int ifindex;  /* a link deleted and made again under its name gets a new one */
 };
 
 /* Fresh counters of IFNAME read from the kernel (no cache: counters change

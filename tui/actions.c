@@ -271,7 +271,7 @@ void tui_action(struct tui *t, const struct key_event *ev)
         break;
     case ACT_CANCEL:
         if (t->busy[0]) {
-            t->lab->cancel = true;
+            lab_cancel(t->lab);
             tui_log(t, LOG_INFO, "cancelling `%s`", t->busy);
         } else {
             set_status(t, true, "no command is running");
@@ -302,8 +302,6 @@ void tui_action(struct tui *t, const struct key_event *ev)
     case ACT_SIDE:
         t->side = !t->side;
         tabs_apply_sizes(t);
-        if (t->side)
-            side_refresh(t);
         tui_mark(t, D_ALL);
         break;
     case ACT_SIDE_UP:

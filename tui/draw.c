@@ -397,6 +397,7 @@ void draw_frame(struct tui *t)
             term_clear_dirty(tab->dump->term);
         }
     }
+    lab_snapshot_watch(t->lab, t->lay.side.w > 0); /* the lab reads it only while shown */
     if (t->lay.side.w > 0 && (d & D_SIDE))
         side_draw(t);
     if (d & D_LOG)

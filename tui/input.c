@@ -130,7 +130,7 @@ static void one_key(struct tui *t, bool is_key, int code)
         if (!is_key && (code == 'y' || code == 'Y')) {
             t->quit = true;
             if (t->busy[0]) { /* stop its wait, then the loop can end */
-                t->lab->cancel = true;
+                lab_cancel(t->lab);
                 tui_log(t, LOG_INFO, "cancelling `%s` to quit", t->busy);
             }
         } else

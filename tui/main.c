@@ -246,7 +246,7 @@ static void on_signal(void *ctx, int signo)
 {
     struct lab **lab = ctx;
     if (*lab && signo != SIGWINCH)
-        (*lab)->quit_signal = signo;
+        lab_quit(*lab, signo);
 }
 
 static void on_sigpipe(int signo)

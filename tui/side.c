@@ -1,86 +1,12 @@
-/* side.c — the side pane: per-tap counters with rates and sparklines, the
- * host state that decides whether packets flow, and the NAT/FORWARD rules
- * with their counters. Refreshed once a second (counters change without any
- * event to wait for). */
+/* side.c — the side pane: the lab's snapshot drawn (core/snapshot.h): each
+ * interface's counters with rates and sparklines, the host state that decides
+ * whether packets flow, and the NAT/FORWARD rules with their counters. The lab
+ * refreshes it once a tick while the pane shows. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "netcfg/iptc.h"
-#include "netcfg/sysctl.h"
+#include "tui/spark.h"
 #include "tui/ui.h"
-
-static void refresh_chain(struct chain_view *cv, const char *lab)
-{
-    struct rule_info *rules;
-    size_t n;
-    struct err e;
-    if (iptc_rule_list(cv->table, cv->chain, &rules, &n, &e) < 0) {
-        snprintf(cv->err, sizeof cv->err, "%s", e.msg);
-        return;
-    }
-    cv->err[0] = '\0';
-    bool *moved = calloc(n ? n : 1, sizeof *moved);
-    for (size_t i = 0; moved && i < n; i++) {
-        /* the same rule at the same place: compare its counters */
-        if (i < cv->n && strcmp(rules[i].target_name, cv->rules[i].target_name) == 0 &&
-            strcmp(rules[i].spec.comment, cv->rules[i].spec.comment) == 0 &&
-            strcmp(rules[i].spec.in_if, cv->rules[i].spec.in_if) == 0 &&
-            strcmp(rules[i].spec.out_if, cv->rules[i].spec.out_if) == 0)
-            moved[i] = rules[i].packets != cv->rules[i].packets;
-        else
-            moved[i] = rules[i].packets > 0 && rule_comment_is_lab(rules[i].spec.comment, lab);
-    }
-    free(cv->rules);
-    free(cv->moved);
-    cv->rules = rules;
-    cv->n = n;
-    cv->moved = moved;
-}
-
-void side_refresh(struct tui *t)
-{
-    struct lab *lab = t->lab;
-    int64_t now = loop_now_ms();
-    for (size_t i = 0; i < t->ntabs; i++) {
-        struct tab *tab = t->tabs[i];
-        if (tab->kind != TAB_GUEST)
-            continue;
-        struct err e;
-        tab->have_st = link_get_stats(lab->nl, tab->g->tap, &tab->st, &e) == 0;
-        if (tab->have_st) {
-            hist_sample(&tab->rx, tab->st.rx_bytes, now);
-            hist_sample(&tab->tx, tab->st.tx_bytes, now);
-        }
-        host_tap_state(lab, tab->g, &tab->hs);
-    }
-    t->have_uplink = false;
-    if (lab->uplink[0]) {
-        struct err e;
-        t->have_uplink = link_get_stats(lab->nl, lab->uplink, &t->uplink, &e) == 0;
-        if (t->have_uplink) {
-            hist_sample(&t->up_rx, t->uplink.rx_bytes, now);
-            hist_sample(&t->up_tx, t->uplink.tx_bytes, now);
-        }
-    }
-    if (sysctl_read("net/ipv4/ip_forward", t->ip_forward, sizeof t->ip_forward, NULL) < 0)
-        snprintf(t->ip_forward, sizeof t->ip_forward, "?");
-    if (t->side) { /* libiptc reads whole tables: only when they are shown */
-        for (int c = 0; c < 2; c++)
-            refresh_chain(&t->chains[c], lab->name);
-    }
-    tui_mark(t, D_SIDE);
-}
-
-void side_free(struct tui *t)
-{
-    for (int c = 0; c < 2; c++) {
-        free(t->chains[c].rules);
-        free(t->chains[c].moved);
-        t->chains[c].rules = NULL;
-        t->chains[c].moved = NULL;
-        t->chains[c].n = 0;
-    }
-}
 
 /* Draws the pane's lines as a list: line n shows at row y0 + n - top when
  * top <= n < top + rows (the pane scrolls); a counting pass draws nothing. */
@@ -119,19 +45,19 @@ static bool line(struct pen *p, attr_t a, int pair, const char *fmt, ...)
 
 /* " rx  12.3K   45p  1.2K/s ▁▂▅█" with the sparkline filling the width. */
 static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t pkts,
-                      const struct hist *h)
+                      const struct rate *h)
 {
-    char b[16], r[16], head[64], spark[HIST_LEN * 3 + 1];
+    char b[16], r[16], head[64], spark[RATE_LEN * 3 + 1];
     fmt_size((double)bytes, b, sizeof b);
-    fmt_size(hist_rate(h), r, sizeof r);
+    fmt_size(rate_last(h), r, sizeof r);
     int n =
         snprintf(head, sizeof head, " %s %5s %5llup %5s/s ", dir, b, (unsigned long long)pkts, r);
     int sw = p->w - n;
-    if (sw > HIST_LEN)
-        sw = HIST_LEN;
+    if (sw > RATE_LEN)
+        sw = RATE_LEN;
     if (sw < 0)
         sw = 0;
-    hist_sparkline(h, sw, spark, sizeof spark);
+    spark_line(h, sw, spark, sizeof spark);
     int y = pen_row(p);
     if (y < 0)
         return;
@@ -141,18 +67,18 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
 }
 
 /* "g1   tap0   1.2K   340 ▁▂▅█" (! when errors or drops) */
-static void compact_line(struct pen *p, const struct tab *tab)
+static void compact_line(struct pen *p, const struct snap_iface *f)
 {
-    char rx[16], tx[16], head[64], spark[HIST_LEN * 3 + 1];
-    const struct link_stats *s = &tab->st;
-    fmt_size(hist_rate(&tab->rx), rx, sizeof rx);
-    fmt_size(hist_rate(&tab->tx), tx, sizeof tx);
+    char rx[16], tx[16], head[64], spark[RATE_LEN * 3 + 1];
+    const struct snap_counters *s = &f->c;
+    fmt_size(rate_last(&f->rx), rx, sizeof rx);
+    fmt_size(rate_last(&f->tx), tx, sizeof tx);
     bool bad = s->rx_errors + s->tx_errors + s->rx_dropped + s->tx_dropped > 0;
-    int n = snprintf(head, sizeof head, "%-6s %-7s%c%5s %5s ", tab->g->name, tab->g->tap,
-                     bad ? '!' : ' ', tab->have_st ? rx : "-", tab->have_st ? tx : "-");
+    int n = snprintf(head, sizeof head, "%-6s %-7s%c%5s %5s ", f->guest, f->name, bad ? '!' : ' ',
+                     f->have ? rx : "-", f->have ? tx : "-");
     int sw = p->w - n;
-    sw = sw > HIST_LEN ? HIST_LEN : sw < 0 ? 0 : sw;
-    hist_sparkline(&tab->rx, sw, spark, sizeof spark);
+    sw = sw > RATE_LEN ? RATE_LEN : sw < 0 ? 0 : sw;
+    spark_line(&f->rx, sw, spark, sizeof spark);
     int y = pen_row(p);
     if (y < 0)
         return;
@@ -161,7 +87,7 @@ static void compact_line(struct pen *p, const struct tab *tab)
         draw_text(y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
 }
 
-static void draw_chain(struct pen *p, const struct chain_view *cv, const char *lab)
+static void draw_chain(struct pen *p, const struct snap_chain *cv)
 {
     int title = ui_pair(COLOR_CYAN, -1);
     line(p, A_BOLD, title, "%s %s", cv->table, cv->chain);
@@ -173,88 +99,93 @@ static void draw_chain(struct pen *p, const struct chain_view *cv, const char *l
         line(p, A_DIM, 0, " (no rules)");
     int mine = ui_pair(COLOR_GREEN, -1), hot = ui_pair(COLOR_BLACK, COLOR_YELLOW);
     for (size_t i = 0; i < cv->n; i++) {
-        const struct rule_info *r = &cv->rules[i];
-        bool ours = rule_comment_is_lab(r->spec.comment, lab);
+        const struct snap_rule *r = &cv->rules[i];
+        bool ours = r->ours, moved = r->moved;
         char pk[16], by[16];
         fmt_size((double)r->packets, pk, sizeof pk);
         fmt_size((double)r->bytes, by, sizeof by);
-        bool moved = cv->moved && cv->moved[i];
         char ifs[48] = "";
-        if (r->spec.in_if[0] && r->spec.out_if[0])
-            snprintf(ifs, sizeof ifs, "-i %s -o %s", r->spec.in_if, r->spec.out_if);
-        else if (r->spec.in_if[0] || r->spec.out_if[0])
-            snprintf(ifs, sizeof ifs, "-%c %s", r->spec.in_if[0] ? 'i' : 'o',
-                     r->spec.in_if[0] ? r->spec.in_if : r->spec.out_if);
+        if (r->in_if[0] && r->out_if[0])
+            snprintf(ifs, sizeof ifs, "-i %s -o %s", r->in_if, r->out_if);
+        else if (r->in_if[0] || r->out_if[0])
+            snprintf(ifs, sizeof ifs, "-%c %s", r->in_if[0] ? 'i' : 'o',
+                     r->in_if[0] ? r->in_if : r->out_if);
         line(p, moved ? A_BOLD : A_NORMAL,
              moved  ? hot
              : ours ? mine
                     : 0,
-             "%c%5sp %5sB %s %s", ours ? '*' : ' ', pk, by, r->target_name, ifs);
+             "%c%5sp %5sB %s %s", ours ? '*' : ' ', pk, by, r->target, ifs);
     }
 }
+
+static const char *const kind_name[] = {"tap", "uplink", "bridge"};
 
 /* Every line of the pane, through the pen (which shows the visible ones). */
 static void side_lines(struct tui *t, struct pen *p, int h)
 {
     int title = ui_pair(COLOR_CYAN, -1);
-    struct lab *lab = t->lab;
+    const struct lab *lab = t->lab;
+    const struct snapshot *snap = &lab->snap;
 
     int ng = 0;
-    for (size_t i = 0; i < t->ntabs; i++)
-        ng += t->tabs[i]->kind == TAB_GUEST;
+    for (size_t i = 0; i < snap->nifs; i++)
+        ng += snap->ifs[i].kind == SNAP_TAP;
     /* three rows per tap while they take at most half the pane, else one */
     bool compact = 3 * ng > h / 2;
     line(p, A_BOLD, title,
          compact ? "Taps: rx/s tx/s (rx = from the guest)" : "Taps (rx = from the guest)");
-    for (size_t i = 0; i < t->ntabs; i++) {
-        struct tab *tab = t->tabs[i];
-        if (tab->kind != TAB_GUEST)
+    for (size_t i = 0; i < snap->nifs; i++) {
+        const struct snap_iface *f = &snap->ifs[i];
+        if (f->kind != SNAP_TAP)
             continue;
         if (compact) {
-            compact_line(p, tab);
+            compact_line(p, f);
             continue;
         }
-        if (!tab->have_st) {
-            line(p, A_NORMAL, 0, "%s %s: no counters", tab->g->name, tab->g->tap);
+        if (!f->have) {
+            line(p, A_NORMAL, 0, "%s %s: no counters", f->guest, f->name);
             continue;
         }
-        const struct link_stats *s = &tab->st;
+        const struct snap_counters *s = &f->c;
         unsigned long long errs = s->rx_errors + s->tx_errors,
                            drops = s->rx_dropped + s->tx_dropped;
-        line(p, A_BOLD, 0, "%s %s %s%s err %llu drop %llu", tab->g->name, tab->g->tap,
+        line(p, A_BOLD, 0, "%s %s %s%s err %llu drop %llu", f->guest, f->name,
              s->up ? "up" : "DOWN", s->carrier ? "" : " no-carrier", errs, drops);
-        rate_line(p, "rx", s->rx_bytes, s->rx_packets, &tab->rx);
-        rate_line(p, "tx", s->tx_bytes, s->tx_packets, &tab->tx);
+        rate_line(p, "rx", s->rx_bytes, s->rx_packets, &f->rx);
+        rate_line(p, "tx", s->tx_bytes, s->tx_packets, &f->tx);
     }
     if (ng == 0)
         line(p, A_DIM, 0, " (no guests)");
-    if (t->have_uplink) {
-        line(p, A_BOLD, 0, "%s (uplink)", lab->uplink);
-        rate_line(p, "rx", t->uplink.rx_bytes, t->uplink.rx_packets, &t->up_rx);
-        rate_line(p, "tx", t->uplink.tx_bytes, t->uplink.tx_packets, &t->up_tx);
+    for (size_t i = 0; i < snap->nifs; i++) { /* the uplink (and bridges) */
+        const struct snap_iface *f = &snap->ifs[i];
+        if (f->kind == SNAP_TAP || !f->have)
+            continue;
+        line(p, A_BOLD, 0, "%s (%s)", f->name, kind_name[f->kind]);
+        rate_line(p, "rx", f->c.rx_bytes, f->c.rx_packets, &f->rx);
+        rate_line(p, "tx", f->c.tx_bytes, f->c.tx_packets, &f->tx);
     }
     p->n++;
 
     char hs[INET_ADDRSTRLEN];
     line(p, A_BOLD, title, "Host %s", addr_str(lab->host, hs));
-    bool fwd = strcmp(t->ip_forward, "1") == 0;
-    line(p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s", t->ip_forward,
-         lab->nat ? "on via " : "off", lab->nat ? lab->uplink : "");
+    bool fwd = strcmp(snap->ip_forward, "1") == 0;
+    line(p, A_NORMAL, fwd ? 0 : ui_pair(COLOR_RED, -1), " ip_forward=%s  NAT %s%s",
+         snap->ip_forward, lab->nat ? "on via " : "off", lab->nat ? lab->uplink : "");
     int fine = 0, bare = 0;
-    for (size_t i = 0; i < t->ntabs; i++) {
-        struct tab *tab = t->tabs[i];
-        if (tab->kind != TAB_GUEST)
+    for (size_t i = 0; i < snap->nifs; i++) {
+        const struct snap_iface *f = &snap->ifs[i];
+        if (f->kind != SNAP_TAP)
             continue;
         char as[INET_ADDRSTRLEN];
-        bool ok = tab->g->addr.s_addr == 0 || (tab->hs.proxy_arp && tab->hs.route);
+        bool ok = f->addr.s_addr == 0 || (f->proxy_arp && f->route);
         if (compact && ok) { /* many guests: only the ones that need a look */
-            fine += tab->g->addr.s_addr != 0;
-            bare += tab->g->addr.s_addr == 0;
+            fine += f->addr.s_addr != 0;
+            bare += f->addr.s_addr == 0;
             continue;
         }
         line(p, A_NORMAL, ok ? 0 : ui_pair(COLOR_YELLOW, -1), " %s %s proxy_arp %s route %s",
-             tab->g->name, tab->g->addr.s_addr ? addr_str(tab->g->addr, as) : "(no address)",
-             tab->hs.proxy_arp ? "on" : "off", tab->hs.route ? "yes" : "no");
+             f->guest, f->addr.s_addr ? addr_str(f->addr, as) : "(no address)",
+             f->proxy_arp ? "on" : "off", f->route ? "yes" : "no");
     }
     if (fine || bare)
         line(p, A_NORMAL, 0, " %d routed+proxy_arp, %d no address", fine, bare);
@@ -263,9 +194,9 @@ static void side_lines(struct tui *t, struct pen *p, int h)
     p->n++;
 
     line(p, A_BOLD, title, "Rules (* = umlab's, moved = highlighted)");
-    for (int c = 0; c < 2; c++)
-        draw_chain(p, &t->chains[c], lab->name);
-    if (t->iptables && strcmp(t->iptables, "nf_tables") == 0)
+    for (int c = 0; c < SNAP_CHAINS; c++)
+        draw_chain(p, &snap->chains[c]);
+    if (snap->iptables && strcmp(snap->iptables, "nf_tables") == 0)
         line(p, A_DIM, 0, "(x_tables: `iptables-legacy -L -v` shows them)");
 }
 

@@ -180,12 +180,12 @@ static void on_pane_event(void *ctx, struct lab_pane *lp, enum lab_pane_event ev
 
 void tabs_install_hooks(struct tui *t)
 {
-    t->lab->hooks = (struct lab_hooks){.guest_changed = on_guest_changed,
-                                       .guest_removed = on_guest_removed,
-                                       .guest_note = on_guest_note,
-                                       .pane_event = on_pane_event,
-                                       .record = record_hook,
-                                       .ctx = t};
+    lab_set_hooks(t->lab, &(struct lab_hooks){.guest_changed = on_guest_changed,
+                                              .guest_removed = on_guest_removed,
+                                              .guest_note = on_guest_note,
+                                              .pane_event = on_pane_event,
+                                              .record = record_hook,
+                                              .ctx = t});
     for (size_t i = 0; i < t->lab->nguests; i++)
         on_guest_changed(t, t->lab->guests[i]);
     for (size_t i = 0; i < t->lab->npanes; i++)
@@ -194,7 +194,7 @@ void tabs_install_hooks(struct tui *t)
 
 void tabs_free_all(struct tui *t)
 {
-    t->lab->hooks = (struct lab_hooks){0};
+    lab_set_hooks(t->lab, NULL);
     for (size_t i = 0; i < t->ntabs; i++)
         free(t->tabs[i]);
     free(t->tabs);
@@ -216,8 +216,7 @@ void tabs_apply_sizes(struct tui *t)
     /* New guests start at the unsplit console size. */
     int rows, cols;
     tabs_console_size(t, NULL, &rows, &cols);
-    t->lab->rows = rows;
-    t->lab->cols = cols;
+    lab_set_term_size(t->lab, rows, cols);
     struct layout_in in = {t->rows, t->cols, t->side, true, t->log_big};
     struct layout split;
     layout_compute(&in, &split);

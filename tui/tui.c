@@ -10,7 +10,6 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "netcfg/iptc.h"
 #include "tui/ui.h"
 
 static bool needs_frame(struct tui *t)
@@ -61,9 +60,8 @@ static void on_timer(void *ctx, int fd, short revents)
 static void on_tick(void *ctx)
 {
     struct tui *t = ctx;
-    side_refresh(t);
-    tabs_note_dropped(t);
-    tui_mark(t, D_TABS);
+    tabs_note_dropped(t); /* the lab's tick refreshed the snapshot the pane shows */
+    tui_mark(t, t->lay.side.w > 0 ? D_TABS | D_SIDE : D_TABS);
 }
 
 void tui_resize(struct tui *t, bool from_signal)
@@ -86,7 +84,7 @@ static void on_signal(void *ctx, int signo)
         tui_resize(t, true);
         return;
     }
-    t->lab->quit_signal = signo; /* waits stop; main closes the lab */
+    lab_quit(t->lab, signo); /* waits stop; main closes the lab */
     t->quit = true;
 }
 
@@ -156,9 +154,9 @@ static void teardown(struct tui *t, SCREEN *scr)
         loop_unwatch(l, t->timerfd);
         close(t->timerfd);
     }
+    lab_snapshot_watch(t->lab, false);
     tabs_free_all(t);
     prompt_fini(t);
-    side_free(t);
     if (scr) {
         if (t->inwin)
             delwin(t->inwin);
@@ -189,8 +187,6 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
     t->opts = opts;
     t->timerfd = -1;
     t->curses_fd = -1;
-    t->chains[0] = (struct chain_view){.table = "nat", .chain = "POSTROUTING"};
-    t->chains[1] = (struct chain_view){.table = "filter", .chain = "FORWARD"};
     SCREEN *scr = NULL;
     if (logring_init(&t->log, 1000) < 0) {
         free(t);
@@ -209,7 +205,6 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
         return -1;
     }
     t->side = t->cols >= 100; /* narrower: the console gets the width (Ctrl-] s) */
-    t->iptables = iptables_flavor();
     tabs_install_hooks(t);
     tabs_apply_sizes(t);
     if (loop_watch(t->loop, STDIN_FILENO, POLLIN, input_on_stdin, t, e) < 0 ||
@@ -226,7 +221,6 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
     for (int i = 0; opts && i < opts->boot_guests; i++)
         tui_queue(t, "guest add --ip auto");
     t->boot_pending = opts && opts->boot_guests > 0 ? opts->boot_guests : 0;
-    side_refresh(t);
     tui_mark(t, D_ALL);
 
     int rc = 0;

@@ -6,11 +6,11 @@
  *   tabs.c     one tab per guest and per lab pane (lab hooks), the tcpdump split, sizes
  *   draw.c     a frame: tab bar, consoles, log, status, help bar, help
  *   render.c   a terminal's cells into the screen
- *   side.c     counters, host state and rules (refreshed every second)
+ *   side.c     draws the lab's snapshot: counters, host state and rules
  *   prompt.c   readline in the status line (the only readline user)
  *   crash.c    terminal restore on SIGSEGV/SIGABRT
  *   record.c   `record FILE`: the screen's output teed into an asciicast file
- *   pure, unit-tested: cellmap.c keys.c layout.c hist.c logring.c cast.c */
+ *   pure, unit-tested: cellmap.c keys.c layout.c spark.c logring.c cast.c */
 #ifndef UMLAB_UI_H
 #define UMLAB_UI_H
 
@@ -18,12 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/hoststate.h"
 #include "core/lab.h"
-#include "netcfg/link.h"
-#include "netcfg/rules.h"
 #include "tui/curses_inc.h"
-#include "tui/hist.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/logring.h"
@@ -42,21 +38,7 @@ struct tab {
     int hl_row;          /* search hit (term row numbering), INT32_MIN: none */
     char search[128];
     enum guest_state last_state;
-    /* tap counters (side pane) */
-    struct link_stats st;
-    bool have_st;
-    struct hist rx, tx;
-    struct host_tap_state hs;
     unsigned long long dropped_seen; /* input refused by a full pty queue, noted */
-};
-
-/* One chain of rules as the side pane shows it. */
-struct chain_view {
-    const char *table, *chain;
-    struct rule_info *rules;
-    size_t n;
-    bool *moved; /* counters changed at the last refresh */
-    char err[160];
 };
 
 enum prompt_mode { PROMPT_NONE, PROMPT_CMD, PROMPT_SEARCH };
@@ -103,13 +85,6 @@ struct tui {
     bool quit, confirm_quit, help_shown;
     int boot_pending; /* guests of opts->boot_guests not seen yet */
     enum prompt_mode prompt;
-    /* side pane data, refreshed every second */
-    struct chain_view chains[2];
-    char ip_forward[8];
-    struct link_stats uplink;
-    bool have_uplink;
-    struct hist up_rx, up_tx;
-    const char *iptables;
     /* tab bar hit boxes for the mouse */
     int tab_x0[64], tab_x1[64];
     size_t tab_idx[64];
@@ -145,11 +120,9 @@ int draw_text(int y, int x, int w, attr_t attr, int pair, const char *s);
 void draw_fill(const struct rect *r, attr_t attr, int pair);
 
 /* side.c */
-void side_refresh(struct tui *t);
 void side_draw(struct tui *t);
 /* Scrolls the side pane down by LINES (up when negative). */
 void side_scroll(struct tui *t, int lines);
-void side_free(struct tui *t);
 
 /* actions.c */
 void tui_log(struct tui *t, enum log_level lv, const char *fmt, ...)

@@ -1,5 +1,5 @@
-/* test_tui_hist.c — rates, their history and sparkline, sizes for humans
- * (tui/hist.c), and the log pane's ring (tui/logring.c). */
+/* test_tui_spark.c — a rate history's sparkline, sizes for humans
+ * (tui/spark.c), and the log pane's ring (tui/logring.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,75 +9,36 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/hist.h"
+#include "tui/spark.h"
 #include "tui/logring.h"
-
-static void test_rates(void **state)
-{
-    (void)state;
-    struct hist h;
-    memset(&h, 0, sizeof h);
-    assert_true(hist_rate(&h) == 0);
-    hist_sample(&h, 1000, 0); /* the base: no rate yet */
-    assert_int_equal(h.n, 0);
-    hist_sample(&h, 3000, 1000);
-    assert_int_equal(h.n, 1);
-    assert_true(hist_rate(&h) == 2000.0);
-    hist_sample(&h, 4000, 1500); /* per second, whatever the interval */
-    assert_true(hist_rate(&h) == 2000.0);
-    hist_sample(&h, 10, 2500); /* counter went back (link recreated): 0, not huge */
-    assert_true(hist_rate(&h) == 0);
-    hist_sample(&h, 20, 2500); /* no time passed: 0, no division by zero */
-    assert_true(hist_rate(&h) == 0);
-    assert_true(hist_at(&h, 0) == 2000.0);
-    assert_true(hist_at(&h, 99) == 0);
-    assert_true(hist_at(&h, -1) == 0);
-}
-
-static void test_history_ring(void **state)
-{
-    (void)state;
-    struct hist h;
-    memset(&h, 0, sizeof h);
-    uint64_t c = 0;
-    hist_sample(&h, c, 0);
-    for (int i = 1; i <= HIST_LEN + 5; i++) {
-        c += (uint64_t)i;
-        hist_sample(&h, c, i * 1000);
-    }
-    assert_int_equal(h.n, HIST_LEN);
-    /* the oldest kept is sample 6, the newest HIST_LEN+5 */
-    assert_true(hist_at(&h, 0) == 6.0);
-    assert_true(hist_rate(&h) == (double)(HIST_LEN + 5));
-}
 
 static void test_sparkline(void **state)
 {
     (void)state;
-    struct hist h;
+    struct rate h;
     memset(&h, 0, sizeof h);
     char out[256];
-    assert_int_equal(hist_sparkline(&h, 4, out, sizeof out), 4);
+    assert_int_equal(spark_line(&h, 4, out, sizeof out), 4);
     assert_string_equal(out, "    "); /* no history yet: blanks */
     uint64_t c = 0;
-    hist_sample(&h, c, 0);
+    rate_sample(&h, c, 0);
     int rates[] = {0, 1, 7, 14};
     for (int i = 0; i < 4; i++) {
         c += (uint64_t)rates[i];
-        hist_sample(&h, c, (i + 1) * 1000);
+        rate_sample(&h, c, (i + 1) * 1000);
     }
-    hist_sparkline(&h, 4, out, sizeof out);
+    spark_line(&h, 4, out, sizeof out);
     /* scaled to the largest; any traffic shows above the floor */
     assert_string_equal(out, "\u2581\u2582\u2585\u2588");
-    hist_sparkline(&h, 6, out, sizeof out); /* right-aligned: newest last */
+    spark_line(&h, 6, out, sizeof out); /* right-aligned: newest last */
     assert_string_equal(out, "  \u2581\u2582\u2585\u2588");
-    hist_sparkline(&h, 2, out, sizeof out); /* only the newest, scaled among them */
+    spark_line(&h, 2, out, sizeof out); /* only the newest, scaled among them */
     assert_string_equal(out, "\u2585\u2588");
     /* a small buffer is never overrun and stays terminated */
-    size_t n = hist_sparkline(&h, 4, out, 5);
+    size_t n = spark_line(&h, 4, out, 5);
     assert_true(n < 5);
     assert_int_equal(out[n], '\0');
-    assert_int_equal(hist_sparkline(&h, 0, out, sizeof out), 0);
+    assert_int_equal(spark_line(&h, 0, out, sizeof out), 0);
     assert_string_equal(out, "");
 }
 
@@ -138,8 +99,8 @@ static void test_logring(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rates),     cmocka_unit_test(test_history_ring),
-        cmocka_unit_test(test_sparkline), cmocka_unit_test(test_fmt_size),
+        cmocka_unit_test(test_sparkline),
+        cmocka_unit_test(test_fmt_size),
         cmocka_unit_test(test_logring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
