@@ -25,6 +25,7 @@ enum jkind {
     J_DIR,    /* PATH (removed with everything in it) */
     J_BRIDGE, /* IFNAME: a bridge umlab created (a LAN) */
     J_BRPORT, /* PORT BRIDGE: PORT was made a port of BRIDGE (released on undo) */
+    J_VXLAN,  /* IFNAME VNI: a VXLAN device umlab created (a LAN stretched to other hosts) */
     J_KIND_COUNT
 };
 

@@ -19,6 +19,7 @@
 #include "netcfg/netns.h"
 #include "netcfg/sysctl.h"
 #include "netcfg/tap.h"
+#include "netcfg/vxlan.h"
 
 void undo_init(struct undo_ctx *u, int orig_netns_fd, const char *cur)
 {
@@ -139,6 +140,14 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
             return 0;
         say(u, "delete bridge %s", a0);
         return bridge_delete(c, a0, e); /* refuses a link that is not a bridge */
+    case J_VXLAN:
+        if (!(c = nl(u, e)))
+            return -1;
+        if (link_ifindex(c, a0) == 0)
+            return 0;
+        say(u, "delete vxlan %s (VNI %s)", a0, a1);
+        /* refuses a link that is not a VXLAN, or not one with this VNI */
+        return vxlan_delete(c, a0, (uint32_t)strtoul(a1, NULL, 10), e);
     case J_BRPORT: {
         char master[BRIDGE_IFNAMSIZ];
         if (!(c = nl(u, e)))

@@ -113,14 +113,14 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     if (r->netns[0] && !netns_ok(r->netns))
         return err_set(e, "bad namespace name '%s'", r->netns);
     static const int nargs_min[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1, [J_ADDR] = 2,
-        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2, [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2,
+        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
+        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
+        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
     };
     static const int nargs_max[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1, [J_ADDR] = 2,
-        [J_ROUTE] = 3, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2, [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2,
+        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
+        [J_ROUTE] = 3, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
+        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
     };
     if (r->nargs < nargs_min[r->kind] || r->nargs > nargs_max[r->kind])
         return err_set(e, "wrong number of fields");
@@ -138,6 +138,10 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
         if (!ifname_ok(a0) || !ifname_ok(a1))
             return err_set(e, "bad interface name '%s'", ifname_ok(a0) ? a1 : a0);
         return strcmp(a0, a1) != 0 ? 0 : err_set(e, "bridge %s cannot be its own port", a0);
+    case J_VXLAN:
+        if (!ifname_ok(a0))
+            return err_set(e, "bad interface name '%s'", a0);
+        return decimal_in(a1, 1, 16777215) ? 0 : err_set(e, "bad VNI '%s'", a1);
     case J_ADDR:
         if (!ifname_ok(a0))
             return err_set(e, "bad interface name '%s'", a0);
@@ -180,30 +184,50 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     return err_set(e, "unknown record kind");
 }
 
-/* RECS[P] releases a port of the bridge RECS[B] deletes (same name and namespace). */
+/* P releases a port of the bridge B deletes (same name and namespace). */
 static bool releases_port_of(const struct jrecord *p, const struct jrecord *b)
 {
     return p->kind == J_BRPORT && strcmp(p->args[1], b->args[0]) == 0 &&
            strcmp(p->netns, b->netns) == 0;
 }
 
-/* A bridge is deleted only after every port journaled for it is released.
- * Newest first gives that for any journal umlab writes (a port is enslaved
- * after its bridge is made); this keeps it for any other order too. */
-static void bridges_after_their_ports(const struct jrecord *recs, struct undo_step *st, size_t n)
+/* P releases the link V deletes from a bridge (same name and namespace). */
+static bool releases_link(const struct jrecord *p, const struct jrecord *v)
+{
+    return p->kind == J_BRPORT && strcmp(p->args[0], v->args[0]) == 0 &&
+           strcmp(p->netns, v->netns) == 0;
+}
+
+/* Step P must run before step R. */
+static bool must_wait(const struct jrecord *r, const struct jrecord *p)
+{
+    if (r->kind == J_BRIDGE)
+        return releases_port_of(p, r);
+    if (r->kind == J_VXLAN)
+        return releases_link(p, r);
+    return false;
+}
+
+/* A bridge is deleted only after every port journaled for it is released,
+ * and a VXLAN device only after its release from its bridge. Newest first
+ * gives that for any journal umlab writes (a port is enslaved after its
+ * bridge and its device are made); this keeps it for any other order too.
+ * Only bridges and VXLAN devices move, and only behind releases, which never
+ * move: one pass settles them all. */
+static void links_after_their_releases(const struct jrecord *recs, struct undo_step *st, size_t n)
 {
     for (size_t k = 0; k < n;) {
-        const struct jrecord *b = &recs[st[k].rec];
+        const struct jrecord *r = &recs[st[k].rec];
         size_t last = k;
-        if (st[k].act == UNDO_RUN && b->kind == J_BRIDGE)
+        if (st[k].act == UNDO_RUN && (r->kind == J_BRIDGE || r->kind == J_VXLAN))
             for (size_t j = k + 1; j < n; j++)
-                if (st[j].act == UNDO_RUN && releases_port_of(&recs[st[j].rec], b))
+                if (st[j].act == UNDO_RUN && must_wait(r, &recs[st[j].rec]))
                     last = j;
         if (last == k) {
             k++;
             continue;
         }
-        /* Moved behind its last port: it never moves again; look at the new st[k]. */
+        /* Moved behind its last release: it never moves again; look at the new st[k]. */
         struct undo_step moved = st[k];
         memmove(&st[k], &st[k + 1], (last - k) * sizeof *st);
         st[last] = moved;
@@ -234,7 +258,7 @@ int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
             st[k].act = UNDO_RUN;
         }
     }
-    bridges_after_their_ports(recs, st, n);
+    links_after_their_releases(recs, st, n);
     *steps = st;
     *nsteps = n;
     return 0;

@@ -32,7 +32,8 @@ struct undo_step {
 int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struct err *e);
 
 /* One step per record, newest first, except that a bridge's deletion waits
- * for every release of a port from it. *STEPS is malloc'd (free it). */
+ * for every release of a port from it, and a VXLAN device's deletion for its
+ * release from its bridge. *STEPS is malloc'd (free it). */
 int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
               struct undo_step **steps, size_t *nsteps, struct err *e);
 

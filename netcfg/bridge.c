@@ -17,18 +17,7 @@
 static int get_link(struct nlconn *c, const char *ctx, const char *name, struct rtnl_link **out,
                     struct err *e)
 {
-    *out = NULL;
-    const char *bad = netcfg_ifname_problem(name);
-    if (bad)
-        return err_set(e, "%s: %s '%s'", ctx, bad, name ? name : "");
-    int rc = rtnl_link_get_kernel(c->sk, 0, name, out);
-    if (rc < 0) {
-        *out = NULL;
-        if (netcfg_nl_missing(rc))
-            return 0;
-        return err_set(e, "%s: looking up %s: %s", ctx, name, nl_geterror(rc));
-    }
-    return *out ? 1 : 0;
+    return netcfg_get_link(c->sk, ctx, name, out, e);
 }
 
 static bool is_bridge(struct rtnl_link *link)

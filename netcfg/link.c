@@ -82,6 +82,23 @@ int netcfg_lookup_ifindex(struct nl_sock *sk, const char *name)
     return idx;
 }
 
+int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struct rtnl_link **out,
+                    struct err *e)
+{
+    *out = NULL;
+    const char *bad = netcfg_ifname_problem(name);
+    if (bad)
+        return err_set(e, "%s: %s '%s'", ctx, bad, name ? name : "");
+    int rc = rtnl_link_get_kernel(sk, 0, name, out);
+    if (rc < 0) {
+        *out = NULL;
+        if (netcfg_nl_missing(rc))
+            return 0;
+        return err_set(e, "%s: looking up %s: %s", ctx, name, nl_geterror(rc));
+    }
+    return *out ? 1 : 0;
+}
+
 /* Like lookup_ifindex, with the error (missing included) in E under CTX. */
 static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
 {

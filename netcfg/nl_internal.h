@@ -1,10 +1,15 @@
-/* nl_internal.h — what netcfg's libnl files (link.c, bridge.c) share and
- * nobody else uses: the socket behind an nlconn and the name checks. */
+/* nl_internal.h — what netcfg's libnl files (link.c, bridge.c, vxlan.c) share
+ * and nobody else uses: the socket behind an nlconn, the name checks and a
+ * link lookup. */
 #ifndef UMLAB_NL_INTERNAL_H
 #define UMLAB_NL_INTERNAL_H
 
 #include <stdbool.h>
 #include <netlink/socket.h>
+
+#include "base/err.h"
+
+struct rtnl_link;
 
 struct nlconn {
     struct nl_sock *sk;
@@ -17,5 +22,9 @@ const char *netcfg_ifname_problem(const char *name);
 bool netcfg_nl_missing(int rc);
 /* Ifindex of NAME in the socket's namespace: > 0, 0 if missing, or a libnl error < 0. */
 int netcfg_lookup_ifindex(struct nl_sock *sk, const char *name);
+/* Reads link NAME into *OUT (put it with rtnl_link_put): 1 found, 0 missing,
+ * -1 error or bad name (E says it under CTX). */
+int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struct rtnl_link **out,
+                    struct err *e);
 
 #endif

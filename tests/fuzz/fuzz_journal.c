@@ -2,7 +2,8 @@
  * as a hostile user left it): parsed into records, each record formatted back,
  * and the formatted journal parsed again, which must give the same records.
  * The undo plan holds every record once, refuses the invalid ones and deletes
- * no bridge before the release of its ports. Nothing is undone. */
+ * no bridge before the release of its ports, no VXLAN device before its own
+ * release. Nothing is undone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t i = steps[k].rec;
             if (i >= n || seen[i]++ || (recs[i].invalid && steps[k].act != UNDO_REFUSE))
                 abort();
-            /* A bridge is deleted after every release of a port from it. */
-            if (steps[k].act != UNDO_RUN || recs[i].kind != J_BRIDGE)
+            /* A bridge is deleted after every release of a port from it, and a
+             * VXLAN device after its release from its bridge. */
+            if (steps[k].act != UNDO_RUN || (recs[i].kind != J_BRIDGE && recs[i].kind != J_VXLAN))
                 continue;
+            int field = recs[i].kind == J_BRIDGE ? 1 : 0; /* brport PORT BRIDGE */
             for (size_t j = k + 1; j < nsteps; j++) {
                 const struct jrecord *p = &recs[steps[j].rec];
                 if (steps[j].act == UNDO_RUN && p->kind == J_BRPORT &&
-                    strcmp(p->args[1], recs[i].args[0]) == 0 &&
+                    strcmp(p->args[field], recs[i].args[0]) == 0 &&
                     strcmp(p->netns, recs[i].netns) == 0)
                     abort();
             }

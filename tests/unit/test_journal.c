@@ -85,7 +85,7 @@ static void test_kind_names(void **state)
     (void)state;
     static const char *const names[J_KIND_COUNT] = {
         "netns", "enter", "tap",  "veth", "addr",   "route",  "sysctl",
-        "rule",  "proc",  "file", "dir",  "bridge", "brport",
+        "rule",  "proc",  "file", "dir",  "bridge", "brport", "vxlan",
     };
     for (int k = 0; k < J_KIND_COUNT; k++)
         assert_string_equal(journal_kind_name((enum jkind)k), names[k]);
@@ -185,7 +185,8 @@ static void test_roundtrip_every_kind(void **state)
     in[nin++] = mkrec(11, J_DIR, 1, "/var/lib/umlab/lab1", NULL, NULL);
     in[nin++] = mkrec(12, J_BRIDGE, 1, "lan0", NULL, NULL);
     in[nin++] = mkrec(13, J_BRPORT, 2, "tap3", "lan0", NULL);
-    in[nin++] = mkrec(14, J_ENTER, 1, "-", NULL, NULL);
+    in[nin++] = mkrec(14, J_VXLAN, 2, "vxlan0", "42", NULL);
+    in[nin++] = mkrec(15, J_ENTER, 1, "-", NULL, NULL);
     in[nin++] = mkrec(4000000000U, J_TAP, 0, NULL, NULL, NULL);
 
     bool seen[J_KIND_COUNT] = {false};
@@ -626,6 +627,9 @@ static void test_check_accepts_what_umlab_writes(void **state)
     assert_accepted("1 file /run/umlab/lab/guests/g1.cow\n");
     assert_accepted("1 bridge lan0\n");
     assert_accepted("1 brport tap3 lan0\n");
+    assert_accepted("1 vxlan vxlan0 42\n");
+    assert_accepted("1 vxlan vxlan12 16777215\n");
+    assert_accepted("1 brport vxlan0 lan0\n");
 }
 
 static void test_check_refuses_hostile_records(void **state)
@@ -670,6 +674,15 @@ static void test_check_refuses_hostile_records(void **state)
     assert_refused("1 brport tap0 a/b\n", "name 'a/b'");
     assert_refused("1 brport a:b lan0\n", "name 'a:b'");
     assert_refused("1 brport lan0 lan0\n", "its own port");
+    assert_refused("1 vxlan vxlan0\n", "fields");
+    assert_refused("1 vxlan vxlan0 42 x\n", "fields");
+    assert_refused("1 vxlan ../x 42\n", "interface");
+    assert_refused("1 vxlan averyveryverylongname 42\n", "interface");
+    assert_refused("1 vxlan vxlan0 0\n", "bad VNI '0'");
+    assert_refused("1 vxlan vxlan0 16777216\n", "bad VNI");
+    assert_refused("1 vxlan vxlan0 -1\n", "bad VNI");
+    assert_refused("1 vxlan vxlan0 4x\n", "bad VNI");
+    assert_refused("1 vxlan vxlan0 99999999999999999999999\n", "bad VNI");
 }
 
 static void test_nul_and_long_fields_make_a_record_invalid(void **state)
@@ -769,6 +782,37 @@ static void test_plan_bridge_after_its_ports(void **state)
     plan_is(done, kept, 9);
 }
 
+/* A VXLAN device is released from its bridge before it is deleted; only its
+ * own release (same name, same namespace) holds it back. */
+static void test_plan_vxlan_after_its_release(void **state)
+{
+    (void)state;
+    const size_t usual[] = {4, 3, 2, 1, 0};
+    plan_is("1 netns umlab-lab\n2 enter umlab-lab\n3 bridge lan0\n4 vxlan vxlan0 42\n"
+            "5 brport vxlan0 lan0\n",
+            usual, 5);
+    /* Released after it was journaled as deleted (any other writer): record 4
+     * (the device) waits for record 5 (its release), the bridge (2) for 5 too. */
+    const char *odd = "1 netns umlab-lab\n2 enter umlab-lab\n3 bridge lan0\n4 brport tap0 lan0\n"
+                      "5 brport vxlan0 lan0\n6 vxlan vxlan0 42\n7 enter -\n"
+                      "8 brport vxlan0 lan1\n9 brport vxlan1 lan0\n";
+    /* newest first: 8 7 6 5 4 3 2 1 0 (indexes); the device (5) moves behind
+     * its release (4); the release in another namespace (7) and another
+     * device's (8) do not hold it. */
+    const size_t moved[] = {8, 7, 6, 4, 5, 3, 2, 1, 0};
+    plan_is(odd, moved, 9);
+    /* Both a bridge and a device waiting, the device first in the journal. */
+    const char *both = "1 netns umlab-lab\n2 enter umlab-lab\n3 vxlan vxlan0 42\n"
+                       "4 bridge lan0\n5 brport vxlan0 lan0\n";
+    const size_t settled[] = {4, 3, 2, 1, 0};
+    plan_is(both, settled, 5);
+    const char *late = "1 netns umlab-lab\n2 enter umlab-lab\n3 brport vxlan0 lan0\n"
+                       "4 bridge lan0\n5 vxlan vxlan0 42\n";
+    /* newest first 4 3 2 1 0: the device (4) and the bridge (3) wait for 2 */
+    const size_t waited[] = {2, 3, 4, 1, 0};
+    plan_is(late, waited, 5);
+}
+
 static void test_header_only_and_torn_header(void **state)
 {
     (void)state;
@@ -802,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_nul_and_long_fields_make_a_record_invalid),
         cmocka_unit_test(test_plan_order_and_done),
         cmocka_unit_test(test_plan_bridge_after_its_ports),
+        cmocka_unit_test(test_plan_vxlan_after_its_release),
         cmocka_unit_test(test_header_only_and_torn_header),
         cmocka_unit_test_setup_teardown(test_file_create_add_done_load, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_create_is_exclusive, tmp_setup, tmp_teardown),

@@ -17,6 +17,7 @@
 #include "netcfg/netns.h"
 #include "netcfg/sysctl.h"
 #include "netcfg/tap.h"
+#include "netcfg/vxlan.h"
 
 #define LONG_IFNAME "umlab-much-too-long-name" /* >= IFNAMSIZ (16) */
 #define MISSING_IF  "umlab-nx9q"               /* valid, and surely absent */
@@ -372,6 +373,128 @@ static void test_bridge_refuses_a_non_bridge(void **state)
     }
 }
 
+/* ---- vxlan (pure checks, lookups and refusals; nothing is created) ---- */
+
+static void test_vxlan_spec_and_remote_problems(void **state)
+{
+    (void)state;
+    struct vxlan_spec s = {.vni = 42, .netns_fd = -1};
+    assert_null(vxlan_spec_problem(&s));
+    s.vni = 0;
+    assert_non_null(vxlan_spec_problem(&s));
+    s.vni = VXLAN_VNI_MAX + 1;
+    assert_non_null(vxlan_spec_problem(&s));
+    s.vni = VXLAN_VNI_MAX;
+    assert_null(vxlan_spec_problem(&s));
+    s.local = ip4("224.0.0.1");
+    assert_non_null(vxlan_spec_problem(&s));
+    s.local = ip4("127.0.0.1");
+    assert_non_null(vxlan_spec_problem(&s));
+    s.local = ip4("203.0.113.1");
+    assert_null(vxlan_spec_problem(&s));
+    s.underlay = LONG_IFNAME;
+    assert_non_null(vxlan_spec_problem(&s));
+    s.underlay = "eth0";
+    s.mtu = 575;
+    assert_non_null(vxlan_spec_problem(&s));
+    s.mtu = 1450;
+    assert_null(vxlan_spec_problem(&s));
+
+    assert_null(vxlan_remote_problem(ip4("203.0.113.2")));
+    assert_null(vxlan_remote_problem(ip4("10.0.0.1")));
+    const char *bad[] = {"0.0.0.0", "239.1.1.1", "224.0.0.1", "255.255.255.255", "127.0.0.2"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (!vxlan_remote_problem(ip4(bad[i])))
+            fail_msg("remote %s accepted", bad[i]);
+}
+
+static void test_vxlan_mtu_decide(void **state)
+{
+    (void)state;
+    struct vxlan_mtu_plan p;
+    struct err e = {{0}};
+    assert_int_equal(vxlan_mtu_decide("eth0", 1500, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, 1450);
+    assert_non_null(strstr(p.note, "eth0 (MTU 1500)"));
+    assert_non_null(strstr(p.note, "MTU 1450"));
+    assert_non_null(strstr(p.note, "1550 would keep 1500"));
+    assert_int_equal(vxlan_mtu_decide("eth0", 1549, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, 1499);
+    assert_int_equal(vxlan_mtu_decide("wg0", 1550, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, 1500);
+    assert_non_null(strstr(p.note, "keep MTU 1500"));
+    assert_int_equal(vxlan_mtu_decide(NULL, 9000, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, 1500); /* never more than an Ethernet guest expects */
+    assert_non_null(strstr(p.note, "the underlay (MTU 9000)"));
+    /* WireGuard's usual 1420 still leaves a workable LAN */
+    assert_int_equal(vxlan_mtu_decide("wg0", 1420, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, 1370);
+    assert_int_equal(vxlan_mtu_decide("eth0", VXLAN_MTU_MIN + VXLAN_OVERHEAD, &p, &e), 0);
+    assert_int_equal(p.nic_mtu, VXLAN_MTU_MIN);
+    assert_int_equal(vxlan_mtu_decide("eth0", VXLAN_MTU_MIN + VXLAN_OVERHEAD - 1, &p, &e), -1);
+    assert_msg_has(&e, "too small");
+    assert_int_equal(p.nic_mtu, 0);
+    assert_int_equal(vxlan_mtu_decide("eth0", 0, &p, &e), -1);
+}
+
+static void test_vxlan_refusals(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    struct vxlan_spec s = {.vni = 42, .netns_fd = -1};
+    assert_int_equal(vxlan_create(c, LONG_IFNAME, &s, &e), -1);
+    assert_msg_has(&e, "interface name too long");
+    s.vni = 0;
+    assert_int_equal(vxlan_create(c, MISSING_IF, &s, &e), -1);
+    assert_msg_has(&e, "VNI must be");
+    /* A name that exists is refused before the kernel is asked (never adopted). */
+    s.vni = 42;
+    errno = 0;
+    assert_int_equal(vxlan_create(c, "lo", &s, &e), -1);
+    assert_int_equal(errno, EEXIST);
+    assert_msg_has(&e, "vxlan lo: an interface with this name already exists");
+    s.underlay = MISSING_IF;
+    assert_int_equal(vxlan_create(c, MISSING_IF, &s, &e), -1);
+    assert_msg_has(&e, "no underlay device " MISSING_IF);
+    assert_int_equal(link_ifindex(c, MISSING_IF), 0);
+
+    /* lo is no VXLAN: refused and left alone. */
+    assert_false(vxlan_exists(c, "lo", NULL));
+    assert_int_equal(vxlan_delete(c, "lo", 0, &e), -1);
+    assert_msg_has(&e, "vxlan lo: this interface is not a VXLAN device (left alone)");
+    assert_int_equal(vxlan_remote_add(c, "lo", ip4("203.0.113.2"), &e), -1);
+    assert_msg_has(&e, "not a VXLAN device");
+    assert_int_equal(vxlan_remote_add(c, "lo", ip4("239.1.1.1"), &e), -1);
+    assert_msg_has(&e, "multicast");
+    size_t n = 9;
+    struct in_addr r[2];
+    assert_int_equal(vxlan_remotes(c, "lo", r, 2, &n, &e), -1);
+    assert_int_equal(n, 0);
+
+    /* Missing: deleting is success, the rest an error that names it. */
+    assert_false(vxlan_exists(c, MISSING_IF, NULL));
+    assert_int_equal(vxlan_delete(c, MISSING_IF, 42, &e), 0);
+    assert_int_equal(vxlan_remote_del(c, MISSING_IF, ip4("203.0.113.2"), &e), -1);
+    assert_msg_has(&e, "no such interface");
+    assert_int_equal(vxlan_remotes(c, MISSING_IF, r, 2, &n, &e), -1);
+    assert_msg_has(&e, "vxlan " MISSING_IF ": no such interface");
+}
+
+static void test_vxlan_underlay_queries(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    unsigned mtu = 0;
+    assert_int_equal(vxlan_link_mtu(c, "lo", &mtu, &e), 0);
+    assert_true(mtu >= 1500);
+    assert_int_equal(vxlan_link_mtu(c, MISSING_IF, &mtu, &e), -1);
+    assert_msg_has(&e, "no such interface");
+    char dev[16] = "";
+    assert_int_equal(vxlan_route_dev(c, ip4("127.0.0.1"), dev, sizeof dev, &e), 0);
+    assert_string_equal(dev, "lo");
+    assert_int_equal(vxlan_route_dev(c, ip4("127.0.0.1"), dev, 2, &e), -1);
+}
+
 /* ---- netns ---- */
 
 static void test_netns_names(void **state)
@@ -441,6 +564,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bridge_missing, link_setup, link_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_refuses_a_non_bridge, link_setup,
                                         link_teardown),
+        cmocka_unit_test(test_vxlan_spec_and_remote_problems),
+        cmocka_unit_test(test_vxlan_mtu_decide),
+        cmocka_unit_test_setup_teardown(test_vxlan_refusals, link_setup, link_teardown),
+        cmocka_unit_test_setup_teardown(test_vxlan_underlay_queries, link_setup, link_teardown),
         cmocka_unit_test(test_netns_names),
         cmocka_unit_test(test_netns_missing),
         cmocka_unit_test(test_netns_current_roundtrip),
