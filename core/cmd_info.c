@@ -218,8 +218,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_guest_add, &cmd_guest_del, &cmd_guest_restart, &cmd_guest_halt, &cmd_guest_sysrq,
     &cmd_wait,      &cmd_ip,        &cmd_nat,           &cmd_exec,       &cmd_send,
     &cmd_expect,    &cmd_screen,    &cmd_ping,          &cmd_pingall,    &cmd_why,
-    &cmd_check,     &cmd_status,    &cmd_counters,      &cmd_rules,      &cmd_host,
-    &cmd_shell,     &cmd_dump,      &cmd_record,        &cmd_sleep,      &cmd_echo,
-    &cmd_help,
-    NULL,
+    &cmd_check,     &cmd_save,      &cmd_status,        &cmd_counters,   &cmd_rules,
+    &cmd_host,      &cmd_shell,     &cmd_dump,          &cmd_record,     &cmd_sleep,
+    &cmd_echo,      &cmd_help,
 };

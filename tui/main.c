@@ -29,7 +29,8 @@ static void usage(FILE *f)
           "\n"
           "LAB is a lab file (docs/LABFILE.md) or a Netkit/Kathará lab directory (lab.conf).\n"
           "--batch takes a lab too when FILE ends in .lab or is a directory (it builds the\n"
-          "lab, then exits); any other FILE holds commands, one a line. Options go before LAB.\n"
+          "lab, then exits); any other FILE holds commands, one a line. --batch FILE LAB\n"
+          "builds LAB, then runs FILE's commands. Options go before LAB.\n"
           "\n"
           "Lab options:\n"
           "  --lab NAME         lab name (default: lab); state in /run/umlab/NAME\n"
@@ -368,12 +369,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: umlab check [OPTIONS] LABFILE|LABDIR\n");
         return 2;
     }
-    if (labpath && c.batch) {
-        fprintf(stderr, "umlab: give a lab or --batch FILE, not both\n");
-        return 2;
-    }
     bool build_only = false;
-    if (c.batch && strcmp(c.batch, "-") != 0 && labopen_is_lab(c.batch)) {
+    if (!labpath && c.batch && strcmp(c.batch, "-") != 0 && labopen_is_lab(c.batch)) {
         labpath = c.batch;
         c.batch = NULL;
         build_only = true;
