@@ -8,8 +8,8 @@
 extern const struct cmd_entry cmd_guest_add, cmd_guest_del, cmd_guest_restart, cmd_guest_halt,
     cmd_guest_sysrq, cmd_wait;
 extern const struct cmd_entry cmd_ip, cmd_nat;
-extern const struct cmd_entry cmd_send, cmd_expect, cmd_screen, cmd_sleep, cmd_echo;
-extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why;
+extern const struct cmd_entry cmd_exec, cmd_send, cmd_expect, cmd_screen, cmd_sleep, cmd_echo;
+extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why, cmd_check, cmd_save;
 extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;
 extern const struct cmd_entry cmd_shell, cmd_dump;
 extern const struct cmd_entry cmd_record;

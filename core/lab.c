@@ -363,6 +363,9 @@ int lab_close(struct lab *lab, struct err *e)
     if (!lab)
         return 0;
     loop_remove_tick(lab->loop, lab_tick, lab);
+    if (lab->applied && lab->applied_free)
+        lab->applied_free(lab->applied);
+    lab->applied = NULL;
     while (lab->npanes)
         lab_pane_close(lab, lab->panes[lab->npanes - 1]);
     free(lab->panes);

@@ -139,6 +139,10 @@ struct lab {
     struct lab_pane **panes;
     size_t npanes;
     struct lab_hooks hooks;
+    /* The lab file it was built from and its checks' state (labapply.h),
+     * freed by lab_close through applied_free; NULL: none. */
+    void *applied;
+    void (*applied_free)(void *applied);
     int quit_signal;      /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
     bool cancel;          /* a front end asks the running command to stop waiting */
     struct snapshot snap; /* what the panes show (snapshot.h) */

@@ -9,19 +9,28 @@
 #include <unistd.h>
 
 #include "core/batch.h"
+#include "core/labapply.h"
 #include "core/lab.h"
 #include "core/loop.h"
 #include "base/parse.h"
 #include "tui/histfile.h"
+#include "tui/labopen.h"
 #include "tui/tui.h"
 
 #define UMLAB_VERSION "0.1.0"
 
 static void usage(FILE *f)
 {
-    fputs("usage: umlab [OPTIONS]                  open the lab console\n"
+    fputs("usage: umlab [OPTIONS] [LAB]            open the lab console (with LAB built)\n"
           "       umlab --batch FILE|- [OPTIONS]   run lab commands without a screen\n"
+          "       umlab check [OPTIONS] LAB        build LAB without a screen, run its checks:\n"
+          "                                        one line each, exit 0 only if all pass\n"
           "       umlab cleanup [LAB]              undo what a killed umlab left behind\n"
+          "\n"
+          "LAB is a lab file (docs/LABFILE.md) or a Netkit/Kathará lab directory (lab.conf).\n"
+          "--batch takes a lab too when FILE ends in .lab or is a directory (it builds the\n"
+          "lab, then exits); any other FILE holds commands, one a line. --batch FILE LAB\n"
+          "builds LAB, then runs FILE's commands. Options go before LAB.\n"
           "\n"
           "Lab options:\n"
           "  --lab NAME         lab name (default: lab); state in /run/umlab/NAME\n"
@@ -39,6 +48,7 @@ static void usage(FILE *f)
           "  --cpus LIST        host CPUs for the guests, e.g. 1, 0-1 or 1,3 (default: all);\n"
           "                     each guest is kept on one of them, umlab on a spare one\n"
           "  --no-pin           no CPU placement: leave guests and umlab to the scheduler\n"
+          "  --image NAME=IMAGE a Netkit lab's machines with M[image]=NAME boot IMAGE\n"
           "\n"
           "Console options:\n"
           "  --guests N         guests to boot when the console opens (default 1)\n"
@@ -62,7 +72,9 @@ struct cli {
     const char *batch;
     struct batch_opts bo;
     int guests;
-    char kernel[PATH_MAX], rootfs[PATH_MAX]; /* absolute: guests run elsewhere */
+    char kernel[PATH_MAX], rootfs[PATH_MAX];        /* absolute: guests run elsewhere */
+    struct netkit_image images[LABOPEN_MAX_IMAGES]; /* --image NAME=IMAGE */
+    size_t nimages;
 };
 
 /* --kernel/--rootfs: an existing file, made absolute now (the guests run in
@@ -107,28 +119,20 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         O_JSON,
         O_KEEP,
         O_QUIET,
+        O_IMAGE,
         O_VERSION
     };
     static const struct option opts[] = {
-        {"lab", required_argument, 0, O_LAB},
-        {"sandbox", no_argument, 0, O_SANDBOX},
-        {"netns", required_argument, 0, O_NETNS},
-        {"subnet", required_argument, 0, O_SUBNET},
-        {"host-addr", required_argument, 0, O_HOST},
-        {"kernel", required_argument, 0, O_KERNEL},
-        {"rootfs", required_argument, 0, O_ROOTFS},
-        {"mem", required_argument, 0, O_MEM},
-        {"cpus", required_argument, 0, O_CPUS},
-        {"no-pin", no_argument, 0, O_NOPIN},
-        {"login", required_argument, 0, O_LOGIN},
-        {"guests", required_argument, 0, O_GUESTS},
-        {"batch", required_argument, 0, O_BATCH},
-        {"json", no_argument, 0, O_JSON},
-        {"keep-going", no_argument, 0, O_KEEP},
-        {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, O_VERSION},
-        {0, 0, 0, 0},
+        {"lab", required_argument, 0, O_LAB},        {"sandbox", no_argument, 0, O_SANDBOX},
+        {"netns", required_argument, 0, O_NETNS},    {"subnet", required_argument, 0, O_SUBNET},
+        {"host-addr", required_argument, 0, O_HOST}, {"kernel", required_argument, 0, O_KERNEL},
+        {"rootfs", required_argument, 0, O_ROOTFS},  {"mem", required_argument, 0, O_MEM},
+        {"cpus", required_argument, 0, O_CPUS},      {"no-pin", no_argument, 0, O_NOPIN},
+        {"login", required_argument, 0, O_LOGIN},    {"guests", required_argument, 0, O_GUESTS},
+        {"batch", required_argument, 0, O_BATCH},    {"json", no_argument, 0, O_JSON},
+        {"keep-going", no_argument, 0, O_KEEP},      {"quiet", no_argument, 0, O_QUIET},
+        {"image", required_argument, 0, O_IMAGE},    {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},      {0, 0, 0, 0},
     };
     c->bo.echo = true;
     c->guests = 1;
@@ -190,6 +194,17 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         case O_QUIET:
             c->bo.echo = false;
             break;
+        case O_IMAGE: {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1] || c->nimages == LABOPEN_MAX_IMAGES) {
+                fprintf(stderr, "umlab: --image '%s': give NAME=IMAGE (at most %d)\n", optarg,
+                        LABOPEN_MAX_IMAGES);
+                return -1;
+            }
+            *eq = '\0';
+            c->images[c->nimages++] = (struct netkit_image){optarg, eq + 1};
+            break;
+        }
         case 'h':
             usage(stdout);
             exit(0);
@@ -266,22 +281,112 @@ static int setup_sigpipe(void)
     return sigaction(SIGPIPE, &sa, NULL);
 }
 
+static void print_progress(void *ctx, const char *line)
+{
+    fprintf(ctx, "  ... %s\n", line);
+}
+
+/* Reads the lab named on the command line; its name and subnet become the
+ * lab's unless --lab/--subnet say otherwise. Nothing exists yet. */
+static int load_lab(const char *path, struct cli *c, struct labopen *lo)
+{
+    struct err e;
+    if (labopen_read(path, c->images, c->nimages, c->lab.subnet, lo, &e) < 0) {
+        fprintf(stderr, "umlab: %s\n", e.msg);
+        return -1;
+    }
+    static char subnet[INET_ADDRSTRLEN + 4];
+    if (lo->spec->name[0] && !c->lab.name)
+        c->lab.name = lo->spec->name;
+    if (lo->spec->has_subnet && !c->lab.subnet) {
+        char as[INET_ADDRSTRLEN];
+        snprintf(subnet, sizeof subnet, "%s/%d", addr_str(lo->spec->subnet.net, as),
+                 lo->spec->subnet.prefix);
+        c->lab.subnet = subnet;
+    }
+    if (lo->spec->share_dir && !lo->nk) {
+        fprintf(stderr,
+                "umlab: %s: `share` is not supported yet (no shared folders in this "
+                "umlab)\n",
+                lo->spec->source);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_lab(struct labopen *lo)
+{
+    if (lo->nk)
+        netkit_free(lo->nk);
+    else
+        labfile_free(lo->spec);
+    lo->nk = NULL;
+    lo->spec = NULL;
+}
+
+/* umlab check: the checks' lines (or their JSON) to stdout; 0 only if all pass. */
+static int run_checks(struct lab *lab, bool json)
+{
+    struct out o;
+    out_init(&o);
+    struct err e;
+    int failed = labapply_check(lab, &o, &e);
+    if (failed < 0)
+        fprintf(stderr, "umlab: %s\n", e.msg);
+    else if (json)
+        printf("%s\n", out_json_result(&o));
+    else
+        fwrite(sb_str(&o.text), 1, o.text.len, stdout);
+    if (failed > 0 && !json)
+        printf("%d of %zu check(s) failed\n", failed, labapply_spec(lab)->nchecks);
+    else if (failed == 0 && !json)
+        printf("all %zu check(s) passed\n", labapply_spec(lab)->nchecks);
+    out_free(&o);
+    fflush(stdout);
+    return failed == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "cleanup") == 0)
         return do_cleanup(argc - 1, argv + 1);
+    bool check_mode = argc > 1 && strcmp(argv[1], "check") == 0;
+    if (check_mode) {
+        argv[1] = argv[0];
+        argc--;
+        argv++;
+    }
 
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 2;
+    const char *labpath = optind < argc ? argv[optind++] : NULL;
     if (optind < argc) {
         fprintf(stderr, "umlab: unexpected argument '%s' (see umlab --help)\n", argv[optind]);
         return 2;
     }
+    if (check_mode && (!labpath || c.batch)) {
+        fprintf(stderr, "usage: umlab check [OPTIONS] LABFILE|LABDIR\n");
+        return 2;
+    }
+    bool build_only = false;
+    if (!labpath && c.batch && strcmp(c.batch, "-") != 0 && labopen_is_lab(c.batch)) {
+        labpath = c.batch;
+        c.batch = NULL;
+        build_only = true;
+    }
+    struct labopen lo = {0};
+    if (labpath && load_lab(labpath, &c, &lo) < 0) {
+        free_lab(&lo);
+        return 2;
+    }
+    bool headless = c.batch || build_only || check_mode;
     c.lab.state_base = getenv("UMLAB_STATE_DIR");
 
     int in = -1;
-    if (c.batch) {
+    if (headless && !c.batch) {
+        c.lab.cols = 120;
+    } else if (c.batch) {
         in = strcmp(c.batch, "-") == 0 ? STDIN_FILENO : open(c.batch, O_RDONLY | O_CLOEXEC);
         if (in < 0) {
             fprintf(stderr, "umlab: %s: %s\n", c.batch, strerror(errno));
@@ -314,12 +419,28 @@ int main(int argc, char **argv)
     loop_on_signal(loop, on_signal, &lab);
     if (lab_open(&lab, &c.lab, loop, &e) < 0) {
         fprintf(stderr, "umlab: %s\n", e.msg);
+        free_lab(&lo);
         loop_free(loop);
         return 1;
     }
 
     int rc = 0;
-    if (c.batch) {
+    bool built = true;
+    if (labpath) {
+        /* the lab owns the spec from here on */
+        built = labapply_build(lab, lo.spec, lo.nk, print_progress, stderr, &e) == 0;
+        if (!built) {
+            fprintf(stderr, "umlab: %s\n", e.msg);
+            rc = 1;
+        }
+    }
+    if (!built) {
+        /* undone below */
+    } else if (check_mode) {
+        rc = run_checks(lab, c.bo.json);
+    } else if (build_only) {
+        fprintf(stderr, "umlab: lab built from %s\n", labpath);
+    } else if (c.batch) {
         int failed = batch_run(lab, in, c.batch, &c.bo, stdout, &e);
         if (failed < 0)
             fprintf(stderr, "umlab: %s\n", e.msg);
@@ -341,7 +462,7 @@ int main(int argc, char **argv)
             .history_path = have_hist ? hist : NULL,
             .history_owner = have_hist ? &owner : NULL,
             .history_error = have_hist ? NULL : he.msg,
-            .boot_guests = c.guests,
+            .boot_guests = labpath ? 0 : c.guests,
             .user = have_owner ? &owner : NULL, /* `record` files too */
             .user_error = have_owner ? NULL : he.msg,
         };
@@ -352,7 +473,7 @@ int main(int argc, char **argv)
         /* the console took the loop's hooks over and cleared them on exit */
         loop_on_signal(loop, on_signal, &lab);
     }
-    if (!c.bo.json && c.batch)
+    if (!c.bo.json && headless)
         fprintf(stderr, "umlab: cleaning up lab '%s'...\n", lab->name);
     int sig = lab->quit_signal;
     if (lab_close(lab, &e) < 0) {

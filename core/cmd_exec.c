@@ -1,0 +1,47 @@
+/* cmd_exec.c — `exec GUEST CMD…`: run a command in a guest's shell, wait for
+ * it to end, print its output; fails when it exits non-zero. */
+#include "core/cmds.h"
+#include "core/guest_exec.h"
+
+static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    if (!g)
+        return -1;
+    int timeout;
+    if (cmd_parse_timeout(a->opt[0], GUEST_EXEC_TIMEOUT_MS, &timeout, e) < 0)
+        return -1;
+    struct strbuf cmd = {0};
+    for (int i = 1; i < a->argc; i++) {
+        if (i > 1)
+            sb_append(&cmd, " ", 1);
+        sb_append(&cmd, a->argv[i], strlen(a->argv[i]));
+    }
+    struct strbuf output = {0};
+    int status = -1;
+    int rc = cmd.oom ? err_set(e, "exec: out of memory")
+                     : guest_exec(lab, g, sb_str(&cmd), timeout, &status, &output, e);
+    if (rc == 0) {
+        if (output.len)
+            out_printf(o, "%s\n", sb_str(&output));
+        out_int(o, "exit", status);
+        out_str(o, "output", sb_str(&output));
+        if (status != 0)
+            rc = err_set(e, "%s: `%s` exited with status %d", g->name, sb_str(&cmd), status);
+    }
+    sb_free(&output);
+    sb_free(&cmd);
+    return rc;
+}
+
+const struct cmd_entry cmd_exec = {
+    .name = "exec",
+    .usage = "GUEST [--timeout S] COMMAND...",
+    .summary = "run COMMAND in the guest's shell, wait for it to end and print its output "
+               "(fails when it exits non-zero)",
+    .min_args = 2,
+    .max_args = CMD_MAX_ARGS,
+    .opts = {{"timeout", true}},
+    .exec = exec_cmd,
+    .verbatim_from = 2,
+};

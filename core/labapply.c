@@ -1,0 +1,154 @@
+/* labapply.c — see labapply.h. */
+#include "core/labapply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmd.h"
+#include "core/lab.h"
+
+static void applied_free(void *p)
+{
+    struct labapply *a = p;
+    if (!a)
+        return;
+    labcheck_base_free(&a->base);
+    if (a->nk)
+        netkit_free(a->nk);
+    else
+        labfile_free(a->spec);
+    free(a);
+}
+
+const struct lab_spec *labapply_spec(const struct lab *lab)
+{
+    const struct labapply *a = lab->applied;
+    return a ? a->spec : NULL;
+}
+
+/* The lab file's line a command comes from: the LAN, or the guest it names
+ * (0: none, e.g. `nat on`). */
+static int source_line(const struct lab_spec *s, const char *line)
+{
+    struct cmd_args a = {0};
+    struct err e;
+    int n = cmd_split(line, &a, &e), found = 0;
+    if (n >= 3 && strcmp(a.words[0], "lan") == 0) {
+        for (size_t i = 0; i < s->nlans && !found; i++)
+            if (strcmp(s->lans[i].name, a.words[2]) == 0)
+                found = s->lans[i].line;
+    } else if (n >= 2) {
+        const char *name = strcmp(a.words[0], "guest") == 0 && n >= 3 ? a.words[2] : a.words[1];
+        for (size_t i = 0; i < s->nguests && !found; i++)
+            if (strcmp(s->guests[i].name, name) == 0)
+                found = s->guests[i].line;
+    }
+    if (n > 0)
+        cmd_args_free(&a);
+    return found;
+}
+
+struct run_ctx {
+    struct lab *lab;
+    const struct lab_spec *spec;
+    void (*progress)(void *ctx, const char *line);
+    void *pctx;
+    int k, n;
+    struct err *e;
+};
+
+static int count_line(void *ctx, const char *line)
+{
+    (void)line;
+    ((struct run_ctx *)ctx)->n++;
+    return 0;
+}
+
+static int run_line(void *ctx, const char *line)
+{
+    struct run_ctx *r = ctx;
+    r->k++;
+    if (r->progress) {
+        char buf[LABFILE_LINE_MAX + 32];
+        snprintf(buf, sizeof buf, "[%d/%d] %s", r->k, r->n, line);
+        r->progress(r->pctx, buf);
+    }
+    if (r->lab->quit_signal)
+        return err_set(r->e, "%s: stopped by signal %d", r->spec->source, r->lab->quit_signal);
+    struct out o;
+    out_init(&o);
+    struct err ce = {""};
+    int rc = cmd_run_line(r->lab, line, &o, &ce);
+    out_free(&o);
+    if (rc < 0) {
+        int ln = source_line(r->spec, line);
+        if (ln > 0)
+            return err_set(r->e, "%s:%d: `%s`: %s", r->spec->source, ln, line, ce.msg);
+        return err_set(r->e, "%s: `%s`: %s", r->spec->source, line, ce.msg);
+    }
+    return 0;
+}
+
+int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk,
+                   void (*progress)(void *ctx, const char *line), void *ctx, struct err *e)
+{
+    struct labapply *a = calloc(1, sizeof *a);
+    if (!a) {
+        if (nk)
+            netkit_free(nk);
+        else
+            labfile_free(spec);
+        return err_sys(e, "lab file");
+    }
+    a->nk = nk;
+    a->spec = nk ? nk->spec : spec;
+    if (lab->applied && lab->applied_free)
+        lab->applied_free(lab->applied);
+    lab->applied = a;
+    lab->applied_free = applied_free;
+    const struct lab_spec *s = a->spec;
+    if (s->share_dir && !nk)
+        return err_set(e, "%s: `share` is not supported yet (no shared folders in this umlab)",
+                       s->source);
+    if (nk)
+        return err_set(e,
+                       "%s: Netkit labs need the shared folder (/hostlab), which this umlab "
+                       "does not support yet",
+                       s->source);
+    if (labcheck_baseline(lab, s, &a->base, e) < 0)
+        return -1;
+    struct run_ctx r = {lab, s, progress, ctx, 0, 0, e};
+    labfile_to_commands(s, count_line, &r);
+    return labfile_to_commands(s, run_line, &r) ? -1 : 0;
+}
+
+int labapply_check(struct lab *lab, struct out *o, struct err *e)
+{
+    struct labapply *a = lab->applied;
+    if (!a || a->spec->nchecks == 0)
+        return err_set(e, "check: this lab has no checks (open a lab file with `check` lines)");
+    const struct lab_spec *s = a->spec;
+    int failed = 0;
+    out_arr_begin(o, "checks");
+    for (size_t i = 0; i < s->nchecks; i++) {
+        struct labcheck_result r;
+        labcheck_eval(lab, s, &a->base, i, &r);
+        struct strbuf what = {0};
+        labfile_check_format(s, &s->checks[i], &what);
+        out_printf(o, "%s  %s:%d: %s — %s\n", r.pass ? "pass" : "FAIL", s->source,
+                   s->checks[i].line, sb_str(&what), r.why);
+        out_obj_begin(o, NULL);
+        out_int(o, "line", s->checks[i].line);
+        out_str(o, "check", sb_str(&what));
+        out_bool(o, "pass", r.pass);
+        out_str(o, "why", r.why);
+        out_obj_end(o);
+        sb_free(&what);
+        if (!r.pass)
+            failed++;
+    }
+    out_arr_end(o);
+    out_int(o, "passed", (int)s->nchecks - failed);
+    out_int(o, "failed", failed);
+    return failed;
+}

@@ -1,0 +1,36 @@
+/* labapply.h — building a lab from a lab file (or a Netkit lab directory)
+ * and running its checks: the command lines of labfile_to_commands run
+ * through the command table one by one, with progress; the first failure
+ * stops it with "FILE:LINE: command: why" (the caller then undoes the lab by
+ * closing it). The spec stays with the lab (lab->applied) for the `check`
+ * and `save` commands and the console's checklist. */
+#ifndef UMLAB_LABAPPLY_H
+#define UMLAB_LABAPPLY_H
+
+#include "base/err.h"
+#include "core/labcheck.h"
+#include "core/labfile.h"
+#include "core/netkit.h"
+#include "core/out.h"
+
+struct lab;
+
+struct labapply {
+    struct lab_spec *spec; /* owned, unless NK holds it */
+    struct netkit_lab *nk; /* owned when the lab came from a Netkit directory */
+    struct labcheck_base base;
+};
+
+/* Hands SPEC (or NK, whose spec is used) to LAB and builds it. PROGRESS
+ * (may be NULL) hears "[k/n] command" before each line. 0, or -1 with E. */
+int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk,
+                   void (*progress)(void *ctx, const char *line), void *ctx, struct err *e);
+
+/* The spec the lab was built from, NULL when none. */
+const struct lab_spec *labapply_spec(const struct lab *lab);
+
+/* Runs every check, one line each to O (text) and a "checks" array (JSON).
+ * Returns the number that failed, or -1 with E when the lab has none. */
+int labapply_check(struct lab *lab, struct out *o, struct err *e);
+
+#endif

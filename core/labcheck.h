@@ -1,0 +1,41 @@
+/* labcheck.h — evaluating a lab file's checks against the running lab: each
+ * one pass or fail with a one-line why. A check looks at the lab as a person
+ * would: `reach` pings (as the `ping` command), `addr` and `route` read the
+ * guest's own `ip -o -4 addr` / `ip -4 route` (guest_exec), `counter` compares
+ * a counter with the one taken before the lab was built (labcheck_baseline),
+ * `screen` matches the guest's screen, `exec` runs a command. */
+#ifndef UMLAB_LABCHECK_H
+#define UMLAB_LABCHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "core/labfile.h"
+
+struct lab;
+
+#define LABCHECK_WHY_MAX 200
+
+struct labcheck_result {
+    bool pass;
+    char why[LABCHECK_WHY_MAX]; /* one line */
+};
+
+/* Counters before the lab is built, for `counter … moved` (an interface that
+ * does not exist yet counts from 0). */
+struct labcheck_base {
+    uint64_t *rx, *tx; /* per check, 0 for checks that are not counters */
+    size_t n;
+};
+
+/* Takes the counters every counter check of S names. */
+int labcheck_baseline(struct lab *lab, const struct lab_spec *s, struct labcheck_base *b,
+                      struct err *e);
+void labcheck_base_free(struct labcheck_base *b);
+
+/* Evaluates check I of S now (B may be NULL: counters then count from 0). */
+void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
+                   size_t i, struct labcheck_result *r);
+
+#endif

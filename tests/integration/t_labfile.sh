@@ -1,0 +1,82 @@
+#!/bin/sh
+# Lab files applied and graded: `umlab check` passing and failing for the
+# right reason (a ping without NAT, a command's exit), a bad lab file naming
+# FILE:LINE with nothing created, a command failing at build time undone
+# with its line named, and save -> load -> save giving the same file. Each
+# lab runs with --sandbox (namespaces umlab-itlf*) and is checked gone.
+. "$(dirname "$0")/lib.sh"
+need_root
+work=$(mktemp -d)
+cleanup() {
+    for l in itlf1 itlf2 itlf3 itlf4; do force_cleanup_lab $l; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+chmod 755 "$work"
+
+# --- 1. a typo: FILE:LINE, exit 2, no lab created
+cat >"$work/bad.lab" <<'LAB'
+guest g1
+nic g1 tap 192.168.0.1
+frobnicate g1
+LAB
+"$UMLAB" check --sandbox --lab itlf1 "$work/bad.lab" >"$work/bad.out" 2>&1
+check "a bad lab file exits 2" test $? = 2
+check "the error names file:line" grep -q "bad.lab:3: unknown keyword 'frobnicate'" "$work/bad.out"
+assert_lab_gone itlf1
+
+# --- 2. checks pass and fail for the right reason (no NAT here)
+cat >"$work/nonat.lab" <<'LAB'
+guest g1
+nic g1 tap 192.168.0.1
+check reach g1 host
+check reach g1 internet
+check ! reach g1 internet
+check exec g1 test -d /nonexistent
+check addr g1 eth0 192.168.0.1/24
+LAB
+"$UMLAB" check --sandbox --lab itlf2 --json "$work/nonat.lab" >"$work/nonat.json" 2>"$work/nonat.err"
+check "a failing check makes umlab check exit 1" test $? = 1
+pass() { jq -r ".checks[] | select(.line == $1) | .pass" "$work/nonat.json"; }
+whyof() { jq -r ".checks[] | select(.line == $1) | .why" "$work/nonat.json"; }
+check "reach host passes" test "$(pass 3)" = true
+check "reach internet fails" test "$(pass 4)" = false
+check "... because of packet loss" sh -c "echo '$(whyof 4)' | grep -q '100% packet loss'"
+check "! reach internet passes" test "$(pass 5)" = true
+check "exec of a failing command fails with its status" test "$(pass 6)/$(whyof 6)" = "false/exit 1"
+check "addr passes" test "$(pass 7)" = true
+check "2 failed" test "$(jq -r .failed "$work/nonat.json")" = 2
+assert_lab_gone itlf2
+
+# --- 3. a command failing at build time: its line named, the lab undone
+cat >"$work/img.lab" <<'LAB'
+guest g1
+nic g1 tap 192.168.0.1
+
+guest g2 image /nonexistent/image.ext2
+LAB
+"$UMLAB" --batch "$work/img.lab" --sandbox --lab itlf3 >"$work/img.out" 2>&1
+check "a failing build exits 1" test $? = 1
+check "the failing command names file:line" grep -q "img.lab:4: \`guest add g2" "$work/img.out"
+assert_lab_gone itlf3
+
+# --- 4. save -> load -> save: the same file
+printf 'guest add g1 --ip 192.168.0.7 --mem 96\nguest add g2\nnat on\nsave %s/a.lab\n' "$work" \
+    >"$work/save.cmds"
+"$UMLAB" --sandbox --lab itlf4 --batch "$work/save.cmds" >"$work/save1.out" 2>&1
+check "save writes a file" test -f "$work/a.lab"
+check "saved as mode 644" test "$(stat -c %a "$work/a.lab")" = 644
+check "the saved lab has g1's address" grep -q '^nic g1 tap 192.168.0.7' "$work/a.lab"
+echo "save $work/b.lab" | "$UMLAB" --sandbox --lab itlf4 --batch - "$work/a.lab" \
+    >"$work/save2.out" 2>&1
+check "save, load, save: the same file" cmp "$work/a.lab" "$work/b.lab"
+echo "save $work/b.lab" | "$UMLAB" --sandbox --lab itlf4 --batch - >"$work/save3.out" 2>&1
+check "save refuses an existing file" grep -q "b.lab: File exists" "$work/save3.out"
+ln -s /etc/passwd "$work/link.lab"
+echo "save $work/link.lab" | "$UMLAB" --sandbox --lab itlf4 --batch - >"$work/save4.out" 2>&1
+check "save refuses a symbolic link" grep -q "link.lab: File exists" "$work/save4.out"
+check "the link's target is untouched" grep -q '^root:' /etc/passwd
+assert_lab_gone itlf4
+
+[ $FAILS = 0 ] && echo "t_labfile: all ok"
+exit $((FAILS > 0))
