@@ -26,17 +26,22 @@ struct cmd_args {
     int nwords;
 };
 
-struct cmd_entry {
-    const char *name;  /* "guest add": one or two words */
-    const char *usage; /* arguments as shown in help */
-    const char *summary;
-    int min_args, max_args;
-    struct cmd_opt opts[CMD_MAX_OPTS];
-    int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
+/* How an entry takes its words (like tmux's args_parse). */
+struct cmd_argspec {
+    int min, max; /* positional arguments */
     /* Once this positional argument (1-based; 0: never) has been seen, the
      * remaining words are taken as they are, "--x" included:
      * `host tcpdump --help`, `send g1 --raw ls --color`. */
     int verbatim_from;
+};
+
+struct cmd_entry {
+    const char *name;  /* "guest add": one or two words */
+    const char *usage; /* arguments as shown in help */
+    const char *summary;
+    struct cmd_argspec args;
+    struct cmd_opt opts[CMD_MAX_OPTS];
+    int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
 };
 
 extern const struct cmd_entry *const cmd_table[];

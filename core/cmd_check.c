@@ -17,7 +17,5 @@ const struct cmd_entry cmd_check = {
     .name = "check",
     .usage = "",
     .summary = "evaluate the lab file's checks now: one line each, pass or FAIL and why",
-    .min_args = 0,
-    .max_args = 0,
     .exec = check_cmd,
 };

@@ -167,33 +167,38 @@ const struct cmd_entry cmd_screen = {
     .usage = "PANE [LINES]",
     .summary = "print the last LINES (default 24) lines of a pane: GUEST, host (the shell), "
                "dump:GUEST|IFACE",
-    .min_args = 1,
-    .max_args = 2,
+    .args = {.min = 1, .max = 2},
     .exec = screen_cmd,
 };
 
 const struct cmd_entry cmd_send = {
-    "send",
-    "GUEST [--raw] TEXT...",
-    "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)",
-    2,
-    CMD_MAX_ARGS,
-    {{"raw", false}},
-    send_cmd,
-    2,
+    .name = "send",
+    .usage = "GUEST [--raw] TEXT...",
+    .summary =
+        "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)",
+    .args = {.min = 2, .max = CMD_MAX_ARGS, .verbatim_from = 2},
+    .opts = {{"raw", false}},
+    .exec = send_cmd,
 };
 const struct cmd_entry cmd_expect = {
-    "expect",
-    "GUEST REGEX [TIMEOUT]",
-    "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)",
-    2,
-    3,
-    {},
-    expect_cmd,
+    .name = "expect",
+    .usage = "GUEST REGEX [TIMEOUT]",
+    .summary =
+        "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)",
+    .args = {.min = 2, .max = 3},
+    .exec = expect_cmd,
 };
 const struct cmd_entry cmd_sleep = {
-    "sleep", "SECONDS", "pause a script (the guests keep running)", 1, 1, {}, sleep_cmd,
+    .name = "sleep",
+    .usage = "SECONDS",
+    .summary = "pause a script (the guests keep running)",
+    .args = {.min = 1, .max = 1},
+    .exec = sleep_cmd,
 };
 const struct cmd_entry cmd_echo = {
-    "echo", "TEXT...", "print TEXT (for scripted demos)", 0, CMD_MAX_ARGS, {}, echo_cmd, 1,
+    .name = "echo",
+    .usage = "TEXT...",
+    .summary = "print TEXT (for scripted demos)",
+    .args = {.max = CMD_MAX_ARGS, .verbatim_from = 1},
+    .exec = echo_cmd,
 };

@@ -39,9 +39,7 @@ const struct cmd_entry cmd_exec = {
     .usage = "GUEST [--timeout S] COMMAND...",
     .summary = "run COMMAND in the guest's shell, wait for it to end and print its output "
                "(fails when it exits non-zero)",
-    .min_args = 2,
-    .max_args = CMD_MAX_ARGS,
+    .args = {.min = 2, .max = CMD_MAX_ARGS, .verbatim_from = 2},
     .opts = {{"timeout", true}},
     .exec = exec_cmd,
-    .verbatim_from = 2,
 };

@@ -186,34 +186,52 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
 }
 
 const struct cmd_entry cmd_guest_add = {
-    "guest add",
-    "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait] "
-    "[--login USER[:PW]|none]",
-    "boot a new guest on its own tap (name g1, g2... when omitted)",
-    0,
-    1,
-    {{"mem", true},
-     {"rootfs", true},
-     {"kernel", true},
-     {"ip", true},
-     {"wait", false},
-     {"login", true}},
-    guest_add,
+    .name = "guest add",
+    .usage = "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait] "
+             "[--login USER[:PW]|none]",
+    .summary = "boot a new guest on its own tap (name g1, g2... when omitted)",
+    .args = {.max = 1},
+    .opts = {{"mem", true},
+             {"rootfs", true},
+             {"kernel", true},
+             {"ip", true},
+             {"wait", false},
+             {"login", true}},
+    .exec = guest_add,
 };
 const struct cmd_entry cmd_guest_del = {
-    "guest del", "NAME",    "halt a guest and remove it with its tap, routes and rules", 1, 1,
-    {},          guest_del,
+    .name = "guest del",
+    .usage = "NAME",
+    .summary = "halt a guest and remove it with its tap, routes and rules",
+    .args = {.min = 1, .max = 1},
+    .exec = guest_del,
 };
 const struct cmd_entry cmd_guest_restart = {
-    "guest restart",   "NAME [--wait]", "reboot a guest (or boot an exited one again)", 1, 1,
-    {{"wait", false}}, guest_restart,
+    .name = "guest restart",
+    .usage = "NAME [--wait]",
+    .summary = "reboot a guest (or boot an exited one again)",
+    .args = {.min = 1, .max = 1},
+    .opts = {{"wait", false}},
+    .exec = guest_restart,
 };
 const struct cmd_entry cmd_guest_halt = {
-    "guest halt", "NAME", "halt a guest (mconsole), keeping its tab and tap", 1, 1, {}, guest_halt,
+    .name = "guest halt",
+    .usage = "NAME",
+    .summary = "halt a guest (mconsole), keeping its tab and tap",
+    .args = {.min = 1, .max = 1},
+    .exec = guest_halt,
 };
 const struct cmd_entry cmd_guest_sysrq = {
-    "guest sysrq", "NAME KEY", "send a magic SysRq key through the mconsole", 2, 2, {}, guest_sysrq,
+    .name = "guest sysrq",
+    .usage = "NAME KEY",
+    .summary = "send a magic SysRq key through the mconsole",
+    .args = {.min = 2, .max = 2},
+    .exec = guest_sysrq,
 };
 const struct cmd_entry cmd_wait = {
-    "wait", "GUEST [TIMEOUT]", "wait until a guest shows its shell prompt", 1, 2, {}, guest_wait,
+    .name = "wait",
+    .usage = "GUEST [TIMEOUT]",
+    .summary = "wait until a guest shows its shell prompt",
+    .args = {.min = 1, .max = 2},
+    .exec = guest_wait,
 };

@@ -145,12 +145,9 @@ static int host_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 }
 
 const struct cmd_entry cmd_host = {
-    "host",
-    "COMMAND [ARG...]",
-    "run a command on the host side of the lab (its namespace), e.g. host ip route",
-    1,
-    CMD_MAX_ARGS,
-    {},
-    host_cmd,
-    1,
+    .name = "host",
+    .usage = "COMMAND [ARG...]",
+    .summary = "run a command on the host side of the lab (its namespace), e.g. host ip route",
+    .args = {.min = 1, .max = CMD_MAX_ARGS, .verbatim_from = 1},
+    .exec = host_cmd,
 };

@@ -194,18 +194,29 @@ static int help_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 }
 
 const struct cmd_entry cmd_status = {
-    "status", "", "the lab, its guests and what decides whether packets flow", 0, 0, {}, status_cmd,
+    .name = "status",
+    .usage = "",
+    .summary = "the lab, its guests and what decides whether packets flow",
+    .exec = status_cmd,
 };
 const struct cmd_entry cmd_counters = {
-    "counters", "",           "bytes, packets, errors and drops of every tap and the uplink", 0, 0,
-    {},         counters_cmd,
+    .name = "counters",
+    .usage = "",
+    .summary = "bytes, packets, errors and drops of every tap and the uplink",
+    .exec = counters_cmd,
 };
 const struct cmd_entry cmd_rules = {
-    "rules", "",        "the nat POSTROUTING and filter FORWARD rules with their counters", 0, 0,
-    {},      rules_cmd,
+    .name = "rules",
+    .usage = "",
+    .summary = "the nat POSTROUTING and filter FORWARD rules with their counters",
+    .exec = rules_cmd,
 };
 const struct cmd_entry cmd_help = {
-    "help", "[COMMAND]", "list the commands, or explain one", 0, 1, {}, help_cmd,
+    .name = "help",
+    .usage = "[COMMAND]",
+    .summary = "list the commands, or explain one",
+    .args = {.max = 1},
+    .exec = help_cmd,
 };
 
 const struct cmd_entry *const cmd_table[] = {

@@ -88,20 +88,16 @@ static int nat_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, str
 }
 
 const struct cmd_entry cmd_ip = {
-    "ip",
-    "GUEST [ADDR]",
-    "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest",
-    1,
-    2,
-    {},
-    ip_cmd,
+    .name = "ip",
+    .usage = "GUEST [ADDR]",
+    .summary = "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest",
+    .args = {.min = 1, .max = 2},
+    .exec = ip_cmd,
 };
 const struct cmd_entry cmd_nat = {
-    "nat",
-    "on [UPLINK] | off",
-    "MASQUERADE out of the uplink and FORWARD the guests' taps",
-    1,
-    2,
-    {},
-    nat_cmd,
+    .name = "nat",
+    .usage = "on [UPLINK] | off",
+    .summary = "MASQUERADE out of the uplink and FORWARD the guests' taps",
+    .args = {.min = 1, .max = 2},
+    .exec = nat_cmd,
 };

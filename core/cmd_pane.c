@@ -96,15 +96,13 @@ const struct cmd_entry cmd_shell = {
     .name = "shell",
     .usage = "[on|off]",
     .summary = "a host shell on a pane of its own, in the lab's namespace (F9)",
-    .min_args = 0,
-    .max_args = 1,
+    .args = {.max = 1},
     .exec = shell_cmd,
 };
 const struct cmd_entry cmd_dump = {
     .name = "dump",
     .usage = "GUEST|IFACE [on|off]",
     .summary = "tcpdump of a guest's tap or an interface, on a pane beside the guest (F5)",
-    .min_args = 1,
-    .max_args = 2,
+    .args = {.min = 1, .max = 2},
     .exec = dump_cmd,
 };

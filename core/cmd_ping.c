@@ -195,15 +195,17 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
 }
 
 const struct cmd_entry cmd_ping = {
-    "ping",
-    "GUEST TARGET [--count N]",
-    "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
-    2,
-    2,
-    {{"count", true}},
-    ping_cmd,
+    .name = "ping",
+    .usage = "GUEST TARGET [--count N]",
+    .summary =
+        "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
+    .args = {.min = 2, .max = 2},
+    .opts = {{"count", true}},
+    .exec = ping_cmd,
 };
 const struct cmd_entry cmd_pingall = {
-    "pingall",   "", "every guest pings every guest and the host: a reachability matrix", 0, 0, {},
-    pingall_cmd,
+    .name = "pingall",
+    .usage = "",
+    .summary = "every guest pings every guest and the host: a reachability matrix",
+    .exec = pingall_cmd,
 };

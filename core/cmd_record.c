@@ -17,8 +17,7 @@ const struct cmd_entry cmd_record = {
     .name = "record",
     .usage = "FILE [--force] | off",
     .summary = "record the console's screen to FILE (asciicast v2), or stop",
-    .min_args = 1,
-    .max_args = 1,
+    .args = {.min = 1, .max = 1},
     .opts = {{"force", false}},
     .exec = record_cmd,
 };

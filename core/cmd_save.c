@@ -16,7 +16,6 @@ const struct cmd_entry cmd_save = {
     .usage = "FILE",
     .summary = "write the running lab as a lab file (guests, images, memory, addresses, NAT); "
                "FILE must not exist",
-    .min_args = 1,
-    .max_args = 1,
+    .args = {.min = 1, .max = 1},
     .exec = save_cmd,
 };

@@ -100,7 +100,6 @@ const struct cmd_entry cmd_why = {
     .usage = "GUEST TARGET",
     .summary = "walk the path of a ping hop by hop: where packets stop, and the command that "
                "fixes it",
-    .min_args = 2,
-    .max_args = 2,
+    .args = {.min = 2, .max = 2},
     .exec = why_cmd,
 };

@@ -117,7 +117,7 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
     }
     for (int i = used; i < a->nwords; i++) {
         const char *w = a->words[i];
-        bool verbatim = c->verbatim_from > 0 && a->argc >= c->verbatim_from;
+        bool verbatim = c->args.verbatim_from > 0 && a->argc >= c->args.verbatim_from;
         if (!verbatim && strncmp(w, "--", 2) == 0 && w[2]) {
             const char *name = w + 2;
             const char *eq = strchr(name, '=');
@@ -148,7 +148,7 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
             return err_set(e, "%s: too many arguments", c->name), NULL;
         a->argv[a->argc++] = a->words[i];
     }
-    if (a->argc < c->min_args || a->argc > c->max_args)
+    if (a->argc < c->args.min || a->argc > c->args.max)
         return err_set(e, "usage: %s %s", c->name, c->usage), NULL;
     return c;
 }

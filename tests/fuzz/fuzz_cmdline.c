@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n > 0) {
         const struct cmd_entry *c = cmd_resolve(cmd_table, &a, &e);
         if (c) {
-            if (a.argc < c->min_args || a.argc > c->max_args || a.argc > CMD_MAX_ARGS)
+            if (a.argc < c->args.min || a.argc > c->args.max || a.argc > CMD_MAX_ARGS)
                 abort();
             for (int i = 0; i < a.argc; i++)
                 if (!in_words(&a, a.argv[i]))

@@ -408,9 +408,9 @@ static void test_cmd_name(void **state)
         assert_non_null(c->usage);
         assert_non_null(c->summary);
         assert_non_null(c->exec);
-        assert_true(c->min_args >= 0);
-        assert_true(c->min_args <= c->max_args);
-        assert_true(c->max_args <= CMD_MAX_ARGS);
+        assert_true(c->args.min >= 0);
+        assert_true(c->args.min <= c->args.max);
+        assert_true(c->args.max <= CMD_MAX_ARGS);
         const char *sp = strchr(c->name, ' ');
         assert_true(!sp || !strchr(sp + 1, ' '));
         for (int k = 0; k < CMD_MAX_OPTS && c->opts[k].name; k++)
