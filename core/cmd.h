@@ -13,22 +13,21 @@ struct lab;
 #define CMD_MAX_ARGS  16
 #define CMD_MAX_WORDS 32
 
-struct cmd_opt {
-    const char *name; /* without the leading "--" */
-    bool has_value;
-};
-
 struct cmd_args {
-    int argc; /* positional arguments */
+    const struct cmd_entry *cmd; /* what cmd_resolve found */
+    int argc;                    /* positional arguments */
     char *argv[CMD_MAX_ARGS];
-    const char *opt[CMD_MAX_OPTS]; /* value (or "" for flags) when given, else NULL */
-    char *words[CMD_MAX_WORDS];    /* storage of every word */
+    const char *optval[CMD_MAX_OPTS]; /* in the order of cmd->args.opts; see cmd_opt() */
+    char *words[CMD_MAX_WORDS];       /* storage of every word */
     int nwords;
 };
 
 /* How an entry takes its words (like tmux's args_parse). */
 struct cmd_argspec {
     int min, max; /* positional arguments */
+    /* Options without their "--", blank-separated; "=" marks one that takes a
+     * value: "mem= wait" accepts --mem 64, --mem=64 and --wait. */
+    const char *opts;
     /* Once this positional argument (1-based; 0: never) has been seen, the
      * remaining words are taken as they are, "--x" included:
      * `host tcpdump --help`, `send g1 --raw ls --color`. */
@@ -40,7 +39,6 @@ struct cmd_entry {
     const char *usage; /* arguments as shown in help */
     const char *summary;
     struct cmd_argspec args;
-    struct cmd_opt opts[CMD_MAX_OPTS];
     int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
 };
 
@@ -56,6 +54,11 @@ void cmd_args_free(struct cmd_args *a);
  * moves the remaining words into positional args and options. */
 const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct cmd_args *a,
                                     struct err *e);
+
+/* The value of option NAME (--NAME VALUE, --NAME=VALUE; "" for a flag) when
+ * given, else NULL. NAME must be one the entry declares. */
+const char *cmd_opt(const struct cmd_args *a, const char *name);
+bool cmd_flag(const struct cmd_args *a, const char *name);
 
 /* Parses and runs LINE. Returns 0, -1 on error (E says why), or 1 for a blank
  * line. */

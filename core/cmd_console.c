@@ -58,11 +58,12 @@ static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         return -1;
     if (g->state == GUEST_EXITED)
         return err_set(e, "%s is not running", g->name);
+    bool raw = cmd_flag(a, "raw");
     struct strbuf text = {0};
     for (int i = 1; i < a->argc; i++) {
         if (i > 1)
             sb_append(&text, " ", 1);
-        if (a->opt[0]) {
+        if (raw) {
             if (unescape(a->argv[i], &text, e) < 0) {
                 sb_free(&text);
                 return -1;
@@ -71,7 +72,7 @@ static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
             sb_append(&text, a->argv[i], strlen(a->argv[i]));
         }
     }
-    if (!a->opt[0])
+    if (!raw)
         sb_append(&text, "\r", 1);
     int rc = guest_send(g, sb_str(&text), e);
     if (rc == 0) {
@@ -176,8 +177,7 @@ const struct cmd_entry cmd_send = {
     .usage = "GUEST [--raw] TEXT...",
     .summary =
         "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)",
-    .args = {.min = 2, .max = CMD_MAX_ARGS, .verbatim_from = 2},
-    .opts = {{"raw", false}},
+    .args = {.min = 2, .max = CMD_MAX_ARGS, .opts = "raw", .verbatim_from = 2},
     .exec = send_cmd,
 };
 const struct cmd_entry cmd_expect = {

@@ -9,7 +9,7 @@ static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     if (!g)
         return -1;
     int timeout;
-    if (cmd_parse_timeout(a->opt[0], GUEST_EXEC_TIMEOUT_MS, &timeout, e) < 0)
+    if (cmd_parse_timeout(cmd_opt(a, "timeout"), GUEST_EXEC_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
     struct strbuf cmd = {0};
     for (int i = 1; i < a->argc; i++) {
@@ -39,7 +39,6 @@ const struct cmd_entry cmd_exec = {
     .usage = "GUEST [--timeout S] COMMAND...",
     .summary = "run COMMAND in the guest's shell, wait for it to end and print its output "
                "(fails when it exits non-zero)",
-    .args = {.min = 2, .max = CMD_MAX_ARGS, .verbatim_from = 2},
-    .opts = {{"timeout", true}},
+    .args = {.min = 2, .max = CMD_MAX_ARGS, .opts = "timeout=", .verbatim_from = 2},
     .exec = exec_cmd,
 };

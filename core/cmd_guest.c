@@ -54,21 +54,21 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
 {
     struct guest_opts go = {
         .name = a->argc ? a->argv[0] : NULL,
-        .rootfs = a->opt[1],
-        .kernel = a->opt[2],
-        .login = a->opt[5],
+        .rootfs = cmd_opt(a, "rootfs"),
+        .kernel = cmd_opt(a, "kernel"),
+        .login = cmd_opt(a, "login"),
     };
     char kernel[PATH_MAX], rootfs[PATH_MAX];
-    if (a->opt[0]) {
+    const char *mem = cmd_opt(a, "mem"), *ip = cmd_opt(a, "ip");
+    if (mem) {
         char num[16];
-        snprintf(num, sizeof num, "%s", a->opt[0]);
+        snprintf(num, sizeof num, "%s", mem);
         size_t n = strlen(num);
         if (n > 1 && num[n - 1] == 'M') /* 64M */
             num[n - 1] = '\0';
         long m;
-        if (strlen(a->opt[0]) >= sizeof num || parse_long(num, 16, 65536, &m) < 0)
-            return err_set(e, "--mem '%s': give MiB between 16 and 65536 (e.g. 64 or 64M)",
-                           a->opt[0]);
+        if (strlen(mem) >= sizeof num || parse_long(num, 16, 65536, &m) < 0)
+            return err_set(e, "--mem '%s': give MiB between 16 and 65536 (e.g. 64 or 64M)", mem);
         go.mem_mb = (int)m;
     }
     /* absolute, checked here: the guest runs in another directory */
@@ -80,10 +80,10 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
         go.rootfs = rootfs;
     if (go.kernel)
         go.kernel = kernel;
-    if (a->opt[3]) {
-        if (strcmp(a->opt[3], "auto") == 0)
+    if (ip) {
+        if (strcmp(ip, "auto") == 0)
             go.auto_addr = true;
-        else if (addr_parse(a->opt[3], &go.addr, NULL, e) < 0)
+        else if (addr_parse(ip, &go.addr, NULL, e) < 0)
             return -1;
     }
     struct guest *g;
@@ -96,7 +96,7 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
     if (g->mem_mb < LAB_SYSTEMD_MEM)
         out_progress(o, "%s: note: %d MiB; Debian 12 with systemd needs %d or more (--mem)",
                      g->name, g->mem_mb, LAB_SYSTEMD_MEM);
-    if (a->opt[4]) {
+    if (cmd_flag(a, "wait")) {
         int rc = console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e);
         put_login_note(o, g);
         if (rc < 0)
@@ -131,7 +131,7 @@ static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *
     struct guest *g = cmd_guest(lab, a->argv[0], e);
     if (!g || lab_guest_restart(lab, g, e) < 0)
         return -1;
-    if (a->opt[0] && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
+    if (cmd_flag(a, "wait") && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
         return -1;
     char st[48];
     out_printf(o, "%s: restarted, %s\n", g->name, guest_state_name(g, st, sizeof st));
@@ -190,13 +190,7 @@ const struct cmd_entry cmd_guest_add = {
     .usage = "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait] "
              "[--login USER[:PW]|none]",
     .summary = "boot a new guest on its own tap (name g1, g2... when omitted)",
-    .args = {.max = 1},
-    .opts = {{"mem", true},
-             {"rootfs", true},
-             {"kernel", true},
-             {"ip", true},
-             {"wait", false},
-             {"login", true}},
+    .args = {.max = 1, .opts = "mem= rootfs= kernel= ip= wait login="},
     .exec = guest_add,
 };
 const struct cmd_entry cmd_guest_del = {
@@ -210,8 +204,7 @@ const struct cmd_entry cmd_guest_restart = {
     .name = "guest restart",
     .usage = "NAME [--wait]",
     .summary = "reboot a guest (or boot an exited one again)",
-    .args = {.min = 1, .max = 1},
-    .opts = {{"wait", false}},
+    .args = {.min = 1, .max = 1, .opts = "wait"},
     .exec = guest_restart,
 };
 const struct cmd_entry cmd_guest_halt = {

@@ -40,10 +40,9 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     if (!g || resolve_target(lab, a->argv[1], &dst, e) < 0)
         return -1;
     long count = 3;
-    if (a->opt[0]) {
-        if (parse_long(a->opt[0], 1, 100, &count) < 0)
-            return err_set(e, "--count '%s': give 1..100", a->opt[0]);
-    }
+    const char *n = cmd_opt(a, "count");
+    if (n && parse_long(n, 1, 100, &count) < 0)
+        return err_set(e, "--count '%s': give 1..100", n);
     char ds[INET_ADDRSTRLEN], line[128];
     addr_str(dst, ds);
     snprintf(line, sizeof line, "ping -c %ld -i 0.2 -w %ld %s", count, count + 2, ds);
@@ -199,8 +198,7 @@ const struct cmd_entry cmd_ping = {
     .usage = "GUEST TARGET [--count N]",
     .summary =
         "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
-    .args = {.min = 2, .max = 2},
-    .opts = {{"count", true}},
+    .args = {.min = 2, .max = 2, .opts = "count="},
     .exec = ping_cmd,
 };
 const struct cmd_entry cmd_pingall = {

@@ -5,7 +5,7 @@
 static int record_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     bool off = strcmp(a->argv[0], "off") == 0;
-    bool force = a->opt[0] != NULL;
+    bool force = cmd_flag(a, "force");
     if (!lab->hooks.record)
         return err_set(e, "record: no screen to record here (batch mode); use it in the console");
     if (off && force)
@@ -17,7 +17,6 @@ const struct cmd_entry cmd_record = {
     .name = "record",
     .usage = "FILE [--force] | off",
     .summary = "record the console's screen to FILE (asciicast v2), or stop",
-    .args = {.min = 1, .max = 1},
-    .opts = {{"force", false}},
+    .args = {.min = 1, .max = 1, .opts = "force"},
     .exec = record_cmd,
 };

@@ -81,6 +81,38 @@ static int name_match(const struct cmd_entry *c, const struct cmd_args *a)
     return a->nwords > 1 && strcmp(sp + 1, a->words[1]) == 0 ? 2 : 0;
 }
 
+/* Index of option NAME (NLEN bytes) in SPEC (see cmd_argspec.opts), or -1;
+ * *VALUE says whether it takes a value. */
+static int opt_find(const char *spec, const char *name, size_t nlen, bool *value)
+{
+    const char *p = spec ? spec : "";
+    for (int k = 0; k < CMD_MAX_OPTS; k++) {
+        p += strspn(p, " ");
+        size_t n = strcspn(p, " =");
+        if (n == 0)
+            break;
+        *value = p[n] == '=';
+        if (n == nlen && strncmp(p, name, n) == 0)
+            return k;
+        p += n + *value;
+    }
+    return -1;
+}
+
+const char *cmd_opt(const struct cmd_args *a, const char *name)
+{
+    bool value;
+    int k = opt_find(a->cmd->args.opts, name, strlen(name), &value);
+    if (k < 0)
+        abort(); /* a handler reads an option its entry does not declare: a typo in umlab */
+    return a->optval[k];
+}
+
+bool cmd_flag(const struct cmd_args *a, const char *name)
+{
+    return cmd_opt(a, name) != NULL;
+}
+
 static bool is_group(const struct cmd_entry *const *table, const char *word)
 {
     size_t n = strlen(word);
@@ -115,6 +147,7 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
         }
         return err_set(e, "unknown command '%s' (try `help`)", a->words[0]), NULL;
     }
+    a->cmd = c;
     for (int i = used; i < a->nwords; i++) {
         const char *w = a->words[i];
         bool verbatim = c->args.verbatim_from > 0 && a->argc >= c->args.verbatim_from;
@@ -122,25 +155,23 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
             const char *name = w + 2;
             const char *eq = strchr(name, '=');
             size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-            int k;
-            for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name; k++)
-                if (strlen(c->opts[k].name) == nlen && strncmp(c->opts[k].name, name, nlen) == 0)
-                    break;
-            if (k == CMD_MAX_OPTS || !c->opts[k].name)
+            bool has_value;
+            int k = opt_find(c->args.opts, name, nlen, &has_value);
+            if (k < 0)
                 return err_set(e, "%s: unknown option '%s' (usage: %s %s)", c->name, w, c->name,
                                c->usage),
                        NULL;
-            if (!c->opts[k].has_value) {
+            if (!has_value) {
                 if (eq)
-                    return err_set(e, "%s: option --%s takes no value", c->name, c->opts[k].name),
+                    return err_set(e, "%s: option --%.*s takes no value", c->name, (int)nlen, name),
                            NULL;
-                a->opt[k] = "";
+                a->optval[k] = "";
             } else if (eq) {
-                a->opt[k] = eq + 1;
+                a->optval[k] = eq + 1;
             } else if (i + 1 < a->nwords) {
-                a->opt[k] = a->words[++i];
+                a->optval[k] = a->words[++i];
             } else {
-                return err_set(e, "%s: option --%s needs a value", c->name, c->opts[k].name), NULL;
+                return err_set(e, "%s: option --%s needs a value", c->name, name), NULL;
             }
             continue;
         }

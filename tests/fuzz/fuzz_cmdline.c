@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (!in_words(&a, a.argv[i]))
                     abort();
             for (int k = 0; k < CMD_MAX_OPTS; k++)
-                if (a.opt[k] && a.opt[k][0] && !in_words(&a, a.opt[k]))
+                if (a.optval[k] && a.optval[k][0] && !in_words(&a, a.optval[k]))
                     abort();
         }
     }

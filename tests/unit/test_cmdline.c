@@ -158,15 +158,6 @@ static void resolve_fails(const char *line, const char *msg)
     cmd_args_free(&a);
 }
 
-static int opt_index(const struct cmd_entry *c, const char *name)
-{
-    for (int k = 0; k < CMD_MAX_OPTS && c->opts[k].name; k++)
-        if (strcmp(c->opts[k].name, name) == 0)
-            return k;
-    fail_msg("%s has no option --%s", c->name, name);
-    return -1;
-}
-
 static void test_resolve_guest_add(void **state)
 {
     (void)state;
@@ -175,26 +166,28 @@ static void test_resolve_guest_add(void **state)
     assert_string_equal(c->name, "guest add");
     assert_int_equal(a.argc, 1);
     assert_string_equal(a.argv[0], "g1");
-    assert_string_equal(a.opt[opt_index(c, "mem")], "64");
-    assert_string_equal(a.opt[opt_index(c, "ip")], "auto");
-    assert_string_equal(a.opt[opt_index(c, "wait")], "");
-    assert_null(a.opt[opt_index(c, "rootfs")]);
-    assert_null(a.opt[opt_index(c, "kernel")]);
+    assert_string_equal(cmd_opt(&a, "mem"), "64");
+    assert_string_equal(cmd_opt(&a, "ip"), "auto");
+    assert_string_equal(cmd_opt(&a, "wait"), "");
+    assert_true(cmd_flag(&a, "wait"));
+    assert_null(cmd_opt(&a, "rootfs"));
+    assert_null(cmd_opt(&a, "kernel"));
+    assert_false(cmd_flag(&a, "login"));
     cmd_args_free(&a);
 
     /* options anywhere, positional arguments optional */
     c = resolve_ok("guest add --wait --kernel=/k/linux", &a);
     assert_string_equal(c->name, "guest add");
     assert_int_equal(a.argc, 0);
-    assert_string_equal(a.opt[opt_index(c, "kernel")], "/k/linux");
-    assert_string_equal(a.opt[opt_index(c, "wait")], "");
-    assert_null(a.opt[opt_index(c, "mem")]);
+    assert_string_equal(cmd_opt(&a, "kernel"), "/k/linux");
+    assert_string_equal(cmd_opt(&a, "wait"), "");
+    assert_null(cmd_opt(&a, "mem"));
     cmd_args_free(&a);
 
     /* "--opt=" gives an empty value; a later repeat wins */
     c = resolve_ok("guest add --ip= --mem 32 --mem=128", &a);
-    assert_string_equal(a.opt[opt_index(c, "ip")], "");
-    assert_string_equal(a.opt[opt_index(c, "mem")], "128");
+    assert_string_equal(cmd_opt(&a, "ip"), "");
+    assert_string_equal(cmd_opt(&a, "mem"), "128");
     cmd_args_free(&a);
 }
 
@@ -207,17 +200,17 @@ static void test_resolve_ping(void **state)
     assert_int_equal(a.argc, 2);
     assert_string_equal(a.argv[0], "g1");
     assert_string_equal(a.argv[1], "g2");
-    assert_string_equal(a.opt[opt_index(c, "count")], "3");
+    assert_string_equal(cmd_opt(&a, "count"), "3");
     cmd_args_free(&a);
 
     c = resolve_ok("ping --count=5 g1 \"internet\"", &a);
     assert_int_equal(a.argc, 2);
     assert_string_equal(a.argv[1], "internet");
-    assert_string_equal(a.opt[opt_index(c, "count")], "5");
+    assert_string_equal(cmd_opt(&a, "count"), "5");
     cmd_args_free(&a);
 
     c = resolve_ok("ping g1 host", &a);
-    assert_null(a.opt[opt_index(c, "count")]);
+    assert_null(cmd_opt(&a, "count"));
     cmd_args_free(&a);
 }
 
@@ -337,13 +330,13 @@ static void test_resolve_verbatim(void **state)
     assert_string_equal(c->name, "send");
     assert_int_equal(a.argc, 3);
     assert_string_equal(a.argv[2], "--color=never");
-    assert_null(a.opt[opt_index(c, "raw")]);
+    assert_null(cmd_opt(&a, "raw"));
     cmd_args_free(&a);
 
     /* before the verbatim part, options are options */
     c = resolve_ok("send --raw g1 x", &a);
     assert_int_equal(a.argc, 2);
-    assert_string_equal(a.opt[opt_index(c, "raw")], "");
+    assert_string_equal(cmd_opt(&a, "raw"), "");
     cmd_args_free(&a);
     struct err e = {""};
     assert_true(cmd_split("send --frob g1 x", &a, &e) > 0);
@@ -413,8 +406,14 @@ static void test_cmd_name(void **state)
         assert_true(c->args.max <= CMD_MAX_ARGS);
         const char *sp = strchr(c->name, ' ');
         assert_true(!sp || !strchr(sp + 1, ' '));
-        for (int k = 0; k < CMD_MAX_OPTS && c->opts[k].name; k++)
-            assert_true(c->opts[k].name[0] && c->opts[k].name[0] != '-');
+        int words = 0; /* options: words of letters, with "=" when they take a value */
+        for (const char *p = c->args.opts ? c->args.opts : ""; *p; words++) {
+            size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+            assert_true(len > 0);
+            p += len + (p[len] == '=');
+            p += strspn(p, " ");
+        }
+        assert_true(words <= CMD_MAX_OPTS);
         for (int j = 0; j < i; j++)
             if (strcmp(cmd_table[j]->name, c->name) == 0)
                 fail_msg("command '%s' listed twice", c->name);
