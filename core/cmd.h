@@ -8,16 +8,28 @@
 #include "core/out.h"
 
 struct lab;
+struct guest;
+struct pane;
 
 #define CMD_MAX_OPTS  6
 #define CMD_MAX_ARGS  16
 #define CMD_MAX_WORDS 32
+
+/* What the first argument names. The table resolves it before the handler
+ * runs (like tmux's .target), so every command rejects a wrong name alike. */
+enum cmd_target {
+    CMD_TARGET_NONE,
+    CMD_TARGET_GUEST, /* an existing guest, handed over in cmd_args.guest */
+    CMD_TARGET_PANE,  /* a guest's console, host or dump:GUEST|IFACE: cmd_args.pane */
+};
 
 struct cmd_args {
     const struct cmd_entry *cmd; /* what cmd_resolve found */
     int argc;                    /* positional arguments */
     char *argv[CMD_MAX_ARGS];
     const char *optval[CMD_MAX_OPTS]; /* in the order of cmd->args.opts; see cmd_opt() */
+    struct guest *guest;              /* the target of a CMD_TARGET_GUEST command */
+    struct pane *pane;                /* the target of a CMD_TARGET_PANE command */
     char *words[CMD_MAX_WORDS];       /* storage of every word */
     int nwords;
 };
@@ -39,6 +51,7 @@ struct cmd_entry {
     const char *usage; /* arguments as shown in help */
     const char *summary;
     struct cmd_argspec args;
+    enum cmd_target target;
     int (*exec)(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e);
 };
 

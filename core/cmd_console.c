@@ -53,9 +53,8 @@ static int unescape(const char *s, struct strbuf *out, struct err *e)
 
 static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    (void)lab;
+    struct guest *g = a->guest;
     if (g->state == GUEST_EXITED)
         return err_set(e, "%s is not running", g->name);
     bool raw = cmd_flag(a, "raw");
@@ -86,10 +85,9 @@ static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 
 static int expect_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    struct guest *g = a->guest;
     int timeout;
-    if (!g ||
-        cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
+    if (cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
     regex_t re;
     int rc = regcomp(&re, a->argv[1], REG_EXTENDED | REG_NEWLINE);
@@ -143,9 +141,8 @@ static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 
 static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct pane *p = cmd_pane(lab, a->argv[0], e);
-    if (!p)
-        return -1;
+    (void)lab;
+    struct pane *p = a->pane;
     int lines = 24;
     if (a->argc > 1) {
         long v;
@@ -169,6 +166,7 @@ const struct cmd_entry cmd_screen = {
     .summary = "print the last LINES (default 24) lines of a pane: GUEST, host (the shell), "
                "dump:GUEST|IFACE",
     .args = {.min = 1, .max = 2},
+    .target = CMD_TARGET_PANE,
     .exec = screen_cmd,
 };
 
@@ -178,6 +176,7 @@ const struct cmd_entry cmd_send = {
     .summary =
         "type TEXT and Enter into a guest's console (--raw: no Enter, \\n \\e \\xHH escapes)",
     .args = {.min = 2, .max = CMD_MAX_ARGS, .opts = "raw", .verbatim_from = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = send_cmd,
 };
 const struct cmd_entry cmd_expect = {
@@ -186,6 +185,7 @@ const struct cmd_entry cmd_expect = {
     .summary =
         "wait until the guest's screen shows REGEX (since the last send/expect; default 10 s)",
     .args = {.min = 2, .max = 3},
+    .target = CMD_TARGET_GUEST,
     .exec = expect_cmd,
 };
 const struct cmd_entry cmd_sleep = {

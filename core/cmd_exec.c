@@ -5,9 +5,7 @@
 
 static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    struct guest *g = a->guest;
     int timeout;
     if (cmd_parse_timeout(cmd_opt(a, "timeout"), GUEST_EXEC_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
@@ -40,5 +38,6 @@ const struct cmd_entry cmd_exec = {
     .summary = "run COMMAND in the guest's shell, wait for it to end and print its output "
                "(fails when it exits non-zero)",
     .args = {.min = 2, .max = CMD_MAX_ARGS, .opts = "timeout=", .verbatim_from = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = exec_cmd,
 };

@@ -9,14 +9,6 @@
 
 #define BOOT_TIMEOUT_MS 120000
 
-struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e)
-{
-    struct guest *g = lab_find_guest(lab, name);
-    if (!g)
-        err_set(e, "no guest named '%s'", name);
-    return g;
-}
-
 int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
 {
     if (!s) {
@@ -113,9 +105,7 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
 
 static int guest_del(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    struct guest *g = a->guest;
     char name[GUEST_NAME_MAX];
     snprintf(name, sizeof name, "%s", g->name);
     if (lab_guest_del(lab, g, e) < 0)
@@ -128,8 +118,8 @@ static int guest_del(struct lab *lab, const struct cmd_args *a, struct out *o, s
 
 static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g || lab_guest_restart(lab, g, e) < 0)
+    struct guest *g = a->guest;
+    if (lab_guest_restart(lab, g, e) < 0)
         return -1;
     if (cmd_flag(a, "wait") && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
         return -1;
@@ -141,8 +131,8 @@ static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *
 
 static int guest_halt(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g || lab_guest_halt(lab, g, 5000, e) < 0)
+    struct guest *g = a->guest;
+    if (lab_guest_halt(lab, g, 5000, e) < 0)
         return -1;
     char st[48];
     out_printf(o, "%s: %s\n", g->name, guest_state_name(g, st, sizeof st));
@@ -152,9 +142,7 @@ static int guest_halt(struct lab *lab, const struct cmd_args *a, struct out *o, 
 
 static int guest_sysrq(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    struct guest *g = a->guest;
     const char *k = a->argv[1];
     if (strlen(k) != 1)
         return err_set(e, "sysrq key '%s': give one character (e.g. t, m, s)", k);
@@ -170,9 +158,9 @@ static int guest_sysrq(struct lab *lab, const struct cmd_args *a, struct out *o,
 
 static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    struct guest *g = a->guest;
     int timeout;
-    if (!g || cmd_parse_timeout(a->argc > 1 ? a->argv[1] : NULL, BOOT_TIMEOUT_MS, &timeout, e) < 0)
+    if (cmd_parse_timeout(a->argc > 1 ? a->argv[1] : NULL, BOOT_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
     int rc = console_wait_prompt(lab, g, timeout, e);
     put_login_note(o, g);
@@ -198,6 +186,7 @@ const struct cmd_entry cmd_guest_del = {
     .usage = "NAME",
     .summary = "halt a guest and remove it with its tap, routes and rules",
     .args = {.min = 1, .max = 1},
+    .target = CMD_TARGET_GUEST,
     .exec = guest_del,
 };
 const struct cmd_entry cmd_guest_restart = {
@@ -205,6 +194,7 @@ const struct cmd_entry cmd_guest_restart = {
     .usage = "NAME [--wait]",
     .summary = "reboot a guest (or boot an exited one again)",
     .args = {.min = 1, .max = 1, .opts = "wait"},
+    .target = CMD_TARGET_GUEST,
     .exec = guest_restart,
 };
 const struct cmd_entry cmd_guest_halt = {
@@ -212,6 +202,7 @@ const struct cmd_entry cmd_guest_halt = {
     .usage = "NAME",
     .summary = "halt a guest (mconsole), keeping its tab and tap",
     .args = {.min = 1, .max = 1},
+    .target = CMD_TARGET_GUEST,
     .exec = guest_halt,
 };
 const struct cmd_entry cmd_guest_sysrq = {
@@ -219,6 +210,7 @@ const struct cmd_entry cmd_guest_sysrq = {
     .usage = "NAME KEY",
     .summary = "send a magic SysRq key through the mconsole",
     .args = {.min = 2, .max = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = guest_sysrq,
 };
 const struct cmd_entry cmd_wait = {
@@ -226,5 +218,6 @@ const struct cmd_entry cmd_wait = {
     .usage = "GUEST [TIMEOUT]",
     .summary = "wait until a guest shows its shell prompt",
     .args = {.min = 1, .max = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = guest_wait,
 };

@@ -9,9 +9,7 @@
 
 static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    struct guest *g = a->guest;
     struct in_addr addr;
     if (a->argc > 1) {
         if (addr_parse(a->argv[1], &addr, NULL, e) < 0)
@@ -92,6 +90,7 @@ const struct cmd_entry cmd_ip = {
     .usage = "GUEST [ADDR]",
     .summary = "give a guest an address: host route + proxy_arp, and `ip addr` typed in the guest",
     .args = {.min = 1, .max = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = ip_cmd,
 };
 const struct cmd_entry cmd_nat = {

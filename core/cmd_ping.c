@@ -35,9 +35,9 @@ static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, s
 
 static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
+    struct guest *g = a->guest;
     struct in_addr dst;
-    if (!g || resolve_target(lab, a->argv[1], &dst, e) < 0)
+    if (resolve_target(lab, a->argv[1], &dst, e) < 0)
         return -1;
     long count = 3;
     const char *n = cmd_opt(a, "count");
@@ -199,6 +199,7 @@ const struct cmd_entry cmd_ping = {
     .summary =
         "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
     .args = {.min = 2, .max = 2, .opts = "count="},
+    .target = CMD_TARGET_GUEST,
     .exec = ping_cmd,
 };
 const struct cmd_entry cmd_pingall = {

@@ -42,9 +42,7 @@ static void put_counters(struct out *o, const char *key, const struct why_counte
 
 static int why_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
-    struct guest *g = cmd_guest(lab, a->argv[0], e);
-    if (!g)
-        return -1;
+    struct guest *g = a->guest;
     struct why_gathered got;
     if (why_gather(lab, g, a->argv[1], &got, e) < 0)
         return -1;
@@ -101,5 +99,6 @@ const struct cmd_entry cmd_why = {
     .summary = "walk the path of a ping hop by hop: where packets stop, and the command that "
                "fixes it",
     .args = {.min = 2, .max = 2},
+    .target = CMD_TARGET_GUEST,
     .exec = why_cmd,
 };

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "core/cmds.h"
 #include "core/lab.h"
 #include "netcfg/iptc.h"
 
@@ -207,6 +208,18 @@ static int serve_while_locked(void *ctx, const char *what, int waited_ms, struct
     return loop_run_once(w->lab->loop, 50, e);
 }
 
+/* The thing the entry's first argument names (see enum cmd_target). */
+static int find_target(struct lab *lab, const struct cmd_entry *c, struct cmd_args *a,
+                       struct err *e)
+{
+    if (c->target == CMD_TARGET_NONE)
+        return 0;
+    if (c->target == CMD_TARGET_PANE)
+        return (a->pane = cmd_pane(lab, a->argv[0], e)) ? 0 : -1;
+    a->guest = lab_find_guest(lab, a->argv[0]);
+    return a->guest ? 0 : err_set(e, "no guest named '%s'", a->argv[0]);
+}
+
 int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e)
 {
     struct cmd_args a;
@@ -215,7 +228,7 @@ int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e
         return n < 0 ? -1 : 1;
     const struct cmd_entry *c = cmd_resolve(cmd_table, &a, e);
     int rc = -1;
-    if (c) {
+    if (c && find_target(lab, c, &a, e) == 0) {
         lab->cancel = false; /* a cancel is for the command running when it was asked */
         struct xtlock_wait w = {lab, o, 200};
         iptc_lock_wait_fn old_fn;

@@ -17,8 +17,6 @@ extern const struct cmd_entry cmd_record;
 /* The pane NAME names: a guest's console, host (the host shell) or
  * dump:GUEST|IFACE (a tcpdump); NULL with why in E. */
 struct pane *cmd_pane(struct lab *lab, const char *name, struct err *e);
-/* The guest called NAME, or NULL with "no guest named ..." in E. */
-struct guest *cmd_guest(struct lab *lab, const char *name, struct err *e);
 /* Seconds as text (NULL: DEF_MS) into milliseconds. */
 int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e);
 /* The guest's fields into the JSON result. */

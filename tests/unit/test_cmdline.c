@@ -11,6 +11,7 @@
 
 #include "core/cmd.h"
 #include "core/cmds.h"
+#include "core/lab.h"
 
 static void assert_msg_has(const struct err *e, const char *needle)
 {
@@ -404,6 +405,8 @@ static void test_cmd_name(void **state)
         assert_true(c->args.min >= 0);
         assert_true(c->args.min <= c->args.max);
         assert_true(c->args.max <= CMD_MAX_ARGS);
+        if (c->target != CMD_TARGET_NONE) /* the target is the first argument */
+            assert_true(c->args.min >= 1);
         const char *sp = strchr(c->name, ' ');
         assert_true(!sp || !strchr(sp + 1, ' '));
         int words = 0; /* options: words of letters, with "=" when they take a value */
@@ -439,6 +442,36 @@ static void test_run_line_without_exec(void **state)
     out_free(&o);
 }
 
+/* A guest (or pane) that is not there is refused by the table, for every
+ * command that names one, before its handler could touch it. */
+static void test_run_line_unknown_guest(void **state)
+{
+    (void)state;
+    static struct lab lab; /* no guests */
+    struct out o;
+    out_init(&o);
+    int n = 0;
+    for (int i = 0; cmd_table[i]; i++) {
+        const char *want = cmd_table[i]->target == CMD_TARGET_GUEST  ? "no guest named 'g9'"
+                           : cmd_table[i]->target == CMD_TARGET_PANE ? "no guest or pane named 'g9'"
+                                                                     : NULL;
+        if (!want)
+            continue;
+        char line[128];
+        snprintf(line, sizeof line, "%s g9", cmd_table[i]->name);
+        for (int k = 1; k < cmd_table[i]->args.min; k++)
+            strcat(line, " x");
+        struct err e = {""};
+        assert_int_equal(cmd_run_line(&lab, line, &o, &e), -1);
+        if (strncmp(e.msg, want, strlen(want)) != 0)
+            fail_msg("%s: \"%s\"", line, e.msg);
+        n++;
+    }
+    assert_true(n >= 10); /* wait, ip, send, expect, screen, ping, guest del... */
+    assert_string_equal(out_json_result(&o), "{}");
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_parse_timeout),
         cmocka_unit_test(test_cmd_name),
         cmocka_unit_test(test_run_line_without_exec),
+        cmocka_unit_test(test_run_line_unknown_guest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
