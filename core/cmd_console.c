@@ -75,9 +75,8 @@ static int send_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         sb_append(&text, "\r", 1);
     int rc = guest_send(g, sb_str(&text), e);
     if (rc == 0) {
-        out_printf(o, "%s: sent %zu byte(s)\n", g->name, text.len);
-        out_str(o, "name", g->name);
-        out_uint(o, "bytes", text.len);
+        out_str(o, "name", "%s: ", g->name);
+        out_uint(o, "bytes", "sent %llu byte(s)\n", text.len);
     }
     sb_free(&text);
     return rc;
@@ -101,9 +100,8 @@ static int expect_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     regfree(&re);
     if (rc < 0)
         return -1;
-    out_printf(o, "%s: %s\n", g->name, line);
-    out_str(o, "name", g->name);
-    out_str(o, "line", line);
+    out_str(o, "name", "%s: ", g->name);
+    out_str(o, "line", "%s\n", line);
     return 0;
 }
 
@@ -119,7 +117,7 @@ static int sleep_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, s
         if (loop_run_once(lab->loop, (int)(deadline - loop_now_ms()), e) < 0)
             return -1;
     }
-    out_double(o, "slept", ms / 1000.0);
+    out_double(o, "slept", NULL, ms / 1000.0);
     return 0;
 }
 
@@ -133,8 +131,7 @@ static int echo_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
             sb_append(&t, " ", 1);
         sb_append(&t, a->argv[i], strlen(a->argv[i]));
     }
-    out_printf(o, "%s\n", sb_str(&t));
-    out_str(o, "text", sb_str(&t));
+    out_str(o, "text", "%s\n", sb_str(&t));
     sb_free(&t);
     return 0;
 }
@@ -153,9 +150,8 @@ static int screen_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     uint64_t cur = pane_cursor_line(p);
     struct strbuf t = {0};
     pane_text(p, cur >= (uint64_t)lines ? cur - (uint64_t)lines + 1 : 0, &t);
-    out_printf(o, "%s\n", sb_str(&t));
-    out_str(o, "name", a->argv[0]);
-    out_str(o, "text", sb_str(&t));
+    out_str(o, "name", NULL, a->argv[0]);
+    out_str(o, "text", "%s\n", sb_str(&t));
     sb_free(&t);
     return 0;
 }

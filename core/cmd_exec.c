@@ -20,10 +20,8 @@ static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     int rc = cmd.oom ? err_set(e, "exec: out of memory")
                      : guest_exec(lab, g, sb_str(&cmd), timeout, &status, &output, e);
     if (rc == 0) {
-        if (output.len)
-            out_printf(o, "%s\n", sb_str(&output));
-        out_int(o, "exit", status);
-        out_str(o, "output", sb_str(&output));
+        out_int(o, "exit", NULL, status);
+        out_str(o, "output", output.len ? "%s\n" : NULL, sb_str(&output));
         if (status != 0)
             rc = err_set(e, "%s: `%s` exited with status %d", g->name, sb_str(&cmd), status);
     }

@@ -20,19 +20,19 @@ int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
     return 0;
 }
 
-void cmd_put_guest(struct out *o, const struct guest *g)
+void cmd_put_guest(struct out *o, const struct guest *g, bool row)
 {
     char st[48], as[INET_ADDRSTRLEN];
-    out_str(o, "name", g->name);
-    out_str(o, "state", guest_state_name(g, st, sizeof st));
-    out_str(o, "tap", g->tap);
-    out_str(o, "address", g->addr.s_addr ? addr_str(g->addr, as) : NULL);
-    out_int(o, "pid", pane_pid(&g->pane));
-    out_int(o, "mem_mb", g->mem_mb);
+    out_str(o, "name", row ? "%-10s " : NULL, g->name);
+    out_str(o, "state", row ? "%-18s " : NULL, guest_state_name(g, st, sizeof st));
+    out_str(o, "tap", row ? "%-7s " : NULL, g->tap);
+    out_str(o, "address", row ? "%-15s " : NULL, g->addr.s_addr ? addr_str(g->addr, as) : NULL);
+    out_int(o, "pid", NULL, pane_pid(&g->pane));
+    out_int(o, "mem_mb", NULL, g->mem_mb);
     if (g->cpu >= 0)
-        out_int(o, "cpu", g->cpu);
+        out_int(o, "cpu", NULL, g->cpu);
     else
-        out_str(o, "cpu", NULL); /* not pinned */
+        out_str(o, "cpu", NULL, NULL); /* not pinned */
 }
 
 /* What umlab typed at the guest's getty, if anything (never the password). */
@@ -99,7 +99,7 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
                g->state == GUEST_RUNNING ? "running" : "booting", g->tap,
                g->addr.s_addr ? ", address " : "", g->addr.s_addr ? addr_str(g->addr, as) : "",
                g->mem_mb, cpu);
-    cmd_put_guest(o, g);
+    cmd_put_guest(o, g, false);
     return 0;
 }
 
@@ -110,9 +110,8 @@ static int guest_del(struct lab *lab, const struct cmd_args *a, struct out *o, s
     snprintf(name, sizeof name, "%s", g->name);
     if (lab_guest_del(lab, g, e) < 0)
         return -1;
-    out_printf(o, "%s: removed (its tap, route and rules are gone)\n", name);
-    out_str(o, "name", name);
-    out_str(o, "state", "removed");
+    out_str(o, "name", "%s: ", name);
+    out_str(o, "state", "%s (its tap, route and rules are gone)\n", "removed");
     return 0;
 }
 
@@ -125,7 +124,7 @@ static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *
         return -1;
     char st[48];
     out_printf(o, "%s: restarted, %s\n", g->name, guest_state_name(g, st, sizeof st));
-    cmd_put_guest(o, g);
+    cmd_put_guest(o, g, false);
     return 0;
 }
 
@@ -136,7 +135,7 @@ static int guest_halt(struct lab *lab, const struct cmd_args *a, struct out *o, 
         return -1;
     char st[48];
     out_printf(o, "%s: %s\n", g->name, guest_state_name(g, st, sizeof st));
-    cmd_put_guest(o, g);
+    cmd_put_guest(o, g, false);
     return 0;
 }
 
@@ -150,9 +149,9 @@ static int guest_sysrq(struct lab *lab, const struct cmd_args *a, struct out *o,
     snprintf(cmd, sizeof cmd, "sysrq %s", k);
     if (lab_guest_mconsole(lab, g, cmd, reply, sizeof reply, e) < 0)
         return -1;
-    out_printf(o, "%s: sysrq %s sent%s%s\n", g->name, k, reply[0] ? ": " : "", reply);
-    out_str(o, "name", g->name);
-    out_str(o, "reply", reply);
+    out_str(o, "name", "%s: ", g->name);
+    out_printf(o, "sysrq %s sent%s", k, reply[0] ? ": " : "");
+    out_str(o, "reply", "%s\n", reply);
     return 0;
 }
 
@@ -167,9 +166,8 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
     if (rc < 0)
         return -1;
     int64_t ms = g->ready_ms ? g->ready_ms - g->started_ms : 0;
-    out_printf(o, "%s: at its shell prompt (booted in %.2f s)\n", g->name, (double)ms / 1000.0);
-    out_str(o, "name", g->name);
-    out_double(o, "boot_seconds", (double)ms / 1000.0);
+    out_str(o, "name", "%s: at its shell prompt ", g->name);
+    out_double(o, "boot_seconds", "(booted in %.2f s)\n", (double)ms / 1000.0);
     return 0;
 }
 

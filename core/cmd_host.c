@@ -135,9 +135,9 @@ static int host_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         out_printf(o, "%s%s", h.text.len && h.text.s[h.text.len - 1] != '\n' ? "\n" : "",
                    HOST_TRUNCATED);
     out_strn(o, "output", sb_str(&h.text), h.text.len);
-    out_bool(o, "truncated", h.truncated);
+    out_bool(o, "truncated", NULL, h.truncated);
     int code = WIFEXITED(h.status) ? WEXITSTATUS(h.status) : 128 + WTERMSIG(h.status);
-    out_int(o, "exit_status", code);
+    out_int(o, "exit_status", NULL, code);
     sb_free(&h.text);
     if (rc == 0 && code != 0)
         rc = err_set(e, "host: %s exited with status %d", argv[0], code);

@@ -11,11 +11,17 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
         return -1;
     char hs[INET_ADDRSTRLEN], ns[INET_ADDRSTRLEN];
     const char *fwd = snap->ip_forward;
-    out_printf(o, "lab %s: subnet %s/%d, host %s, namespace %s\n", lab->name,
-               addr_str(lab->subnet.net, ns), lab->subnet.prefix, addr_str(lab->host, hs),
-               lab->netns[0] ? lab->netns : "(the host's)");
-    out_printf(o, "ip_forward %s, NAT %s%s%s\n", fwd, lab->nat ? "on, out of " : "off",
-               lab->nat ? lab->uplink : "", lab->inet_netns[0] ? ", internet 198.51.100.1" : "");
+    out_str(o, "lab", "lab %s: ", lab->name);
+    out_str(o, "netns", NULL, lab->netns[0] ? lab->netns : NULL);
+    out_str(o, "subnet", "subnet %s", addr_str(lab->subnet.net, ns));
+    out_int(o, "prefix", "/%lld", lab->subnet.prefix);
+    out_str(o, "host", ", host %s", addr_str(lab->host, hs));
+    out_printf(o, ", namespace %s\nip_forward %s, ", lab->netns[0] ? lab->netns : "(the host's)",
+               fwd);
+    out_bool(o, "ip_forward", NULL, strcmp(fwd, "1") == 0);
+    out_bool(o, "nat", "NAT %s", lab->nat);
+    out_str(o, "uplink", lab->nat ? ", out of %s" : NULL, lab->uplink[0] ? lab->uplink : NULL);
+    out_printf(o, "%s\n", lab->inet_netns[0] ? ", internet 198.51.100.1" : "");
     if (lab->place.pin) {
         out_printf(o, "CPU placement: guests on");
         for (size_t i = 0; i < lab->place.n; i++)
@@ -26,18 +32,10 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     } else {
         out_printf(o, "CPU placement: off (the scheduler's)\n");
     }
-    out_str(o, "lab", lab->name);
-    out_str(o, "netns", lab->netns[0] ? lab->netns : NULL);
-    out_str(o, "subnet", ns);
-    out_int(o, "prefix", lab->subnet.prefix);
-    out_str(o, "host", hs);
-    out_bool(o, "ip_forward", strcmp(fwd, "1") == 0);
-    out_bool(o, "nat", lab->nat);
-    out_str(o, "uplink", lab->uplink[0] ? lab->uplink : NULL);
     if (lab->place.self_cpu >= 0)
-        out_int(o, "umlab_cpu", lab->place.self_cpu);
+        out_int(o, "umlab_cpu", NULL, lab->place.self_cpu);
     else
-        out_str(o, "umlab_cpu", NULL);
+        out_str(o, "umlab_cpu", NULL, NULL);
     out_printf(o, "%-10s %-18s %-7s %-15s %-9s %-5s %s\n", "GUEST", "STATE", "TAP", "ADDRESS",
                "PROXYARP", "ROUTE", "CPU");
     out_arr_begin(o, "guests");
@@ -45,43 +43,38 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
         struct guest *g = lab->guests[i];
         const struct snap_iface *hst = snapshot_iface(snap, g->tap);
         bool proxy_arp = hst && hst->proxy_arp, route = hst && hst->route;
-        char st[48], as[INET_ADDRSTRLEN], cpu[16] = "any";
+        char cpu[16] = "any";
         if (g->cpu >= 0)
             snprintf(cpu, sizeof cpu, "cpu %d", g->cpu);
-        out_printf(o, "%-10s %-18s %-7s %-15s %-9s %-5s %s\n", g->name,
-                   guest_state_name(g, st, sizeof st), g->tap,
-                   g->addr.s_addr ? addr_str(g->addr, as) : "-", proxy_arp ? "on" : "off",
-                   route ? "yes" : "no", cpu);
         out_obj_begin(o, NULL);
-        cmd_put_guest(o, g);
-        out_bool(o, "proxy_arp", proxy_arp);
-        out_bool(o, "route", route);
+        cmd_put_guest(o, g, true);
+        out_bool(o, "proxy_arp", "%-9s ", proxy_arp);
+        out_printf(o, "%-5s %s\n", route ? "yes" : "no", cpu);
+        out_bool(o, "route", NULL, route);
         out_obj_end(o);
     }
     out_arr_end(o);
     return 0;
 }
 
+/* A row of `counters`; GUEST NULL for the uplink. */
 static void put_stats(struct out *o, const char *ifname, const char *guest,
                       const struct snap_counters *s)
 {
-    out_printf(o, "%-9s %-8s %12llu %9llu %12llu %9llu %6llu %6llu\n", ifname, guest,
-               (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
-               (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-               (unsigned long long)(s->rx_errors + s->tx_errors),
-               (unsigned long long)(s->rx_dropped + s->tx_dropped));
     out_obj_begin(o, NULL);
-    out_str(o, "interface", ifname);
-    out_str(o, "guest", guest[0] == '-' ? NULL : guest);
-    out_uint(o, "rx_bytes", s->rx_bytes);
-    out_uint(o, "rx_packets", s->rx_packets);
-    out_uint(o, "tx_bytes", s->tx_bytes);
-    out_uint(o, "tx_packets", s->tx_packets);
-    out_uint(o, "rx_errors", s->rx_errors);
-    out_uint(o, "tx_errors", s->tx_errors);
-    out_uint(o, "rx_dropped", s->rx_dropped);
-    out_uint(o, "tx_dropped", s->tx_dropped);
-    out_bool(o, "carrier", s->carrier);
+    out_str(o, "interface", "%-9s ", ifname);
+    out_str(o, "guest", "%-8s ", guest);
+    out_uint(o, "rx_bytes", "%12llu ", s->rx_bytes);
+    out_uint(o, "rx_packets", "%9llu ", s->rx_packets);
+    out_uint(o, "tx_bytes", "%12llu ", s->tx_bytes);
+    out_uint(o, "tx_packets", "%9llu ", s->tx_packets);
+    out_printf(o, "%6llu %6llu\n", (unsigned long long)(s->rx_errors + s->tx_errors),
+               (unsigned long long)(s->rx_dropped + s->tx_dropped));
+    out_uint(o, "rx_errors", NULL, s->rx_errors);
+    out_uint(o, "tx_errors", NULL, s->tx_errors);
+    out_uint(o, "rx_dropped", NULL, s->rx_dropped);
+    out_uint(o, "tx_dropped", NULL, s->tx_dropped);
+    out_bool(o, "carrier", NULL, s->carrier);
     out_obj_end(o);
 }
 
@@ -99,7 +92,7 @@ static int counters_cmd(struct lab *lab, const struct cmd_args *a, struct out *o
         if (!f->have && f->kind == SNAP_TAP)
             return err_set(e, "%s", f->err);
         if (f->have)
-            put_stats(o, f->name, f->kind == SNAP_TAP ? f->guest : "-", &f->c);
+            put_stats(o, f->name, f->kind == SNAP_TAP ? f->guest : NULL, &f->c);
     }
     out_arr_end(o);
     return 0;
@@ -122,17 +115,17 @@ static int list_chain(struct out *o, const struct snap_chain *c, struct err *e)
             r->target, r->in_if[0] ? r->in_if : "*", r->out_if[0] ? r->out_if : "*",
             r->src[0] ? r->src : "*", r->dst[0] ? r->dst : "*", r->comment);
         out_obj_begin(o, NULL);
-        out_str(o, "table", table);
-        out_str(o, "chain", chain);
-        out_str(o, "target", r->target);
-        out_str(o, "in", r->in_if[0] ? r->in_if : NULL);
-        out_str(o, "out", r->out_if[0] ? r->out_if : NULL);
-        out_str(o, "src", r->src[0] ? r->src : NULL);
-        out_str(o, "dst", r->dst[0] ? r->dst : NULL);
-        out_str(o, "comment", r->comment[0] ? r->comment : NULL);
-        out_bool(o, "umlab", ours);
-        out_uint(o, "packets", r->packets);
-        out_uint(o, "bytes", r->bytes);
+        out_str(o, "table", NULL, table);
+        out_str(o, "chain", NULL, chain);
+        out_str(o, "target", NULL, r->target);
+        out_str(o, "in", NULL, r->in_if[0] ? r->in_if : NULL);
+        out_str(o, "out", NULL, r->out_if[0] ? r->out_if : NULL);
+        out_str(o, "src", NULL, r->src[0] ? r->src : NULL);
+        out_str(o, "dst", NULL, r->dst[0] ? r->dst : NULL);
+        out_str(o, "comment", NULL, r->comment[0] ? r->comment : NULL);
+        out_bool(o, "umlab", NULL, ours);
+        out_uint(o, "packets", NULL, r->packets);
+        out_uint(o, "bytes", NULL, r->bytes);
         out_obj_end(o);
     }
     return 0;
@@ -150,7 +143,7 @@ static int rules_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, s
             return -1;
     out_arr_end(o);
     const char *flavor = snap->iptables;
-    out_str(o, "iptables", flavor);
+    out_str(o, "iptables", NULL, flavor);
     out_printf(o, "(* = umlab's rules)\n");
     if (strcmp(flavor, "nf_tables") == 0)
         out_printf(o,
@@ -187,7 +180,7 @@ static int help_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     out_arr_begin(o, "commands");
     for (int i = 0; cmd_table[i]; i++) {
         help_one(o, cmd_table[i]);
-        out_str(o, NULL, cmd_table[i]->name);
+        out_str(o, NULL, NULL, cmd_table[i]->name);
     }
     out_arr_end(o);
     return 0;

@@ -53,13 +53,12 @@ static int ip_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, stru
         return err_set(
             e, "%s has no `ip` command (install iproute2 or a busybox with ip in its image)",
             g->name);
-    out_printf(o, "%s: %s/%d on eth0 (default via %s); host route %s/32 dev %s\n", g->name, as,
-               lab->subnet.prefix, hs, as, g->tap);
-    out_str(o, "name", g->name);
-    out_str(o, "address", as);
-    out_int(o, "prefix", lab->subnet.prefix);
-    out_str(o, "gateway", hs);
-    out_str(o, "tap", g->tap);
+    out_str(o, "name", "%s: ", g->name);
+    out_str(o, "address", "%s", as);
+    out_int(o, "prefix", "/%lld on eth0", lab->subnet.prefix);
+    out_str(o, "gateway", " (default via %s)", hs);
+    out_printf(o, "; host route %s/32", as);
+    out_str(o, "tap", " dev %s\n", g->tap);
     return 0;
 }
 
@@ -80,8 +79,8 @@ static int nat_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, str
     } else {
         return err_set(e, "usage: nat on [UPLINK] | nat off");
     }
-    out_bool(o, "nat", lab->nat);
-    out_str(o, "uplink", lab->uplink[0] ? lab->uplink : NULL);
+    out_bool(o, "nat", NULL, lab->nat);
+    out_str(o, "uplink", NULL, lab->uplink[0] ? lab->uplink : NULL);
     return 0;
 }
 

@@ -32,13 +32,13 @@ struct pane *cmd_pane(struct lab *lab, const char *name, struct err *e)
 static void put_pane(struct out *o, const char *name, const char *iface, const struct guest *g,
                      const struct pane *p)
 {
-    out_str(o, "pane", name);
+    out_str(o, "pane", NULL, name);
     if (iface) {
-        out_str(o, "iface", iface);
-        out_str(o, "guest", g ? g->name : NULL);
+        out_str(o, "iface", NULL, iface);
+        out_str(o, "guest", NULL, g ? g->name : NULL);
     }
-    out_bool(o, "running", p && !p->reaped);
-    out_int(o, "pid", p ? pane_pid(p) : 0);
+    out_bool(o, "running", NULL, p && !p->reaped);
+    out_int(o, "pid", NULL, p ? pane_pid(p) : 0);
 }
 
 /* Opens the pane (ARGV[ON_ARG] "on" or absent) or closes it ("off"): *LP

@@ -57,22 +57,19 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     if (rc < 0)
         return err_set(e, "%s: ping %s printed no (sane) summary (is `ping` in the guest?)",
                        g->name, ds);
-    out_printf(o, "%s -> %s (%s): %ld/%ld received, %ld%% loss", g->name, a->argv[1], ds,
-               r.received, r.sent, r.loss);
-    if (r.have_rtt)
-        out_printf(o, ", rtt min/avg/max %.3f/%.3f/%.3f ms", r.min, r.avg, r.max);
-    out_printf(o, "\n");
-    out_str(o, "from", g->name);
-    out_str(o, "to", a->argv[1]);
-    out_str(o, "address", ds);
-    out_int(o, "sent", r.sent);
-    out_int(o, "received", r.received);
-    out_int(o, "loss_percent", r.loss);
+    out_str(o, "from", "%s -> ", g->name);
+    out_str(o, "to", "%s ", a->argv[1]);
+    out_str(o, "address", "(%s): ", ds);
+    out_printf(o, "%ld/%ld received, ", r.received, r.sent);
+    out_int(o, "sent", NULL, r.sent);
+    out_int(o, "received", NULL, r.received);
+    out_int(o, "loss_percent", "%lld%% loss", r.loss);
     if (r.have_rtt) {
-        out_double(o, "rtt_min_ms", r.min);
-        out_double(o, "rtt_avg_ms", r.avg);
-        out_double(o, "rtt_max_ms", r.max);
+        out_double(o, "rtt_min_ms", ", rtt min/avg/max %.3f", r.min);
+        out_double(o, "rtt_avg_ms", "/%.3f", r.avg);
+        out_double(o, "rtt_max_ms", "/%.3f ms", r.max);
     }
+    out_printf(o, "\n");
     if (r.received == 0)
         return err_set(e, "%s -> %s (%s): 100%% packet loss", g->name, a->argv[1], ds);
     return 0;
@@ -177,9 +174,9 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
             out_printf(o, " %-8s", cell);
             if (i != j) {
                 out_obj_begin(o, NULL);
-                out_str(o, "from", rows[i].g->name);
-                out_str(o, "to", to);
-                out_bool(o, "ok", res == 1);
+                out_str(o, "from", NULL, rows[i].g->name);
+                out_str(o, "to", NULL, to);
+                out_bool(o, "ok", NULL, res == 1);
                 out_obj_end(o);
             }
         }
@@ -187,7 +184,7 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
         sb_free(&t);
     }
     out_arr_end(o);
-    out_int(o, "failures", failures);
+    out_int(o, "failures", NULL, failures);
     if (failures)
         return err_set(e, "pingall: %d pair(s) could not ping", failures);
     return 0;

@@ -6,8 +6,7 @@ static int save_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 {
     if (labsave_write(lab, a->argv[0], e) < 0)
         return -1;
-    out_printf(o, "saved the lab to %s\n", a->argv[0]);
-    out_str(o, "file", a->argv[0]);
+    out_str(o, "file", "saved the lab to %s\n", a->argv[0]);
     return 0;
 }
 

@@ -12,7 +12,7 @@ static void put_list(struct out *o, const char *key, const char (*v)[WHY_FIXSZ],
 {
     out_arr_begin(o, key);
     for (size_t i = 0; i < n; i++)
-        out_str(o, NULL, v[i]);
+        out_str(o, NULL, NULL, v[i]);
     out_arr_end(o);
 }
 
@@ -31,12 +31,12 @@ static void print_fix(struct out *o, const struct why_hop *h, const char *indent
 static void put_counters(struct out *o, const char *key, const struct why_counters *c)
 {
     out_obj_begin(o, key);
-    out_uint(o, "src_rx", c->src_rx);
-    out_uint(o, "src_tx", c->src_tx);
-    out_uint(o, "dst_rx", c->dst_rx);
-    out_uint(o, "dst_tx", c->dst_tx);
-    out_uint(o, "forward", c->fwd);
-    out_uint(o, "masquerade", c->masq);
+    out_uint(o, "src_rx", NULL, c->src_rx);
+    out_uint(o, "src_tx", NULL, c->src_tx);
+    out_uint(o, "dst_rx", NULL, c->dst_rx);
+    out_uint(o, "dst_tx", NULL, c->dst_tx);
+    out_uint(o, "forward", NULL, c->fwd);
+    out_uint(o, "masquerade", NULL, c->masq);
     out_obj_end(o);
 }
 
@@ -48,44 +48,39 @@ static int why_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, str
         return -1;
     struct why_report r;
     why_diagnose(&got.f, &r);
-
-    for (size_t i = 0; i < r.n; i++) {
-        const struct why_hop *h = &r.hops[i];
-        out_printf(o, "%s %-12s %s\n", mark(h->status), h->id, h->detail);
-        if ((int)i == r.first_fail)
-            print_fix(o, h, "                  ");
-    }
-    out_printf(o, "%s\n", r.summary);
-
     char ds[INET_ADDRSTRLEN];
     const struct why_hop *ff = r.first_fail >= 0 ? &r.hops[r.first_fail] : NULL;
-    out_str(o, "from", g->name);
-    out_str(o, "to", a->argv[1]);
-    out_str(o, "address", addr_str(got.f.dst, ds));
-    out_bool(o, "reachable", r.reachable);
-    out_str(o, "cause", ff ? ff->id : NULL);
-    out_str(o, "summary", r.summary);
+    out_str(o, "from", NULL, g->name);
+    out_str(o, "to", NULL, a->argv[1]);
+    out_str(o, "address", NULL, addr_str(got.f.dst, ds));
+    out_bool(o, "reachable", NULL, r.reachable);
+    out_str(o, "cause", NULL, ff ? ff->id : NULL);
+    out_str(o, "summary", NULL, r.summary);
     put_list(o, "fix", ff ? ff->fix : NULL, ff ? ff->nfix : 0);
-    out_str(o, "shell_on", ff && ff->nshell ? ff->shell_on : NULL);
+    out_str(o, "shell_on", NULL, ff && ff->nshell ? ff->shell_on : NULL);
     put_list(o, "shell", ff ? ff->shell : NULL, ff ? ff->nshell : 0);
     out_arr_begin(o, "hops");
     for (size_t i = 0; i < r.n; i++) {
         const struct why_hop *h = &r.hops[i];
         out_obj_begin(o, NULL);
-        out_str(o, "id", h->id);
-        out_str(o, "title", h->title);
-        out_str(o, "status", why_status_name(h->status));
-        out_str(o, "detail", h->detail);
+        out_printf(o, "%s ", mark(h->status));
+        out_str(o, "id", "%-12s ", h->id);
+        out_str(o, "title", NULL, h->title);
+        out_str(o, "status", NULL, why_status_name(h->status));
+        out_str(o, "detail", "%s\n", h->detail);
+        if ((int)i == r.first_fail)
+            print_fix(o, h, "                  ");
         put_list(o, "fix", h->fix, h->nfix);
-        out_str(o, "shell_on", h->nshell ? h->shell_on : NULL);
+        out_str(o, "shell_on", NULL, h->nshell ? h->shell_on : NULL);
         put_list(o, "shell", h->shell, h->nshell);
         out_obj_end(o);
     }
     out_arr_end(o);
+    out_printf(o, "%s\n", r.summary);
     out_obj_begin(o, "probe");
-    out_bool(o, "sent", got.f.probed);
-    out_int(o, "packets_sent", got.f.sent);
-    out_int(o, "packets_received", got.f.received);
+    out_bool(o, "sent", NULL, got.f.probed);
+    out_int(o, "packets_sent", NULL, got.f.sent);
+    out_int(o, "packets_received", NULL, got.f.received);
     put_counters(o, "before", &got.f.before);
     put_counters(o, "after", &got.f.after);
     out_obj_end(o);

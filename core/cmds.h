@@ -19,7 +19,8 @@ extern const struct cmd_entry cmd_record;
 struct pane *cmd_pane(struct lab *lab, const char *name, struct err *e);
 /* Seconds as text (NULL: DEF_MS) into milliseconds. */
 int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e);
-/* The guest's fields into the JSON result. */
-void cmd_put_guest(struct out *o, const struct guest *g);
+/* The guest's fields into the JSON result; ROW: the first columns of a
+ * `status` row into the text too (GUEST STATE TAP ADDRESS). */
+void cmd_put_guest(struct out *o, const struct guest *g, bool row);
 
 #endif

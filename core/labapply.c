@@ -135,20 +135,19 @@ int labapply_check(struct lab *lab, struct out *o, struct err *e)
         labcheck_eval(lab, s, &a->base, i, &r);
         struct strbuf what = {0};
         labfile_check_format(s, &s->checks[i], &what);
-        out_printf(o, "%s  %s:%d: %s — %s\n", r.pass ? "pass" : "FAIL", s->source,
-                   s->checks[i].line, sb_str(&what), r.why);
+        out_printf(o, "%s  %s:", r.pass ? "pass" : "FAIL", s->source);
         out_obj_begin(o, NULL);
-        out_int(o, "line", s->checks[i].line);
-        out_str(o, "check", sb_str(&what));
-        out_bool(o, "pass", r.pass);
-        out_str(o, "why", r.why);
+        out_int(o, "line", "%lld: ", s->checks[i].line);
+        out_str(o, "check", "%s — ", sb_str(&what));
+        out_bool(o, "pass", NULL, r.pass);
+        out_str(o, "why", "%s\n", r.why);
         out_obj_end(o);
         sb_free(&what);
         if (!r.pass)
             failed++;
     }
     out_arr_end(o);
-    out_int(o, "passed", (int)s->nchecks - failed);
-    out_int(o, "failed", failed);
+    out_int(o, "passed", NULL, (int)s->nchecks - failed);
+    out_int(o, "failed", NULL, failed);
     return failed;
 }

@@ -223,8 +223,20 @@ void out_arr_end(struct out *o)
     close_nested(o);
 }
 
-void out_str(struct out *o, const char *key, const char *val)
+/* The text side of a field: FMT with its one value (FMT NULL: none). */
+static void text(struct out *o, const char *fmt, ...)
 {
+    if (!fmt)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&o->text, fmt, ap);
+    va_end(ap);
+}
+
+void out_str(struct out *o, const char *key, const char *fmt, const char *val)
+{
+    text(o, fmt, val ? val : "-");
     prefix(o, key);
     if (val)
         json_escape(&o->json, val);
@@ -238,26 +250,30 @@ void out_strn(struct out *o, const char *key, const char *val, size_t n)
     json_escape_n(&o->json, val, n);
 }
 
-void out_int(struct out *o, const char *key, int64_t val)
+void out_int(struct out *o, const char *key, const char *fmt, long long val)
 {
+    text(o, fmt, val);
     prefix(o, key);
-    sb_printf(&o->json, "%" PRId64, val);
+    sb_printf(&o->json, "%lld", val);
 }
 
-void out_uint(struct out *o, const char *key, uint64_t val)
+void out_uint(struct out *o, const char *key, const char *fmt, unsigned long long val)
 {
+    text(o, fmt, val);
     prefix(o, key);
-    sb_printf(&o->json, "%" PRIu64, val);
+    sb_printf(&o->json, "%llu", val);
 }
 
-void out_double(struct out *o, const char *key, double val)
+void out_double(struct out *o, const char *key, const char *fmt, double val)
 {
+    text(o, fmt, val);
     prefix(o, key);
     sb_printf(&o->json, "%.3f", val);
 }
 
-void out_bool(struct out *o, const char *key, bool val)
+void out_bool(struct out *o, const char *key, const char *fmt, bool val)
 {
+    text(o, fmt, val ? "on" : "off");
     prefix(o, key);
     sb_append(&o->json, val ? "true" : "false", val ? 4 : 5);
 }

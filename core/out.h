@@ -1,4 +1,5 @@
-/* out.h — what a command says: human text and a JSON result, built side by side.
+/* out.h — what a command says: human text and a JSON result, built side by side
+ * (one call writes a field to both, like iproute2's print_*(PRINT_ANY, ...)).
  * The front end (batch, prompt, keys) prints the one it needs. */
 #ifndef UMLAB_OUT_H
 #define UMLAB_OUT_H
@@ -36,19 +37,25 @@ __attribute__((format(printf, 2, 3))) void out_progress(struct out *o, const cha
 /* The progress lines as a JSON array ("[]" when none). Caller frees with sb_free. */
 void out_json_log(const struct out *o, struct strbuf *b);
 
-/* JSON builder. KEY is NULL inside arrays. The outermost object is implicit:
- * the first call opens it, out_json_result() closes it. */
+/* JSON containers. KEY is NULL inside arrays. The outermost object is
+ * implicit: the first call opens it, out_json_result() closes it. */
 void out_obj_begin(struct out *o, const char *key);
 void out_obj_end(struct out *o);
 void out_arr_begin(struct out *o, const char *key);
 void out_arr_end(struct out *o);
-void out_str(struct out *o, const char *key, const char *val); /* NULL val -> null */
-/* VAL of N bytes: embedded NULs and invalid UTF-8 are fine (see json_escape_n). */
+
+/* A field: KEY and VAL into the JSON result, and VAL through the printf
+ * format FMT into the text (FMT NULL: JSON only). FMT takes one conversion
+ * of the value's type: %s, %lld, %llu, %f, and %s for a bool ("on"/"off").
+ * A NULL string is null in the JSON and "-" in the text. */
+void out_str(struct out *o, const char *key, const char *fmt, const char *val);
+void out_int(struct out *o, const char *key, const char *fmt, long long val);
+void out_uint(struct out *o, const char *key, const char *fmt, unsigned long long val);
+void out_double(struct out *o, const char *key, const char *fmt, double val);
+void out_bool(struct out *o, const char *key, const char *fmt, bool val);
+/* JSON only: VAL of N bytes, embedded NULs and invalid UTF-8 are fine (see
+ * json_escape_n); out_write puts the same bytes into the text. */
 void out_strn(struct out *o, const char *key, const char *val, size_t n);
-void out_int(struct out *o, const char *key, int64_t val);
-void out_uint(struct out *o, const char *key, uint64_t val);
-void out_double(struct out *o, const char *key, double val);
-void out_bool(struct out *o, const char *key, bool val);
 
 /* The finished result object ("{}" when the command set nothing). */
 const char *out_json_result(struct out *o);

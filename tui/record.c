@@ -234,8 +234,7 @@ static int start(struct tui *t, const char *path, bool force, struct out *o, str
     curs_set(0);
     clearok(curscr, TRUE);
     tui_mark(t, D_ALL);
-    out_printf(o, "recording the screen to %s (record off stops)\n", r->path);
-    out_str(o, "file", r->path);
+    out_str(o, "file", "recording the screen to %s (record off stops)\n", r->path);
     return 0;
 fail:
     if (mem >= 0)
@@ -258,9 +257,9 @@ static int stop(struct tui *t, struct out *o, struct err *e)
     uint64_t bytes = 0;
     if (finish(t, &bytes, e) < 0)
         return -1;
-    out_printf(o, "recorded %.1f s of the screen (%llu KiB) to %s\n", secs,
-               (unsigned long long)(bytes + 1023) / 1024, path);
-    out_str(o, "file", path);
+    out_printf(o, "recorded %.1f s of the screen (%llu KiB) to ", secs,
+               (unsigned long long)(bytes + 1023) / 1024);
+    out_str(o, "file", "%s\n", path);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -185,15 +186,15 @@ static void test_scalars(void **state)
     (void)state;
     struct out o;
     out_init(&o);
-    out_str(&o, "name", "g1");
-    out_str(&o, "nothing", NULL);
-    out_int(&o, "neg", -5);
-    out_int(&o, "min", INT64_MIN);
-    out_uint(&o, "max", UINT64_MAX);
-    out_double(&o, "secs", 1.5);
-    out_double(&o, "small", -0.0004);
-    out_bool(&o, "yes", true);
-    out_bool(&o, "no", false);
+    out_str(&o, "name", NULL, "g1");
+    out_str(&o, "nothing", NULL, NULL);
+    out_int(&o, "neg", NULL, -5);
+    out_int(&o, "min", NULL, LLONG_MIN);
+    out_uint(&o, "max", NULL, ULLONG_MAX);
+    out_double(&o, "secs", NULL, 1.5);
+    out_double(&o, "small", NULL, -0.0004);
+    out_bool(&o, "yes", NULL, true);
+    out_bool(&o, "no", NULL, false);
     assert_string_equal(out_json_result(&o), "{\"name\":\"g1\",\"nothing\":null,\"neg\":-5,"
                                              "\"min\":-9223372036854775808,"
                                              "\"max\":18446744073709551615,\"secs\":1.500,"
@@ -211,18 +212,18 @@ static void test_nested(void **state)
     (void)state;
     struct out o;
     out_init(&o);
-    out_str(&o, "lab", "l1");
+    out_str(&o, "lab", NULL, "l1");
     out_arr_begin(&o, "guests");
     out_obj_begin(&o, NULL);
-    out_str(&o, "name", "g1");
+    out_str(&o, "name", NULL, "g1");
     out_arr_begin(&o, "addrs");
-    out_str(&o, NULL, "10.0.0.1");
-    out_str(&o, NULL, "10.0.0.2");
+    out_str(&o, NULL, NULL, "10.0.0.1");
+    out_str(&o, NULL, NULL, "10.0.0.2");
     out_arr_end(&o);
     out_obj_end(&o);
     out_obj_begin(&o, NULL);
     out_obj_end(&o);
-    out_int(&o, NULL, 3);
+    out_int(&o, NULL, NULL, 3);
     out_arr_begin(&o, NULL);
     out_arr_end(&o);
     out_arr_end(&o);
@@ -230,7 +231,7 @@ static void test_nested(void **state)
     out_obj_end(&o);
     out_arr_begin(&o, "none");
     out_arr_end(&o);
-    out_bool(&o, "done", true);
+    out_bool(&o, "done", NULL, true);
     assert_string_equal(out_json_result(&o),
                         "{\"lab\":\"l1\",\"guests\":[{\"name\":\"g1\",\"addrs\":[\"10.0.0.1\","
                         "\"10.0.0.2\"]},{},3,[]],\"empty\":{},\"none\":[],\"done\":true}");
@@ -254,8 +255,8 @@ static void test_escaped_keys_and_values(void **state)
     (void)state;
     struct out o;
     out_init(&o);
-    out_str(&o, "q\"k", "v\"al\\ue\n");
-    out_str(&o, "ctl", "\x02");
+    out_str(&o, "q\"k", NULL, "v\"al\\ue\n");
+    out_str(&o, "ctl", NULL, "\x02");
     assert_string_equal(out_json_result(&o),
                         "{\"q\\\"k\":\"v\\\"al\\\\ue\\n\",\"ctl\":\"\\u0002\"}");
     out_free(&o);
@@ -268,9 +269,9 @@ static void test_result_closes_what_is_open(void **state)
     out_init(&o);
     out_obj_begin(&o, "x");
     out_arr_begin(&o, "y");
-    out_int(&o, NULL, 1);
+    out_int(&o, NULL, NULL, 1);
     out_obj_begin(&o, NULL);
-    out_str(&o, "half", "done");
+    out_str(&o, "half", NULL, "done");
     /* the command failed here */
     assert_string_equal(out_json_result(&o), "{\"x\":{\"y\":[1,{\"half\":\"done\"}]}}");
     assert_string_equal(out_json_result(&o), "{\"x\":{\"y\":[1,{\"half\":\"done\"}]}}");
@@ -284,10 +285,10 @@ static void test_extra_end_ignored(void **state)
     out_init(&o);
     out_obj_end(&o); /* nothing open yet */
     out_arr_end(&o);
-    out_int(&o, "a", 1);
+    out_int(&o, "a", NULL, 1);
     out_arr_end(&o); /* only the implicit outer object is open */
     out_obj_end(&o);
-    out_int(&o, "b", 2);
+    out_int(&o, "b", NULL, 2);
     assert_string_equal(out_json_result(&o), "{\"a\":1,\"b\":2}");
     out_free(&o);
 }
@@ -310,10 +311,10 @@ static void open_levels(struct out *o, int levels, char *want, size_t wantsz)
         }
     }
     if (levels % 2) {
-        out_int(o, NULL, 7); /* innermost is an array */
+        out_int(o, NULL, NULL, 7); /* innermost is an array */
         strcat(want, "7");
     } else {
-        out_int(o, "k", 7);
+        out_int(o, "k", NULL, 7);
         strcat(want, "\"k\":7");
     }
 }
@@ -342,7 +343,7 @@ static void test_deep_nesting_within_limit(void **state)
             else
                 out_arr_end(&o);
         }
-        out_bool(&o, "after", true);
+        out_bool(&o, "after", NULL, true);
         close_levels(levels, want);
         want[strlen(want) - 1] = '\0';
         strcat(want, ",\"after\":true}");
@@ -367,7 +368,7 @@ static void test_large_values(void **state)
     assert_non_null(big);
     memset(big, 'v', 4999);
     big[4999] = '\0';
-    out_str(&o, "big", big);
+    out_str(&o, "big", NULL, big);
     const char *r = out_json_result(&o);
     assert_int_equal(strlen(r), 4999 + strlen("{\"big\":\"\"}"));
     assert_memory_equal(r, "{\"big\":\"vvv", 11);
@@ -385,7 +386,7 @@ static void test_text(void **state)
     out_init(&o);
     out_printf(&o, "lab %s: %d guest(s)\n", "l1", 2);
     out_printf(&o, "%-5s|%5s|\n", "ab", "cd");
-    out_int(&o, "guests", 2);
+    out_int(&o, "guests", NULL, 2);
     assert_string_equal(sb_str(&o.text), "lab l1: 2 guest(s)\nab   |   cd|\n");
     /* the two sides stay apart */
     assert_string_equal(out_json_result(&o), "{\"guests\":2}");
@@ -393,6 +394,28 @@ static void test_text(void **state)
     out_free(&o);
     assert_null(o.text.s);
     assert_null(o.json.s);
+}
+
+/* One call per field: the value into the JSON, through the format into the
+ * text; no format, no text. */
+static void test_fields(void **state)
+{
+    (void)state;
+    struct out o;
+    out_init(&o);
+    out_str(&o, "name", "%-4s|", "g1");
+    out_str(&o, "addr", "%s|", NULL);
+    out_str(&o, "quiet", NULL, "json only");
+    out_int(&o, "n", "%lld|", -3);
+    out_uint(&o, "bytes", "%5llu|", 1234);
+    out_double(&o, "secs", "%.1f|", 2.26);
+    out_bool(&o, "nat", "NAT %s|", true);
+    out_bool(&o, "arp", "%s\n", false);
+    assert_string_equal(sb_str(&o.text), "g1  |-|-3| 1234|2.3|NAT on|off\n");
+    assert_string_equal(out_json_result(&o),
+                        "{\"name\":\"g1\",\"addr\":null,\"quiet\":\"json only\",\"n\":-3,"
+                        "\"bytes\":1234,\"secs\":2.260,\"nat\":true,\"arp\":false}");
+    out_free(&o);
 }
 
 struct progress_log {
@@ -425,7 +448,7 @@ static void test_progress_and_reset(void **state)
     assert_string_equal(sb_str(&o.text), "");
 
     out_printf(&o, "text\n");
-    out_str(&o, "k", "v");
+    out_str(&o, "k", NULL, "v");
     assert_string_equal(out_json_result(&o), "{\"k\":\"v\"}");
     out_reset(&o);
     assert_string_equal(sb_str(&o.text), "");
@@ -434,7 +457,7 @@ static void test_progress_and_reset(void **state)
     assert_ptr_equal(o.progress_ctx, &log);
 
     /* usable again after reset */
-    out_int(&o, "n", 1);
+    out_int(&o, "n", NULL, 1);
     assert_string_equal(out_json_result(&o), "{\"n\":1}");
     out_progress(&o, "again");
     assert_int_equal(log.calls, 2);
@@ -505,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_within_limit),
         cmocka_unit_test(test_large_values),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_fields),
         cmocka_unit_test(test_progress_and_reset),
         cmocka_unit_test(test_progress_log),
     };
