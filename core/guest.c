@@ -224,23 +224,66 @@ static int place_guest(struct guest *g)
     return cpuplace_choose(&lab->place, in_use, n, g->boots ? g->cpu : -1);
 }
 
-int guest_start(struct guest *g, const char *ip_cidr, const char *gateway, struct err *e)
+/* Destination of a route as the init takes it: "default" or DEST/LEN. */
+static void route_dest(const struct guest_route *r, char *out, size_t outsz)
+{
+    char ds[INET_ADDRSTRLEN];
+    if (r->prefix == 0)
+        snprintf(out, outsz, "default");
+    else
+        snprintf(out, outsz, "%s/%d", addr_str(r->dest, ds), r->prefix);
+}
+
+int guest_start(struct guest *g, struct err *e)
 {
     struct lab *lab = g->lab;
     char uml_dir[PATH_MAX];
     if (snprintf(uml_dir, sizeof uml_dir, "%s/guests/uml", lab->statedir) >= (int)sizeof uml_dir)
         return err_set(e, "state directory path too long");
+    /* Every NIC on the command line; the embedded image's init also sets the
+     * addresses, routes and forwarding from it (other images get them typed). */
+    struct uml_nic nics[GUEST_MAX_NICS] = {0};
+    char cidrs[GUEST_MAX_NICS][32], dests[GUEST_MAX_ROUTES][32], gws[GUEST_MAX_ROUTES][16];
+    struct uml_route routes[GUEST_MAX_ROUTES];
+    size_t nnics = 0;
+    bool has_default = false;
+    for (size_t i = 0; i < GUEST_MAX_NICS; i++) {
+        const struct guest_nic *n = &g->nics[i];
+        if (!n->present)
+            continue;
+        nics[i].tap = n->tap;
+        if (n->addr.s_addr) {
+            char as[INET_ADDRSTRLEN];
+            snprintf(cidrs[i], sizeof cidrs[i], "%s/%d", addr_str(n->addr, as), n->prefix);
+            nics[i].ip_cidr = cidrs[i];
+        }
+        nnics = i + 1;
+    }
+    for (size_t i = 0; i < g->nroutes; i++) {
+        route_dest(&g->routes[i], dests[i], sizeof dests[i]);
+        addr_str(g->routes[i].gw, gws[i]);
+        routes[i] = (struct uml_route){dests[i], gws[i]};
+        has_default |= g->routes[i].prefix == 0;
+    }
+    /* the seed's routed tap with an address: the host is the default gateway */
+    char hs[INET_ADDRSTRLEN];
+    const char *gateway = NULL;
+    if (g->routed >= 0 && g->nics[g->routed].addr.s_addr && !has_default)
+        gateway = addr_str(lab->host, hs);
     struct uml_params p = {
         .kernel = g->kernel,
         .rootfs = g->rootfs,
         .cow = g->cow,
         .umid = g->umid,
         .uml_dir = uml_dir,
-        .tap = g->tap,
         .hostname = g->name,
-        .ip_cidr = ip_cidr,
         .gateway = gateway,
         .mem_mb = g->mem_mb,
+        .nics = nnics ? nics : NULL,
+        .nnics = nnics,
+        .routes = routes,
+        .nroutes = g->nroutes,
+        .forward = g->forward,
     };
     char **argv = uml_argv_build(&p, e);
     if (!argv)

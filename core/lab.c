@@ -415,6 +415,9 @@ int lab_close(struct lab *lab, struct err *e)
         guest_free(lab->guests[i]);
     }
     free(lab->guests);
+    for (size_t i = 0; i < lab->nlans; i++)
+        free(lab->lans[i]);
+    free(lab->lans);
     journal_close(&lab->journal);
     if (lab->lockfd >= 0)
         close(lab->lockfd);

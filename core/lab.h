@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "core/journal.h"
 #include "core/login.h"
+#include "core/nicspec.h"
 #include "core/loop.h"
 #include "core/pane.h"
 #include "core/snapshot.h"
@@ -38,16 +39,50 @@ struct out;
 
 enum guest_state { GUEST_BOOTING, GUEST_RUNNING, GUEST_EXITED };
 
+#define GUEST_MAX_NICS   8  /* eth0..eth7, as a lab file allows */
+#define GUEST_MAX_ROUTES 32 /* static routes umlab typed into a guest */
+
+/* An Ethernet segment of the lab: a bridge in its namespace. */
+struct lab_lan {
+    char name[LAN_NAME_MAX];
+    char bridge[16]; /* its interface */
+    bool has_subnet;
+    struct subnet subnet; /* addresses on it must be inside (when has_subnet) */
+    int j_bridge;         /* journal record of the bridge */
+};
+
+/* A guest's ethN: a tap on the host, routed (the seed's way: host as gateway,
+ * proxy_arp; its records are the guest's j_tap...j_fwd) or a port of a LAN. */
+struct guest_nic {
+    bool present; /* false: no ethN (never plugged, or unplugged) */
+    char tap[16];
+    struct lab_lan *lan; /* NULL: the routed tap */
+    struct in_addr addr; /* s_addr 0: none */
+    int prefix;          /* of ADDR */
+    int j_tap, j_port;   /* a LAN NIC's records (-1: none) */
+};
+
+struct guest_route {
+    struct in_addr dest; /* 0.0.0.0/0: default */
+    int prefix;
+    struct in_addr gw;
+};
+
 struct guest {
     struct lab *lab;
     char name[GUEST_NAME_MAX];
-    char tap[16];
+    char tap[16]; /* eth0's tap (the seed's one tap) */
     char umid[64];
     char cow[PATH_MAX];
     char kernel[PATH_MAX];
     char rootfs[PATH_MAX];
     int mem_mb;
-    struct in_addr addr; /* s_addr 0: none */
+    struct in_addr addr;                   /* eth0's address, s_addr 0: none */
+    struct guest_nic nics[GUEST_MAX_NICS]; /* nics[i] is ethi */
+    int routed;                            /* index of the routed tap's NIC, -1: none */
+    struct guest_route routes[GUEST_MAX_ROUTES];
+    size_t nroutes;
+    bool forward; /* the guest routes between its NICs (ip_forward in it) */
     enum guest_state state;
     struct pane pane; /* its console: linux.uml on a pty */
     int64_t started_ms, ready_ms;
@@ -59,7 +94,8 @@ struct guest {
     char login_note[128]; /* what umlab typed at the getty, for the log */
     bool panicked;        /* its console showed a kernel panic before it exited */
     int cpu;              /* host CPU its processes are kept on, -1: any */
-    /* journal records to undo when the guest goes away */
+    /* journal records to undo when the guest goes away (j_tap...j_fwd: the
+     * routed tap's) */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
 };
 
@@ -136,6 +172,8 @@ struct lab {
     int fwd_fd;    /* host mode: our holder file in the forwarding registry (fwdshare.h) */
     struct guest **guests;
     size_t nguests;
+    struct lab_lan **lans;
+    size_t nlans;
     struct lab_pane **panes;
     size_t npanes;
     struct lab_hooks hooks;
@@ -176,6 +214,9 @@ struct guest_opts {
     int mem_mb;          /* 0: lab default */
     struct in_addr addr; /* 0: none at boot */
     bool auto_addr;      /* pick one at boot */
+    /* Its NICs, eth0 first; none: one routed tap as before (ADDR, AUTO_ADDR). */
+    const struct nic_spec *nics;
+    size_t nnics;
 };
 int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **out, struct err *e);
 int lab_guest_del(struct lab *lab, struct guest *g, struct err *e);
@@ -186,12 +227,39 @@ int lab_guest_halt(struct lab *lab, struct guest *g, int timeout_ms, struct err 
 int lab_guest_mconsole(struct lab *lab, struct guest *g, const char *cmd, char *reply,
                        size_t replysz, struct err *e);
 
-/* Host side of a guest address: route to it through its tap, proxy_arp, ip_forward. */
+/* Host side of a guest address: route to it through its routed tap,
+ * proxy_arp, ip_forward. Re-applies any of them found missing (changed behind
+ * umlab's back) without journaling them twice. */
 int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e);
 /* Picks the lowest free address of the subnet. */
 int lab_alloc_addr(const struct lab *lab, struct in_addr *out, struct err *e);
 /* Validates A for guest G (subnet, not taken by another guest). */
 int lab_check_addr(const struct lab *lab, const struct guest *g, struct in_addr a, struct err *e);
+
+struct lab_lan *lab_find_lan(const struct lab *lab, const char *name);
+/* A LAN: its bridge, up (SUBNET NULL: any address goes). */
+int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
+                struct lab_lan **out, struct err *e);
+/* Removes a LAN no NIC is on. */
+int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e);
+/* How many NICs are on LAN. */
+size_t lab_lan_users(const struct lab *lab, const struct lab_lan *lan);
+
+/* Checks SPEC as guest G's next NIC (G NULL: a guest being made, with the
+ * NICs SOFAR[0..N) before it) and fills NIC (lan, addr, prefix). Nothing is
+ * created. */
+int lab_nic_check(const struct lab *lab, const struct guest *g, const struct nic_spec *spec,
+                  const struct guest_nic *sofar, size_t n, struct guest_nic *nic, struct err *e);
+/* Hot-plugs a NIC per SPEC into running guest G as its first free ethN
+ * (*IDX); the guest side (address) is typed by the caller. */
+int lab_nic_add(struct lab *lab, struct guest *g, const struct nic_spec *spec, unsigned *idx,
+                struct err *e);
+/* Unplugs eth IDX of G (brought down in the guest first) and removes its tap. */
+int lab_nic_del(struct lab *lab, struct guest *g, unsigned idx, struct err *e);
+/* Sets eth IDX's address (and eth0's into g->addr). */
+void guest_nic_set_addr(struct guest *g, unsigned idx, struct in_addr a, int prefix);
+/* The first NIC of G whose subnet holds A, -1 when none. */
+int guest_nic_for(const struct guest *g, struct in_addr a);
 
 int lab_nat_on(struct lab *lab, const char *uplink, struct err *e);
 int lab_nat_off(struct lab *lab, struct err *e);

@@ -2,6 +2,7 @@
  * halting, restarting and removing them. */
 #include "core/lab.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,9 +26,14 @@ struct guest *lab_find_guest(const struct lab *lab, const char *name)
 
 bool lab_tap_taken(const struct lab *lab, const char *name)
 {
-    for (size_t i = 0; i < lab->nguests; i++)
-        if (strcmp(lab->guests[i]->tap, name) == 0)
+    for (size_t i = 0; i < lab->nguests; i++) {
+        const struct guest *g = lab->guests[i];
+        if (strcmp(g->tap, name) == 0)
             return true;
+        for (size_t k = 0; k < GUEST_MAX_NICS; k++)
+            if (g->nics[k].present && strcmp(g->nics[k].tap, name) == 0)
+                return true;
+    }
     return link_ifindex(lab->nl, name) != 0;
 }
 
@@ -56,6 +62,8 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
                            o->name, GUEST_NAME_MAX - 1);
         if (lab_find_guest(lab, o->name))
             return err_set(e, "a guest named '%s' already exists", o->name);
+        if (lab_find_lan(lab, o->name))
+            return err_set(e, "'%s' is a LAN's name: give the guest another", o->name);
         snprintf(g->name, sizeof g->name, "%s", o->name);
     } else {
         for (unsigned i = 1;; i++) {
@@ -77,19 +85,23 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     } else {
         g->login = lab->login;
     }
-    if (o->addr.s_addr) {
-        if (lab_check_addr(lab, NULL, o->addr, e) < 0)
+    if (o->nnics > GUEST_MAX_NICS)
+        return err_set(e, "%zu NICs: a guest has at most %d", o->nnics, GUEST_MAX_NICS);
+    if (o->nnics && (o->addr.s_addr || o->auto_addr))
+        return err_set(e, "give the address with --nic tap:ADDR, not --ip, when there are NICs");
+    for (size_t i = 0; i < o->nnics; i++)
+        if (lab_nic_check(lab, NULL, &o->nics[i], g->nics, i, &g->nics[i], e) < 0)
             return -1;
-        g->addr = o->addr;
-    } else if (o->auto_addr && lab_alloc_addr(lab, &g->addr, e) < 0) {
-        return -1;
-    }
-    for (unsigned i = 0;; i++) {
-        snprintf(g->tap, sizeof g->tap, "tap%u", i);
-        if (!lab_tap_taken(lab, g->tap))
-            break;
-        if (i > 4096)
-            return err_set(e, "no free tap name");
+    if (!o->nnics) { /* the seed's one routed tap */
+        g->nics[0].present = true;
+        g->nics[0].prefix = lab->subnet.prefix;
+        if (o->addr.s_addr) {
+            if (lab_check_addr(lab, NULL, o->addr, e) < 0)
+                return -1;
+            g->nics[0].addr = o->addr;
+        } else if (o->auto_addr && lab_alloc_addr(lab, &g->nics[0].addr, e) < 0) {
+            return -1;
+        }
     }
     snprintf(g->umid, sizeof g->umid, "umlab-%s-%s", lab->name, g->name);
     snprintf(g->cow, sizeof g->cow, "%s/guests/%s.cow", lab->statedir, g->name);
@@ -104,6 +116,9 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
     g->lab = lab;
     g->j_tap = g->j_addr = g->j_proxyarp = g->j_proxydelay = g->j_route = g->j_cow = g->j_proc =
         g->j_fwd = -1;
+    g->routed = -1;
+    for (size_t i = 0; i < GUEST_MAX_NICS; i++)
+        g->nics[i].j_tap = g->nics[i].j_port = -1;
     if (make_guest(lab, o, g, e) < 0) {
         free(g);
         return -1;
@@ -115,31 +130,34 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
     }
     lab->guests = ng;
     lab->guests[lab->nguests++] = g;
-    struct in_addr wanted = g->addr;
-    g->addr.s_addr = 0;
 
-    char hostcidr[32], gcidr[32], hs[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
-    snprintf(hostcidr, sizeof hostcidr, "%s/32", addr_str(lab->host, hs));
-    snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(wanted, gs), lab->subnet.prefix);
-
-    if ((g->j_tap = journal_add(&lab->journal, J_TAP, e, 1, g->tap)) < 0)
-        goto fail;
-    if (tap_create(g->tap, lab->guest_uid, lab->guest_gid, e) < 0) {
-        if (errno == EEXIST) /* someone else's tap (made since we looked): not ours to undo */
-            lab_forget(lab, &g->j_tap);
-        goto fail;
+    /* The addresses are set as each host side is made (the routed tap's) or,
+     * for LAN NICs, once their taps are. */
+    struct in_addr wanted[GUEST_MAX_NICS];
+    for (unsigned i = 0; i < GUEST_MAX_NICS; i++) {
+        wanted[i] = g->nics[i].addr;
+        g->nics[i].addr.s_addr = 0;
     }
-    if (link_set_up(lab->nl, g->tap, true, e) < 0 ||
-        (g->j_addr = journal_add(&lab->journal, J_ADDR, e, 2, g->tap, hostcidr)) < 0 ||
-        addr_add(lab->nl, g->tap, lab->host, 32, e) < 0)
-        goto fail;
-    if (wanted.s_addr && lab_host_side(lab, g, wanted, e) < 0)
-        goto fail;
+    for (unsigned i = 0; i < GUEST_MAX_NICS; i++) {
+        struct guest_nic *nic = &g->nics[i];
+        if (!nic->present)
+            continue;
+        if (nic->lan) {
+            if (lab_lan_tap_create(lab, nic, e) < 0)
+                goto fail;
+            if (wanted[i].s_addr)
+                guest_nic_set_addr(g, i, wanted[i], nic->prefix);
+        } else if (lab_routed_tap_create(lab, g, i, e) < 0 ||
+                   (wanted[i].s_addr && lab_host_side(lab, g, wanted[i], e) < 0)) {
+            goto fail;
+        }
+    }
+    snprintf(g->tap, sizeof g->tap, "%s", g->nics[0].tap);
     if (lab->nat && lab_guest_fwd_rules(lab, g, e) < 0)
         goto fail;
     if ((g->j_cow = journal_add(&lab->journal, J_FILE, e, 1, g->cow)) < 0)
         goto fail;
-    if (guest_start(g, wanted.s_addr ? gcidr : NULL, wanted.s_addr ? hs : NULL, e) < 0)
+    if (guest_start(g, e) < 0)
         goto fail;
     if (out)
         *out = g;
@@ -197,9 +215,6 @@ int lab_guest_del(struct lab *lab, struct guest *g, struct err *e)
     }
     pane_kill(&g->pane);
     pane_drain(&g->pane);
-    struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, g->tap);
-    if (dump) /* its tap goes away */
-        lab_pane_close(lab, dump);
     int rc = lab_guest_undo_net(lab, g, e);
     remove_guest(lab, g);
     return rc;
@@ -220,11 +235,8 @@ int lab_guest_restart(struct lab *lab, struct guest *g, struct err *e)
         return 0;
     }
     pane_drain(&g->pane);
-    char gcidr[32], hs[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
-    snprintf(gcidr, sizeof gcidr, "%s/%d", addr_str(g->addr, gs), lab->subnet.prefix);
-    addr_str(lab->host, hs);
     /* a fresh disk: the old COW file would replay the previous boot's changes */
     if (unlink(g->cow) < 0 && errno != ENOENT)
         return err_sys(e, "remove %s", g->cow);
-    return guest_start(g, g->addr.s_addr ? gcidr : NULL, g->addr.s_addr ? hs : NULL, e);
+    return guest_start(g, e);
 }

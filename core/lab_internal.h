@@ -20,6 +20,13 @@ int lab_setup_sandbox(struct lab *lab, struct err *e);
 bool lab_tap_taken(const struct lab *lab, const char *name);
 /* FORWARD -i TAP / -o TAP ACCEPT for G, journaled as one record (G->j_fwd). */
 int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e);
+/* Makes guest G's routed tap as eth IDX (a free tapN, up, the host's /32
+ * on it), journaled in G's j_tap and j_addr; sets G->routed. */
+int lab_routed_tap_create(struct lab *lab, struct guest *g, unsigned idx, struct err *e);
+/* Makes a LAN NIC's tap and attaches it to its LAN's bridge. */
+int lab_lan_tap_create(struct lab *lab, struct guest_nic *nic, struct err *e);
+/* Undoes eth IDX's records (the routed tap's: G's j_fwd...j_tap). */
+int lab_nic_undo(struct lab *lab, struct guest *g, unsigned idx, struct err *e);
 /* Undoes G's tap, address, sysctls, route, rules and COW file records. */
 int lab_guest_undo_net(struct lab *lab, struct guest *g, struct err *e);
 

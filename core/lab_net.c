@@ -17,9 +17,11 @@ static size_t used_addrs(const struct lab *lab, const struct guest *except, stru
                          size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < lab->nguests && n < max; i++)
-        if (lab->guests[i] != except && lab->guests[i]->addr.s_addr)
-            out[n++] = lab->guests[i]->addr;
+    for (size_t i = 0; i < lab->nguests && n < max; i++) {
+        const struct guest *g = lab->guests[i];
+        if (g != except && g->routed >= 0 && g->nics[g->routed].addr.s_addr)
+            out[n++] = g->nics[g->routed].addr;
+    }
     return n;
 }
 
@@ -50,16 +52,19 @@ static uint32_t lab_mask(const struct lab *lab)
 
 int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 {
+    if (g->routed < 0 || g->j_fwd >= 0)
+        return 0; /* only the routed tap goes through the host; it has them */
+    const char *tap = g->nics[g->routed].tap;
     struct rule_spec in, outr;
     char comment[RULE_COMMENTSZ];
-    fwd_comment(lab, g->tap, comment, sizeof comment);
+    fwd_comment(lab, tap, comment, sizeof comment);
     /* -s SUBNET -i TAP / -d SUBNET -o TAP: the lab's own traffic, no more (a
      * guest cannot get spoofed sources forwarded). */
-    if (rule_spec_lab(RULE_LAB_FWD_IN, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
-                      &in) < 0 ||
-        rule_spec_lab(RULE_LAB_FWD_OUT, g->tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
+    if (rule_spec_lab(RULE_LAB_FWD_IN, tap, lab->subnet.net.s_addr, lab_mask(lab), comment, &in) <
+            0 ||
+        rule_spec_lab(RULE_LAB_FWD_OUT, tap, lab->subnet.net.s_addr, lab_mask(lab), comment,
                       &outr) < 0)
-        return err_set(e, "FORWARD rules for %s: bad interface name", g->tap);
+        return err_set(e, "FORWARD rules for %s: bad interface name", tap);
     g->j_fwd = journal_add(&lab->journal, J_RULE, e, 3, "filter", "FORWARD", in.comment);
     if (g->j_fwd < 0)
         return -1;
@@ -76,6 +81,13 @@ int lab_guest_fwd_rules(struct lab *lab, struct guest *g, struct err *e)
 int lab_guest_undo_net(struct lab *lab, struct guest *g, struct err *e)
 {
     int rc = 0;
+    for (unsigned i = 0; i < GUEST_MAX_NICS; i++) {
+        struct err one;
+        if (g->nics[i].present && lab_nic_undo(lab, g, i, &one) < 0 && rc == 0) {
+            *e = one;
+            rc = -1;
+        }
+    }
     int *seqs[] = {&g->j_cow,      &g->j_fwd,  &g->j_route, &g->j_proxydelay,
                    &g->j_proxyarp, &g->j_addr, &g->j_tap};
     for (size_t i = 0; i < sizeof seqs / sizeof *seqs; i++) {
@@ -159,31 +171,54 @@ static int lab_ip_forward(struct lab *lab, struct err *e)
     return rc;
 }
 
+/* Sets sysctl KEY to VAL when it is not: its record exists already (or it
+ * was VAL when umlab first looked), so nothing is journaled. */
+static int resync_sysctl(const char *key, const char *val, struct err *e)
+{
+    char cur[64];
+    if (sysctl_read(key, cur, sizeof cur, e) < 0)
+        return -1;
+    return strcmp(cur, val) == 0 ? 0 : sysctl_write(key, val, e);
+}
+
 int lab_host_side(struct lab *lab, struct guest *g, struct in_addr a, struct err *e)
 {
+    if (g->routed < 0)
+        return err_set(e, "%s has no routed tap", g->name);
+    const char *tap = g->nics[g->routed].tap;
+    const struct in_addr had = g->nics[g->routed].addr;
     char key[96], cidr[32], as[INET_ADDRSTRLEN];
     snprintf(cidr, sizeof cidr, "%s/32", addr_str(a, as));
-    if (g->j_route > 0 && g->addr.s_addr != a.s_addr && lab_undo_now(lab, &g->j_route, e) < 0)
+    struct in_addr nogw = {0};
+    if (g->j_route > 0 && had.s_addr != a.s_addr && lab_undo_now(lab, &g->j_route, e) < 0)
         return -1;
     if (g->j_route <= 0) {
-        struct in_addr nogw = {0};
-        g->j_route = journal_add(&lab->journal, J_ROUTE, e, 2, cidr, g->tap);
-        if (g->j_route < 0 || route_add(lab->nl, a, 32, g->tap, nogw, e) < 0)
+        g->j_route = journal_add(&lab->journal, J_ROUTE, e, 2, cidr, tap);
+        if (g->j_route < 0 || route_add(lab->nl, a, 32, tap, nogw, e) < 0)
             return -1;
+    } else if (!route_exists(lab->nl, a, 32, tap) && route_add(lab->nl, a, 32, tap, nogw, e) < 0) {
+        return -1; /* deleted behind umlab's back: its record is there already */
     }
+    if (g->j_addr > 0 && !addr_exists(lab->nl, tap, lab->host, 32) &&
+        addr_add(lab->nl, tap, lab->host, 32, e) < 0)
+        return -1;
     /* proxy_arp: the host answers ARP for the other guests, so guest<->guest works. */
+    char arpkey[96];
+    snprintf(arpkey, sizeof arpkey, "net/ipv4/conf/%s/proxy_arp", tap);
+    /* answer at once, not after the default random delay of up to 0.8 s */
+    snprintf(key, sizeof key, "net/ipv4/neigh/%s/proxy_delay", tap);
     if (g->j_proxyarp < 0) {
-        snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", g->tap);
-        if (set_sysctl(lab, key, "1", &g->j_proxyarp, e) < 0)
+        if (set_sysctl(lab, arpkey, "1", &g->j_proxyarp, e) < 0 ||
+            set_sysctl(lab, key, "0", &g->j_proxydelay, e) < 0)
             return -1;
-        /* answer at once, not after the default random delay of up to 0.8 s */
-        snprintf(key, sizeof key, "net/ipv4/neigh/%s/proxy_delay", g->tap);
-        if (set_sysctl(lab, key, "0", &g->j_proxydelay, e) < 0)
-            return -1;
+    } else if (resync_sysctl(arpkey, "1", e) < 0 || resync_sysctl(key, "0", e) < 0) {
+        return -1;
     }
+    if (lab->j_forward >= 0 && resync_sysctl(SYSCTL_FORWARD, "1", e) < 0)
+        return -1;
     if (lab_ip_forward(lab, e) < 0)
         return -1;
-    g->addr = a;
+    guest_nic_set_addr(g, (unsigned)g->routed, a, lab->subnet.prefix);
     return 0;
 }
 

@@ -1,0 +1,111 @@
+/* lab_lans.c — a lab's LANs: the registry of named segments over the
+ * journaled bridges of lab_lan.c. */
+#include "core/lab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/lab_lan.h"
+#include "netcfg/link.h"
+
+struct lab_lan *lab_find_lan(const struct lab *lab, const char *name)
+{
+    for (size_t i = 0; i < lab->nlans; i++)
+        if (strcmp(lab->lans[i]->name, name) == 0)
+            return lab->lans[i];
+    return NULL;
+}
+
+size_t lab_lan_users(const struct lab *lab, const struct lab_lan *lan)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lab->nguests; i++)
+        for (size_t k = 0; k < GUEST_MAX_NICS; k++)
+            n += lab->guests[i]->nics[k].present && lab->guests[i]->nics[k].lan == lan;
+    return n;
+}
+
+/* br-NAME when it fits an interface name, else the first free lbrN. */
+static void bridge_name(const struct lab *lab, const char *name, char *out, size_t outsz)
+{
+    if (snprintf(out, outsz, "br-%s", name) < (int)outsz)
+        return;
+    for (unsigned i = 0;; i++) {
+        snprintf(out, outsz, "lbr%u", i);
+        bool taken = link_ifindex(lab->nl, out) != 0;
+        for (size_t k = 0; k < lab->nlans && !taken; k++)
+            taken = strcmp(lab->lans[k]->bridge, out) == 0;
+        if (!taken)
+            return;
+    }
+}
+
+/* Two LANs with overlapping subnets would make a guest's routes ambiguous. */
+static bool subnets_overlap(const struct subnet *a, const struct subnet *b)
+{
+    int p = a->prefix < b->prefix ? a->prefix : b->prefix;
+    uint32_t m = p ? htonl(0xffffffffU << (32 - p)) : 0;
+    return (a->net.s_addr & m) == (b->net.s_addr & m);
+}
+
+int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
+                struct lab_lan **out, struct err *e)
+{
+    if (!lan_name_valid(name))
+        return err_set(e,
+                       "LAN name '%s': use up to %d letters, digits, '-' or '_', starting with "
+                       "a letter (not tap, uplink, internet, host or all)",
+                       name, LAN_NAME_MAX - 1);
+    if (lab_find_lan(lab, name))
+        return err_set(e, "a LAN named '%s' already exists", name);
+    if (lab_find_guest(lab, name))
+        return err_set(e, "'%s' is a guest's name: give the LAN another", name);
+    char ns[INET_ADDRSTRLEN], os[INET_ADDRSTRLEN];
+    for (size_t i = 0; subnet && i < lab->nlans; i++)
+        if (lab->lans[i]->has_subnet && subnets_overlap(subnet, &lab->lans[i]->subnet))
+            return err_set(e, "subnet %s/%d overlaps LAN %s's %s/%d", addr_str(subnet->net, ns),
+                           subnet->prefix, lab->lans[i]->name,
+                           addr_str(lab->lans[i]->subnet.net, os), lab->lans[i]->subnet.prefix);
+    struct lab_lan *lan = calloc(1, sizeof *lan);
+    struct lab_lan **nl = lan ? realloc(lab->lans, (lab->nlans + 1) * sizeof *nl) : NULL;
+    if (!nl) {
+        free(lan);
+        return err_sys(e, "LAN %s", name);
+    }
+    lab->lans = nl;
+    snprintf(lan->name, sizeof lan->name, "%s", name);
+    bridge_name(lab, name, lan->bridge, sizeof lan->bridge);
+    if (subnet) {
+        lan->has_subnet = true;
+        lan->subnet = *subnet;
+    }
+    if (lab_bridge_add(lab, lan->bridge, &lan->j_bridge, e) < 0) {
+        free(lan);
+        return -1;
+    }
+    lab->lans[lab->nlans++] = lan;
+    if (out)
+        *out = lan;
+    return 0;
+}
+
+int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
+{
+    size_t users = lab_lan_users(lab, lan);
+    if (users)
+        return err_set(e, "LAN %s has %zu NIC(s) on it: remove them first (`nic del GUEST ethN`)",
+                       lan->name, users);
+    struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, lan->bridge);
+    if (dump)
+        lab_pane_close(lab, dump);
+    if (lab_bridge_del(lab, &lan->j_bridge, e) < 0)
+        return -1;
+    for (size_t i = 0; i < lab->nlans; i++)
+        if (lab->lans[i] == lan) {
+            memmove(&lab->lans[i], &lab->lans[i + 1], (lab->nlans - i - 1) * sizeof *lab->lans);
+            lab->nlans--;
+            break;
+        }
+    free(lan);
+    return 0;
+}
