@@ -11,7 +11,7 @@ struct lab;
 struct guest;
 struct pane;
 
-#define CMD_MAX_OPTS  6
+#define CMD_MAX_OPTS  8
 #define CMD_MAX_ARGS  16
 #define CMD_MAX_WORDS 32
 
@@ -28,9 +28,13 @@ struct cmd_args {
     int argc;                    /* positional arguments */
     char *argv[CMD_MAX_ARGS];
     const char *optval[CMD_MAX_OPTS]; /* in the order of cmd->args.opts; see cmd_opt() */
-    struct guest *guest;              /* the target of a CMD_TARGET_GUEST command */
-    struct pane *pane;                /* the target of a CMD_TARGET_PANE command */
-    char *words[CMD_MAX_WORDS];       /* storage of every word */
+    /* Values of repeatable options, in the order given; see cmd_opt_all(). */
+    const char *repval[CMD_MAX_ARGS];
+    int repopt[CMD_MAX_ARGS]; /* which option (index in cmd->args.opts) each is */
+    int nrep;
+    struct guest *guest;        /* the target of a CMD_TARGET_GUEST command */
+    struct pane *pane;          /* the target of a CMD_TARGET_PANE command */
+    char *words[CMD_MAX_WORDS]; /* storage of every word */
     int nwords;
 };
 
@@ -38,7 +42,8 @@ struct cmd_args {
 struct cmd_argspec {
     int min, max; /* positional arguments */
     /* Options without their "--", blank-separated; "=" marks one that takes a
-     * value: "mem= wait" accepts --mem 64, --mem=64 and --wait. */
+     * value: "mem= wait" accepts --mem 64, --mem=64 and --wait. "=*" marks
+     * one that may be given several times ("nic=*": --nic A --nic B). */
     const char *opts;
     /* Once this positional argument (1-based; 0: never) has been seen, the
      * remaining words are taken as they are, "--x" included:
@@ -72,6 +77,9 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
  * given, else NULL. NAME must be one the entry declares. */
 const char *cmd_opt(const struct cmd_args *a, const char *name);
 bool cmd_flag(const struct cmd_args *a, const char *name);
+/* The values of repeatable option NAME ("=*"), in the order given, into
+ * VALS (up to MAX); returns how many were given. */
+int cmd_opt_all(const struct cmd_args *a, const char *name, const char **vals, int max);
 
 /* Parses and runs LINE. Returns 0, -1 on error (E says why), or 1 for a blank
  * line. */

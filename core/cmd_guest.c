@@ -7,7 +7,8 @@
 #include "core/lab.h"
 #include "base/parse.h"
 
-#define BOOT_TIMEOUT_MS 120000
+#define BOOT_TIMEOUT_MS      120000
+#define GUEST_CMD_TIMEOUT_MS 20000
 
 int cmd_parse_timeout(const char *s, int def_ms, int *out, struct err *e)
 {
@@ -33,6 +34,49 @@ void cmd_put_guest(struct out *o, const struct guest *g, bool row)
         out_int(o, "cpu", NULL, g->cpu);
     else
         out_str(o, "cpu", NULL, NULL); /* not pinned */
+    out_arr_begin(o, "nics");
+    for (int i = 0; i < GUEST_MAX_NICS; i++) {
+        const struct guest_nic *n = &g->nics[i];
+        if (!n->present)
+            continue;
+        char eth[8];
+        snprintf(eth, sizeof eth, "eth%d", i);
+        out_obj_begin(o, NULL);
+        out_str(o, "name", NULL, eth);
+        out_str(o, "tap", NULL, n->tap);
+        out_str(o, "lan", NULL, n->lan ? n->lan->name : NULL);
+        out_str(o, "address", NULL, n->addr.s_addr ? addr_str(n->addr, as) : NULL);
+        if (n->addr.s_addr)
+            out_int(o, "prefix", NULL, n->prefix);
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+}
+
+int cmd_guest_type(struct lab *lab, struct guest *g, const char *line, struct err *e)
+{
+    if (g->state == GUEST_EXITED)
+        return err_set(e, "%s is not running (restart it with `guest restart %s`)", g->name,
+                       g->name);
+    /* The probe prints no-ip-42 (not what was typed) when the image has no
+     * `ip` (iproute2 or busybox): a clear error instead of "not found"s. */
+    char full[1024];
+    if (snprintf(full, sizeof full, "command -v ip >/dev/null || echo no-ip-$((6*7)); %s", line) >=
+        (int)sizeof full)
+        return err_set(e, "%s: command too long", g->name);
+    uint64_t start;
+    if (console_ready(lab, g, BOOT_TIMEOUT_MS, e) < 0 ||
+        console_run(lab, g, full, GUEST_CMD_TIMEOUT_MS, &start, e) < 0)
+        return -1;
+    struct strbuf said = {0};
+    pane_text(&g->pane, start, &said);
+    bool no_ip = strstr(sb_str(&said), "no-ip-42") != NULL;
+    sb_free(&said);
+    if (no_ip)
+        return err_set(
+            e, "%s has no `ip` command (install iproute2 or a busybox with ip in its image)",
+            g->name);
+    return 0;
 }
 
 /* What umlab typed at the guest's getty, if anything (never the password). */
@@ -72,6 +116,16 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
         go.rootfs = rootfs;
     if (go.kernel)
         go.kernel = kernel;
+    const char *nicv[GUEST_MAX_NICS];
+    struct nic_spec nics[GUEST_MAX_NICS];
+    int nn = cmd_opt_all(a, "nic", nicv, GUEST_MAX_NICS);
+    if (nn > GUEST_MAX_NICS)
+        return err_set(e, "%d NICs: a guest has at most %d", nn, GUEST_MAX_NICS);
+    for (int i = 0; i < nn; i++)
+        if (nic_spec_parse(nicv[i], &nics[i], e) < 0)
+            return -1;
+    go.nics = nics;
+    go.nnics = (size_t)nn;
     if (ip) {
         if (strcmp(ip, "auto") == 0)
             go.auto_addr = true;
@@ -95,6 +149,11 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
             return -1;
     }
     char as[INET_ADDRSTRLEN];
+    for (int i = 0; i < GUEST_MAX_NICS && nn; i++)
+        if (g->nics[i].present)
+            out_progress(o, "%s: eth%d on %s%s%s%s", g->name, i, g->nics[i].tap,
+                         g->nics[i].lan ? " (LAN " : " (routed",
+                         g->nics[i].lan ? g->nics[i].lan->name : "", ")");
     out_printf(o, "%s: %s on %s%s%s, %d MiB%s\n", g->name,
                g->state == GUEST_RUNNING ? "running" : "booting", g->tap,
                g->addr.s_addr ? ", address " : "", g->addr.s_addr ? addr_str(g->addr, as) : "",
@@ -174,9 +233,10 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
 const struct cmd_entry cmd_guest_add = {
     .name = "guest add",
     .usage = "[NAME] [--mem MIB] [--rootfs IMAGE] [--kernel PATH] [--ip ADDR|auto] [--wait] "
-             "[--login USER[:PW]|none]",
-    .summary = "boot a new guest on its own tap (name g1, g2... when omitted)",
-    .args = {.max = 1, .opts = "mem= rootfs= kernel= ip= wait login="},
+             "[--login USER[:PW]|none] [--nic LAN[:ADDR/LEN]|tap[:ADDR]]...",
+    .summary = "boot a new guest on its own tap, or with --nic on LANs (name g1, g2... when "
+               "omitted)",
+    .args = {.max = 1, .opts = "mem= rootfs= kernel= ip= wait login= nic=*"},
     .exec = guest_add,
 };
 const struct cmd_entry cmd_guest_del = {

@@ -3,6 +3,47 @@
 
 #include "core/cmds.h"
 
+/* A guest's NICs under its row, unless it has just the seed's one tap
+ * (the row says it all). */
+static void put_nic_rows(struct out *o, const struct guest *g)
+{
+    bool seed = g->routed == 0;
+    for (int i = 1; i < GUEST_MAX_NICS && seed; i++)
+        seed = !g->nics[i].present;
+    if (seed)
+        return;
+    for (int i = 0; i < GUEST_MAX_NICS; i++) {
+        const struct guest_nic *n = &g->nics[i];
+        char as[INET_ADDRSTRLEN], cidr[40] = "-";
+        if (!n->present)
+            continue;
+        if (n->addr.s_addr)
+            snprintf(cidr, sizeof cidr, "%s/%d", addr_str(n->addr, as), n->prefix);
+        out_printf(o, "  eth%-2d %-7s %-14s %s\n", i, n->tap, n->lan ? n->lan->name : "(routed)",
+                   cidr);
+    }
+}
+
+/* The LANs: bridge, subnet, how many NICs are on each. */
+static void put_lans(struct lab *lab, struct out *o)
+{
+    if (lab->nlans)
+        out_printf(o, "%-15s %-15s %-18s %s\n", "LAN", "BRIDGE", "SUBNET", "NICS");
+    out_arr_begin(o, "lans");
+    for (size_t i = 0; i < lab->nlans; i++) {
+        const struct lab_lan *l = lab->lans[i];
+        char ns[INET_ADDRSTRLEN], sub[40];
+        snprintf(sub, sizeof sub, "%s/%d", addr_str(l->subnet.net, ns), l->subnet.prefix);
+        out_obj_begin(o, NULL);
+        out_str(o, "name", "%-15s ", l->name);
+        out_str(o, "bridge", "%-15s ", l->bridge);
+        out_str(o, "subnet", "%-18s ", l->has_subnet ? sub : NULL);
+        out_uint(o, "nics", "%llu\n", lab_lan_users(lab, l));
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+}
+
 static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     (void)a;
@@ -51,9 +92,11 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
         out_bool(o, "proxy_arp", "%-9s ", proxy_arp);
         out_printf(o, "%-5s %s\n", route ? "yes" : "no", cpu);
         out_bool(o, "route", NULL, route);
+        put_nic_rows(o, g);
         out_obj_end(o);
     }
     out_arr_end(o);
+    put_lans(lab, o);
     return 0;
 }
 
@@ -221,6 +264,13 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_wait,
     &cmd_ip,
     &cmd_nat,
+    &cmd_lan_add,
+    &cmd_lan_del,
+    &cmd_nic_add,
+    &cmd_nic_del,
+    &cmd_route,
+    &cmd_forward,
+    &cmd_topology,
     &cmd_exec,
     &cmd_send,
     &cmd_expect,

@@ -83,8 +83,8 @@ static int name_match(const struct cmd_entry *c, const struct cmd_args *a)
 }
 
 /* Index of option NAME (NLEN bytes) in SPEC (see cmd_argspec.opts), or -1;
- * *VALUE says whether it takes a value. */
-static int opt_find(const char *spec, const char *name, size_t nlen, bool *value)
+ * *VALUE says whether it takes a value, *REPEAT whether it may repeat. */
+static int opt_find(const char *spec, const char *name, size_t nlen, bool *value, bool *repeat)
 {
     const char *p = spec ? spec : "";
     for (int k = 0; k < CMD_MAX_OPTS; k++) {
@@ -93,20 +93,37 @@ static int opt_find(const char *spec, const char *name, size_t nlen, bool *value
         if (n == 0)
             break;
         *value = p[n] == '=';
+        *repeat = *value && p[n + 1] == '*';
         if (n == nlen && strncmp(p, name, n) == 0)
             return k;
-        p += n + *value;
+        p += n + *value + *repeat;
     }
     return -1;
 }
 
 const char *cmd_opt(const struct cmd_args *a, const char *name)
 {
-    bool value;
-    int k = opt_find(a->cmd->args.opts, name, strlen(name), &value);
-    if (k < 0)
+    bool value, repeat;
+    int k = opt_find(a->cmd->args.opts, name, strlen(name), &value, &repeat);
+    if (k < 0 || repeat)
         abort(); /* a handler reads an option its entry does not declare: a typo in umlab */
     return a->optval[k];
+}
+
+int cmd_opt_all(const struct cmd_args *a, const char *name, const char **vals, int max)
+{
+    bool value, repeat;
+    int k = opt_find(a->cmd->args.opts, name, strlen(name), &value, &repeat);
+    if (k < 0 || !repeat)
+        abort(); /* as in cmd_opt */
+    int n = 0;
+    for (int i = 0; i < a->nrep; i++)
+        if (a->repopt[i] == k) {
+            if (n < max)
+                vals[n] = a->repval[i];
+            n++;
+        }
+    return n;
 }
 
 bool cmd_flag(const struct cmd_args *a, const char *name)
@@ -156,8 +173,8 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
             const char *name = w + 2;
             const char *eq = strchr(name, '=');
             size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-            bool has_value;
-            int k = opt_find(c->args.opts, name, nlen, &has_value);
+            bool has_value, repeat;
+            int k = opt_find(c->args.opts, name, nlen, &has_value, &repeat);
             if (k < 0)
                 return err_set(e, "%s: unknown option '%s' (usage: %s %s)", c->name, w, c->name,
                                c->usage),
@@ -167,12 +184,23 @@ const struct cmd_entry *cmd_resolve(const struct cmd_entry *const *table, struct
                     return err_set(e, "%s: option --%.*s takes no value", c->name, (int)nlen, name),
                            NULL;
                 a->optval[k] = "";
-            } else if (eq) {
-                a->optval[k] = eq + 1;
-            } else if (i + 1 < a->nwords) {
-                a->optval[k] = a->words[++i];
-            } else {
+                continue;
+            }
+            const char *v;
+            if (eq)
+                v = eq + 1;
+            else if (i + 1 < a->nwords)
+                v = a->words[++i];
+            else
                 return err_set(e, "%s: option --%s needs a value", c->name, name), NULL;
+            if (!repeat) {
+                a->optval[k] = v;
+            } else if (a->nrep == CMD_MAX_ARGS) {
+                return err_set(e, "%s: --%.*s given too many times", c->name, (int)nlen, name),
+                       NULL;
+            } else {
+                a->repopt[a->nrep] = k;
+                a->repval[a->nrep++] = v;
             }
             continue;
         }

@@ -24,8 +24,8 @@ int guest_nic_for(const struct guest *g, struct in_addr a)
         const struct guest_nic *n = &g->nics[i];
         if (!n->present || !n->addr.s_addr)
             continue;
-        struct subnet sn = {n->addr, n->prefix};
-        if (subnet_contains(&sn, a))
+        uint32_t m = n->prefix ? htonl(0xffffffffU << (32 - n->prefix)) : 0;
+        if ((n->addr.s_addr & m) == (a.s_addr & m))
             return i;
     }
     return -1;
@@ -104,12 +104,13 @@ int lab_nic_check(const struct lab *lab, const struct guest *g, const struct nic
     return 0;
 }
 
-static int free_tap_name(const struct lab *lab, char *tap, size_t sz, struct err *e)
+static int free_tap_name(const struct lab *lab, char *out, size_t sz, struct err *e)
 {
     for (unsigned i = 0; i <= 4096; i++) {
-        snprintf(tap, sz, "tap%u", i);
+        char tap[16];
+        snprintf(tap, sizeof tap, "tap%u", i);
         if (!lab_tap_taken(lab, tap))
-            return 0;
+            return snprintf(out, sz, "%s", tap) < (int)sz ? 0 : err_set(e, "tap name too long");
     }
     return err_set(e, "no free tap name");
 }
@@ -221,8 +222,7 @@ int lab_nic_del(struct lab *lab, struct guest *g, unsigned idx, struct err *e)
     /* the guest's kernel dropped the routes through it */
     size_t k = 0;
     for (size_t r = 0; r < g->nroutes; r++) {
-        struct subnet sn = {nic->addr, nic->prefix};
-        if (!nic->addr.s_addr || !subnet_contains(&sn, g->routes[r].gw))
+        if (!nic->addr.s_addr || guest_nic_for(g, g->routes[r].gw) != (int)idx)
             g->routes[k++] = g->routes[r];
     }
     g->nroutes = k;
