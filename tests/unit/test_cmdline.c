@@ -192,6 +192,35 @@ static void test_resolve_guest_add(void **state)
     cmd_args_free(&a);
 }
 
+static void test_resolve_repeated(void **state)
+{
+    (void)state;
+    struct cmd_args a;
+    const char *v[4] = {0};
+    resolve_ok("guest add pc1 --nic A:10.0.1.1/24 --mem 64 --nic=B --nic tap:192.168.0.9", &a);
+    assert_int_equal(cmd_opt_all(&a, "nic", v, 4), 3);
+    assert_string_equal(v[0], "A:10.0.1.1/24");
+    assert_string_equal(v[1], "B");
+    assert_string_equal(v[2], "tap:192.168.0.9");
+    assert_string_equal(cmd_opt(&a, "mem"), "64");
+    assert_int_equal(a.argc, 1);
+    /* more than the caller has room for: counted, not written past MAX */
+    v[2] = NULL;
+    assert_int_equal(cmd_opt_all(&a, "nic", v, 2), 3);
+    assert_null(v[2]);
+    cmd_args_free(&a);
+
+    resolve_ok("guest add pc1", &a);
+    assert_int_equal(cmd_opt_all(&a, "nic", v, 4), 0);
+    cmd_args_free(&a);
+
+    resolve_fails("guest add --nic", "guest add: option --nic needs a value");
+    char line[1024] = "guest add g";
+    for (int i = 0; i <= CMD_MAX_ARGS && strlen(line) < sizeof line - 16; i++)
+        strcat(line, " --nic=A");
+    resolve_fails(line, "guest add: --nic given too many times");
+}
+
 static void test_resolve_ping(void **state)
 {
     (void)state;
@@ -311,7 +340,7 @@ static void test_resolve_arg_counts(void **state)
     resolve_fails("guest del a b", "usage: guest del NAME");
     resolve_fails("guest add a b", "usage: guest add [NAME] [--mem MIB] [--rootfs IMAGE] "
                                    "[--kernel PATH] [--ip ADDR|auto] [--wait] "
-                                   "[--login USER[:PW]|none]");
+                                   "[--login USER[:PW]|none] [--nic LAN[:ADDR/LEN]|tap[:ADDR]]...");
 }
 
 static void test_resolve_verbatim(void **state)
@@ -414,6 +443,7 @@ static void test_cmd_name(void **state)
             size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz");
             assert_true(len > 0);
             p += len + (p[len] == '=');
+            p += p[-1] == '=' && *p == '*'; /* repeatable */
             p += strspn(p, " ");
         }
         assert_true(words <= CMD_MAX_OPTS);
@@ -482,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_split_comments),
         cmocka_unit_test(test_split_errors),
         cmocka_unit_test(test_resolve_guest_add),
+        cmocka_unit_test(test_resolve_repeated),
         cmocka_unit_test(test_resolve_ping),
         cmocka_unit_test(test_resolve_one_and_two_words),
         cmocka_unit_test(test_resolve_group_errors),
