@@ -86,6 +86,22 @@ static void put_login_note(struct out *o, const struct guest *g)
         out_progress(o, "%s: %s", g->name, g->login_note);
 }
 
+/* Once G is at its prompt: an image other than the embedded one did not read
+ * its NICs' addresses, routes and forwarding from the kernel command line,
+ * so they are typed in (once per boot, guests made with --nic only). */
+static int boot_net(struct lab *lab, struct guest *g, struct out *o, struct err *e)
+{
+    if (!g->nic_list || g->net_typed || strcmp(g->rootfs, lab->embedded_rootfs) == 0)
+        return 0;
+    char line[2048];
+    guest_net_lines(g, line, sizeof line);
+    g->net_typed = true;
+    if (!line[0])
+        return 0;
+    out_progress(o, "%s: typing its network settings (not the embedded image)", g->name);
+    return cmd_guest_type(lab, g, line, e);
+}
+
 static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     struct guest_opts go = {
@@ -145,7 +161,7 @@ static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, s
     if (cmd_flag(a, "wait")) {
         int rc = console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e);
         put_login_note(o, g);
-        if (rc < 0)
+        if (rc < 0 || boot_net(lab, g, o, e) < 0)
             return -1;
     }
     char as[INET_ADDRSTRLEN];
@@ -179,7 +195,8 @@ static int guest_restart(struct lab *lab, const struct cmd_args *a, struct out *
     struct guest *g = a->guest;
     if (lab_guest_restart(lab, g, e) < 0)
         return -1;
-    if (cmd_flag(a, "wait") && console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0)
+    if (cmd_flag(a, "wait") &&
+        (console_wait_prompt(lab, g, BOOT_TIMEOUT_MS, e) < 0 || boot_net(lab, g, o, e) < 0))
         return -1;
     char st[48];
     out_printf(o, "%s: restarted, %s\n", g->name, guest_state_name(g, st, sizeof st));
@@ -222,7 +239,7 @@ static int guest_wait(struct lab *lab, const struct cmd_args *a, struct out *o, 
         return -1;
     int rc = console_wait_prompt(lab, g, timeout, e);
     put_login_note(o, g);
-    if (rc < 0)
+    if (rc < 0 || boot_net(lab, g, o, e) < 0)
         return -1;
     int64_t ms = g->ready_ms ? g->ready_ms - g->started_ms : 0;
     out_str(o, "name", "%s: at its shell prompt ", g->name);

@@ -323,6 +323,7 @@ int guest_start(struct guest *g, struct err *e)
         return -1;
     g->state = GUEST_BOOTING;
     g->started_ms = loop_now_ms();
+    g->net_typed = false;
     g->ready_ms = 0;
     g->logged_in = false;
     g->login_step = 0;

@@ -304,10 +304,11 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     lab->rows = o->rows > 0 ? o->rows : 24;
     lab->cols = o->cols > 0 ? o->cols : 80;
     snprintf(lab->kernel, sizeof lab->kernel, "%s", o->kernel ? o->kernel : DEFAULT_KERNEL);
+    default_rootfs(lab->embedded_rootfs, sizeof lab->embedded_rootfs);
     if (o->rootfs)
         snprintf(lab->rootfs, sizeof lab->rootfs, "%s", o->rootfs);
     else
-        default_rootfs(lab->rootfs, sizeof lab->rootfs);
+        snprintf(lab->rootfs, sizeof lab->rootfs, "%s", lab->embedded_rootfs);
     find_uml_preload(lab->uml_preload, sizeof lab->uml_preload);
 
     /* Everything that can be checked without changing anything, first. */

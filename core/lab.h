@@ -82,7 +82,10 @@ struct guest {
     int routed;                            /* index of the routed tap's NIC, -1: none */
     struct guest_route routes[GUEST_MAX_ROUTES];
     size_t nroutes;
-    bool forward; /* the guest routes between its NICs (ip_forward in it) */
+    bool forward;   /* the guest routes between its NICs (ip_forward in it) */
+    bool nic_list;  /* made with --nic: an image other than the embedded one gets
+                     * its addresses, routes and forwarding typed once at its prompt */
+    bool net_typed; /* ...which happened this boot */
     enum guest_state state;
     struct pane pane; /* its console: linux.uml on a pty */
     int64_t started_ms, ready_ms;
@@ -156,7 +159,8 @@ struct lab {
     struct in_addr host;
     char kernel[PATH_MAX];
     char rootfs[PATH_MAX];
-    char uml_preload[PATH_MAX]; /* LD_PRELOAD for linux.uml, "" when none */
+    char embedded_rootfs[PATH_MAX]; /* umlab's own image: its init reads umlab.* words */
+    char uml_preload[PATH_MAX];     /* LD_PRELOAD for linux.uml, "" when none */
     int mem_mb;
     int rows, cols;
     struct login login; /* the guests' default */
@@ -218,6 +222,9 @@ struct guest_opts {
     const struct nic_spec *nics;
     size_t nnics;
 };
+/* The commands that give G's NICs, routes and forwarding in the guest, one
+ * shell line, into OUT; "" when there is nothing to set. */
+void guest_net_lines(const struct guest *g, char *out, size_t outsz);
 int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **out, struct err *e);
 int lab_guest_del(struct lab *lab, struct guest *g, struct err *e);
 /* Reboots a live guest (mconsole) or starts an exited one again. */

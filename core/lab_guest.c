@@ -92,6 +92,7 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     for (size_t i = 0; i < o->nnics; i++)
         if (lab_nic_check(lab, NULL, &o->nics[i], g->nics, i, &g->nics[i], e) < 0)
             return -1;
+    g->nic_list = o->nnics > 0;
     if (!o->nnics) { /* the seed's one routed tap */
         g->nics[0].present = true;
         g->nics[0].prefix = lab->subnet.prefix;

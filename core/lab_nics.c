@@ -234,3 +234,40 @@ int lab_nic_del(struct lab *lab, struct guest *g, unsigned idx, struct err *e)
     }
     return rc;
 }
+
+void guest_net_lines(const struct guest *g, char *out, size_t outsz)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    char as[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        int w_ = snprintf(out + n, outsz - n, __VA_ARGS__);                                        \
+        if (w_ > 0)                                                                                \
+            n = n + (size_t)w_ < outsz ? n + (size_t)w_ : outsz - 1;                               \
+    } while (0)
+    for (unsigned i = 0; i < GUEST_MAX_NICS; i++) {
+        const struct guest_nic *nic = &g->nics[i];
+        if (!nic->present)
+            continue;
+        PUT("%sip link set eth%u up", n ? "; " : "", i);
+        if (nic->addr.s_addr)
+            PUT("; ip addr flush dev eth%u; ip addr add %s/%d dev eth%u", i,
+                addr_str(nic->addr, as), nic->prefix, i);
+    }
+    bool has_default = false;
+    for (size_t i = 0; i < g->nroutes; i++) {
+        const struct guest_route *r = &g->routes[i];
+        has_default |= r->prefix == 0;
+        if (r->prefix)
+            PUT("%sip route replace %s/%d via %s", n ? "; " : "", addr_str(r->dest, as), r->prefix,
+                addr_str(r->gw, gs));
+        else
+            PUT("%sip route replace default via %s", n ? "; " : "", addr_str(r->gw, gs));
+    }
+    if (!has_default && g->routed >= 0 && g->nics[g->routed].addr.s_addr)
+        PUT("%sip route replace default via %s", n ? "; " : "", addr_str(g->lab->host, gs));
+    if (g->forward)
+        PUT("%secho 1 >/proc/sys/net/ipv4/ip_forward", n ? "; " : "");
+#undef PUT
+}

@@ -5,15 +5,22 @@
 # and B, `forward r1 on` and a route on each side let pc1 reach pc3; `nic add`
 # hot-plugs pc2 into B and it pings over the new eth1; bad input is refused
 # with nothing made; `ip` repairs a host route deleted behind umlab's back;
-# removing the guests and LANs leaves no bridge or tap in the namespace.
+# removing the guests and LANs leaves no bridge or tap in the namespace; a
+# guest on an image other than the embedded one gets its NICs typed in.
 . "$(dirname "$0")/lib.sh"
 need_root
 LAB=itlan
 out=$(mktemp)
-trap 'force_cleanup_lab $LAB; rm -f "$out"' EXIT INT TERM
+work=$(mktemp -d)
+trap 'force_cleanup_lab $LAB; rm -rf "$out" "$work"' EXIT INT TERM
 force_cleanup_lab $LAB
+dir=$(dirname "$UMLAB")
+rootfs=$dir/rootfs.ext2
+[ -f "$rootfs" ] || rootfs=$dir/build/rootfs.ext2
+# the embedded image under another name: umlab types the network settings
+cp "$rootfs" "$work/other.ext2" && chmod 644 "$work/other.ext2" && chmod 755 "$work" || exit 1
 
-"$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - >"$out" 2>&1 <<'BATCH'
+cat >"$work/batch" <<'BATCH'
 lan add A --subnet 10.0.1.0/24
 lan add B --subnet 10.0.2.0/24
 guest add pc1 --nic A:10.0.1.1/24
@@ -51,7 +58,14 @@ guest del pc3
 lan del A
 lan del B
 host ip -br link
+lan add C --subnet 10.0.3.0/24
 BATCH
+cat >>"$work/batch" <<BATCH
+guest add pc4 --rootfs $work/other.ext2 --nic C:10.0.3.1/24 --nic tap:192.168.0.20 --wait
+screen pc4
+ping pc4 host
+BATCH
+"$UMLAB" --sandbox --lab $LAB --json --keep-going --batch "$work/batch" >"$out" 2>&1
 rc=$?
 
 err() { jline "$out" "$1" '.error'; }
@@ -82,6 +96,11 @@ check "lan del once empty" test "$(jline "$out" 36 '.ok')" = true
 links=$(jq -r 'select(.line == 37) | .result.output' "$out")
 check "no bridge or tap left in the namespace" sh -c "! echo '$links' | grep -Eq '^(br-|tap)'"
 jq -r "\"\\(.ms) ms: \\(.command)\"" "$out" | sort -n | tail -4
+check "another image gets its NICs typed in" \
+    sh -c "jq -r 'select(.line == 39) | .log[]' '$out' | grep -q 'typing its network settings'"
+check "... as the screen shows" \
+    sh -c "jq -r 'select(.line == 40) | .result.text' '$out' | tr -d '\n' | grep -q 'addr add 10.0.3.1/24'"
+check "... and its routed tap's default route: it pings the host" test "$(jline "$out" 41 '.ok')" = true
 [ "$FAILS" = 0 ] || grep -v '"ok":true' "$out" | head -40
 rm -f "$out"
 assert_lab_gone $LAB
