@@ -50,6 +50,10 @@ static void print_json(FILE *out, int lineno, const char *line, bool ok, int64_t
         sb_append(&b, ",\"log\":", 7);
         out_json_log(o, &b);
     }
+    if (o->shell.len) { /* the commands a person would type for the same effect */
+        sb_append(&b, ",\"shell\":", 9);
+        out_json_shell(o, &b);
+    }
     if (!ok) {
         sb_append(&b, ",\"error\":", 9);
         json_escape(&b, error);

@@ -262,7 +262,10 @@ int cmd_run_line(struct lab *lab, const char *line, struct out *o, struct err *e
         iptc_lock_wait_fn old_fn;
         void *old_ctx;
         iptc_set_lock_waiter(serve_while_locked, &w, &old_fn, &old_ctx);
+        struct out *outer = lab->cur_out; /* `source`-like nesting keeps the outer's */
+        lab->cur_out = o;
         rc = c->exec(lab, &a, o, e);
+        lab->cur_out = outer;
         iptc_set_lock_waiter(old_fn, old_ctx, NULL, NULL);
     }
     cmd_args_free(&a);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "core/lab_shell.h"
 #include "core/procinfo.h"
 #include "core/umlargv.h"
 
@@ -204,6 +205,7 @@ int guest_send(struct guest *g, const char *text, struct err *e)
         return err_set(e, "%s is not running", g->name);
     if (pane_write(&g->pane, text, strlen(text), e) < 0)
         return -1;
+    lab_shell_typed(g, text);
     /* `expect` looks at what the guest shows from here on */
     g->expect_mark = pane_cursor_line(&g->pane);
     return 0;
@@ -317,6 +319,8 @@ int guest_start(struct guest *g, struct err *e)
         so.affinity = &one; /* set in the child: UML's helpers and tracees inherit it */
     }
     int rc = pane_spawn(&g->pane, argv, &so, e);
+    if (rc == 0)
+        lab_shell_guest_started(g, argv, lab->uml_preload, g->cpu);
     uml_argv_free(argv);
     free(env);
     if (rc < 0)
@@ -353,5 +357,6 @@ void guest_free(struct guest *g)
     if (!g)
         return;
     pane_fini(&g->pane);
+    lab_shell_guest_free(g);
     free(g);
 }

@@ -282,6 +282,8 @@ int journal_add(struct journal *j, enum jkind kind, struct err *e, int nargs, ..
         snprintf(j->netns, sizeof j->netns, "%s", strcmp(rec.args[0], "-") == 0 ? "" : rec.args[0]);
     j->recs[j->nrecs++] = rec;
     j->next_seq++;
+    if (j->on_record)
+        j->on_record(j->on_record_ctx, &rec, false);
     return (int)rec.seq;
 }
 
@@ -289,10 +291,16 @@ int journal_done(struct journal *j, unsigned seq, struct err *e)
 {
     char line[32];
     int len = snprintf(line, sizeof line, "%u-done\n", seq);
+    const struct jrecord *undone = NULL;
     for (size_t i = 0; i < j->nrecs; i++)
-        if (j->recs[i].seq == seq)
+        if (j->recs[i].seq == seq && !j->recs[i].done) {
             j->recs[i].done = true;
-    return append_line(j, line, (size_t)len, e);
+            undone = &j->recs[i];
+        }
+    int rc = append_line(j, line, (size_t)len, e);
+    if (undone && j->on_record)
+        j->on_record(j->on_record_ctx, undone, true);
+    return rc;
 }
 
 void journal_close(struct journal *j)

@@ -49,6 +49,10 @@ struct journal {
     char netns[JOURNAL_ARG_MAX]; /* where new records are being made */
     struct jrecord *recs;        /* every record so far, in order (what the file says) */
     size_t nrecs, caprecs;
+    /* Told of each record once it is written (before the change is made) and
+     * of each "done" mark (UNDONE): the shell equivalents (core/lab_shell.c). */
+    void (*on_record)(void *ctx, const struct jrecord *rec, bool undone);
+    void *on_record_ctx;
 };
 
 const char *journal_kind_name(enum jkind k);

@@ -14,6 +14,7 @@
 #include "core/guest.h"
 #include "core/image.h"
 #include "core/lab_internal.h"
+#include "core/lab_shell.h"
 #include "base/rmtree.h"
 #include "core/undo.h"
 #include "netcfg/link.h"
@@ -248,6 +249,7 @@ static int lab_setup(struct lab *lab, const struct lab_opts *o, struct err *e)
         rmdir(lab->statedir);
         return -1;
     }
+    lab_shell_attach(lab);
     /* First record: undone last, it removes the whole state directory. */
     if (journal_add(&lab->journal, J_DIR, e, 1, lab->statedir) < 0)
         return -1;
@@ -363,6 +365,7 @@ int lab_close(struct lab *lab, struct err *e)
 {
     if (!lab)
         return 0;
+    lab_shell_detach(lab); /* the front end may be going: no shell lines while closing */
     loop_remove_tick(lab->loop, lab_tick, lab);
     if (lab->applied && lab->applied_free)
         lab->applied_free(lab->applied);
@@ -525,8 +528,12 @@ int lab_cleanup(const char *name, const char *state_base, void (*log)(void *, co
 void lab_forget(struct lab *lab, int *seq)
 {
     struct err e2;
-    if (*seq > 0)
+    if (*seq > 0) { /* nothing to undo: no shell line for it */
+        void (*cb)(void *, const struct jrecord *, bool) = lab->journal.on_record;
+        lab->journal.on_record = NULL;
         journal_done(&lab->journal, (unsigned)*seq, &e2);
+        lab->journal.on_record = cb;
+    }
     *seq = -1;
 }
 

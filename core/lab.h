@@ -89,14 +89,15 @@ struct guest {
     enum guest_state state;
     struct pane pane; /* its console: linux.uml on a pty */
     int64_t started_ms, ready_ms;
-    uint64_t expect_mark; /* absolute line where `expect` starts looking */
-    unsigned boots;       /* how many times started */
-    bool logged_in;       /* umlab answered a getty's login prompt this boot */
-    struct login login;   /* what to answer a getty with */
-    int login_step;       /* this boot: 0 nothing typed, 1 user typed, 2 password done */
-    char login_note[128]; /* what umlab typed at the getty, for the log */
-    bool panicked;        /* its console showed a kernel panic before it exited */
-    int cpu;              /* host CPU its processes are kept on, -1: any */
+    uint64_t expect_mark;      /* absolute line where `expect` starts looking */
+    unsigned boots;            /* how many times started */
+    bool logged_in;            /* umlab answered a getty's login prompt this boot */
+    struct login login;        /* what to answer a getty with */
+    int login_step;            /* this boot: 0 nothing typed, 1 user typed, 2 password done */
+    char login_note[128];      /* what umlab typed at the getty, for the log */
+    bool panicked;             /* its console showed a kernel panic before it exited */
+    int cpu;                   /* host CPU its processes are kept on, -1: any */
+    struct guest_shell *shell; /* its shell equivalents (core/lab_shell.h), NULL: none yet */
     /* journal records to undo when the guest goes away (j_tap...j_fwd: the
      * routed tap's) */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
@@ -142,6 +143,8 @@ struct lab_hooks {
     /* `record FILE [--force]`, `record off` (PATH NULL): the front end records
      * its screen. NULL where there is no screen (batch mode). */
     int (*record)(void *ctx, const char *path, bool force, struct out *o, struct err *e);
+    /* A shell equivalent of what the lab did ("$ ip ...", "g1# ..."); may be NULL. */
+    void (*shell_line)(void *ctx, const char *line);
     void *ctx;
 };
 
@@ -188,6 +191,7 @@ struct lab {
     int quit_signal;      /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
     bool cancel;          /* a front end asks the running command to stop waiting */
     struct snapshot snap; /* what the panes show (snapshot.h) */
+    struct out *cur_out;  /* the running command's output (its JSON gets the shell lines) */
 };
 
 /* What a front end sets (lab_front.c); it only reads struct lab. */

@@ -17,6 +17,7 @@ void out_free(struct out *o)
     sb_free(&o->text);
     sb_free(&o->json);
     sb_free(&o->log);
+    sb_free(&o->shell);
 }
 
 void out_reset(struct out *o)
@@ -54,6 +55,20 @@ void out_progress(struct out *o, const char *fmt, ...)
     json_escape(&o->log, buf);
     if (o->progress)
         o->progress(o->progress_ctx, buf);
+}
+
+void out_shell(struct out *o, const char *line)
+{
+    if (o->shell.len)
+        sb_append(&o->shell, ",", 1);
+    json_escape(&o->shell, line);
+}
+
+void out_json_shell(const struct out *o, struct strbuf *b)
+{
+    sb_append(b, "[", 1);
+    sb_append(b, sb_str(&o->shell), o->shell.len);
+    sb_append(b, "]", 1);
 }
 
 void out_json_log(const struct out *o, struct strbuf *b)

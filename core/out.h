@@ -12,9 +12,10 @@
 #define OUT_MAX_DEPTH 16
 
 struct out {
-    struct strbuf text; /* human-readable lines */
-    struct strbuf json; /* the command's result object, "{...}" */
-    struct strbuf log;  /* progress lines, as a JSON array's items ("a","b") */
+    struct strbuf text;  /* human-readable lines */
+    struct strbuf json;  /* the command's result object, "{...}" */
+    struct strbuf log;   /* progress lines, as a JSON array's items ("a","b") */
+    struct strbuf shell; /* the shell equivalents of what it did, the same way */
     int depth;
     bool first[OUT_MAX_DEPTH];
     char closer[OUT_MAX_DEPTH]; /* '}' or ']' for each open level */
@@ -34,6 +35,11 @@ __attribute__((format(printf, 2, 3))) void out_printf(struct out *o, const char 
 void out_write(struct out *o, const char *s, size_t n);
 /* A progress line: to the callback now, and kept for the JSON "log" array. */
 __attribute__((format(printf, 2, 3))) void out_progress(struct out *o, const char *fmt, ...);
+/* A shell-equivalent line ("$ ip link ...", "g1# ..."), kept for the JSON
+ * "shell" array (the front end shows it through the lab's hooks). */
+void out_shell(struct out *o, const char *line);
+/* The shell lines as a JSON array ("[]" when none). */
+void out_json_shell(const struct out *o, struct strbuf *b);
 /* The progress lines as a JSON array ("[]" when none). Caller frees with sb_free. */
 void out_json_log(const struct out *o, struct strbuf *b);
 
