@@ -262,5 +262,6 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_exec,      &cmd_send,      &cmd_expect,        &cmd_screen,     &cmd_ping,
     &cmd_pingall,   &cmd_why,       &cmd_check,         &cmd_save,       &cmd_status,
     &cmd_counters,  &cmd_rules,     &cmd_host,          &cmd_shell,      &cmd_dump,
-    &cmd_record,    &cmd_sleep,     &cmd_echo,          &cmd_help,       NULL,
+    &cmd_record,    &cmd_export,    &cmd_sleep,         &cmd_echo,       &cmd_help,
+    NULL,
 };

@@ -14,7 +14,7 @@ extern const struct cmd_entry cmd_exec, cmd_send, cmd_expect, cmd_screen, cmd_sl
 extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why, cmd_check, cmd_save;
 extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;
 extern const struct cmd_entry cmd_shell, cmd_dump;
-extern const struct cmd_entry cmd_record;
+extern const struct cmd_entry cmd_record, cmd_export;
 
 /* The pane NAME names: a guest's console, host (the host shell) or
  * dump:GUEST|IFACE (a tcpdump); NULL with why in E. */

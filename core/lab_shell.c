@@ -62,6 +62,8 @@ void lab_shell_ctx(const struct lab *lab, bool export, struct lab_shell_ctx *lc)
 static void on_record(void *ctx, const struct jrecord *rec, bool undone)
 {
     struct lab *lab = ctx;
+    if (undone && rec->kind == J_PROC)
+        return; /* a guest that exited, or halted through its mconsole: no command */
     struct lab_shell_ctx lc;
     lab_shell_ctx(lab, false, &lc);
     struct strbuf b = {0};

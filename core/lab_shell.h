@@ -40,4 +40,7 @@ void lab_shell_guest_started(struct guest *g, char *const *argv, const char *pre
 void lab_shell_typed(struct guest *g, const char *text);
 void lab_shell_guest_free(struct guest *g);
 
+/* The sh script `export` writes (core/cmd_export.c) into B. */
+int lab_export_script(struct lab *lab, struct strbuf *b, struct err *e);
+
 #endif

@@ -37,17 +37,50 @@ static int quote_plain(struct strbuf *b, const char *s, struct err *e)
     return 0;
 }
 
+/* The substitution whose literal starts at S[I] as a whole name: after the
+ * start of the word, '=' or ',' and before its end, '/' or ','. */
+static const struct shell_subst *subst_at(const char *s, size_t i, const struct shell_ctx *c)
+{
+    if (!c || (i > 0 && s[i - 1] != '=' && s[i - 1] != ','))
+        return NULL;
+    for (size_t k = 0; k < c->nsubst; k++) {
+        const char *lit = c->subst[k].literal;
+        size_t n = lit ? strlen(lit) : 0;
+        if (n && strncmp(s + i, lit, n) == 0 &&
+            (s[i + n] == '\0' || s[i + n] == '/' || s[i + n] == ','))
+            return &c->subst[k];
+    }
+    return NULL;
+}
+
 int shell_quote(struct strbuf *b, const char *s, const struct shell_ctx *c, struct err *e)
 {
-    for (size_t i = 0; c && i < c->nsubst; i++) {
-        const char *lit = c->subst[i].literal;
-        size_t n = lit ? strlen(lit) : 0;
-        if (!n || strncmp(s, lit, n) != 0 || (s[n] && s[n] != '/'))
+    if (!c || !c->nsubst)
+        return quote_plain(b, s, e);
+    size_t start = 0, i = 0, len = strlen(s);
+    bool any = false;
+    struct strbuf part = {0};
+    int rc = 0;
+    for (; i <= len && rc == 0; i++) {
+        const struct shell_subst *sub = i < len ? subst_at(s, i, c) : NULL;
+        if (!sub && i < len)
             continue;
-        sb_printf(b, "\"$%s\"", c->subst[i].var);
-        return s[n] ? quote_plain(b, s + n, e) : 0;
+        if (i > start) { /* the literal text before it */
+            part.len = 0;
+            sb_append(&part, s + start, i - start);
+            rc = quote_plain(b, sb_str(&part), e);
+        }
+        if (sub && rc == 0) {
+            sb_printf(b, "\"$%s\"", sub->var);
+            i += strlen(sub->literal) - 1;
+            start = i + 1;
+            any = true;
+        }
     }
-    return quote_plain(b, s, e);
+    sb_free(&part);
+    if (rc == 0 && !any && len == 0)
+        rc = quote_plain(b, s, e);
+    return rc;
 }
 
 /* One command being written: words appended with a space between. */
@@ -461,7 +494,7 @@ static int map(const struct jrecord *r, const struct shell_ctx *c, bool undo, st
         if (undo) {
             char grp[24];
             snprintf(grp, sizeof grp, "-%s", a0);
-            lit(&w, "kill -KILL --");
+            lit(&w, "kill -s KILL --");
             val(&w, grp);
             endl(&w);
         }
