@@ -317,6 +317,13 @@ void tui_action(struct tui *t, const struct key_event *ev)
         tabs_apply_sizes(t);
         tui_mark(t, D_ALL);
         break;
+    case ACT_SHELL_LINES:
+        t->hide_shell = !t->hide_shell;
+        set_status(t, false,
+                   t->hide_shell ? "log: shell commands hidden (" KEYS_PREFIX_NAME " $ shows them)"
+                                 : "log: shell commands shown ($ host, GUEST# typed)");
+        tui_mark(t, D_LOG);
+        break;
     case ACT_MOUSE:
     case ACT_RESIZE:
         break; /* input.c handles these: they need curses state */

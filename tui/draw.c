@@ -160,13 +160,19 @@ static void draw_log(struct tui *t)
               t->log_big ? " log (" KEYS_PREFIX_NAME " l: smaller) "
                          : " log (" KEYS_PREFIX_NAME " l: bigger) ");
     int err = ui_pair(COLOR_RED, -1), cmd = ui_pair(COLOR_YELLOW, -1);
-    for (int i = 0; i < r->h - 1; i++) {
-        const struct log_line *l = logring_back(&t->log, i);
+    int sh = ui_pair(COLOR_GREEN, -1);
+    for (int i = 0, k = 0; i < r->h - 1; k++) {
+        const struct log_line *l = logring_back(&t->log, k);
         if (!l)
             break;
-        int y = r->y + r->h - 1 - i;
+        if (l->level == LOG_SHELL && t->hide_shell)
+            continue;
+        int y = r->y + r->h - 1 - i++;
         attr_t a = l->level == LOG_CMD ? A_BOLD : A_NORMAL;
-        int p = l->level == LOG_ERR ? err : l->level == LOG_CMD ? cmd : 0;
+        int p = l->level == LOG_ERR     ? err
+                : l->level == LOG_CMD   ? cmd
+                : l->level == LOG_SHELL ? sh
+                                        : 0;
         draw_text(y, r->x, r->w, a, p, l->text);
     }
 }

@@ -53,6 +53,7 @@ const struct key_binding keys_table[] = {
     {{PCHR('{')}, ACT_SIDE_UP, NULL, NULL, "scroll the side pane up"},
     {{PCHR('}')}, ACT_SIDE_DOWN, NULL, NULL, "scroll the side pane down"},
     {{PCHR('l')}, ACT_LOG, NULL, NULL, "bigger / smaller log"},
+    {{PCHR('$')}, ACT_SHELL_LINES, NULL, NULL, "shell commands in log"},
     {{PCHR('c')}, ACT_CANCEL, NULL, NULL, "cancel the running command"},
     {{{KEYS_PREFIX, 0, false, true, KEYS_PREFIX_NAME}}, ACT_SEND_CHAR, NULL, NULL,
      "send " KEYS_PREFIX_NAME " to the console"},

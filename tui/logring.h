@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum log_level { LOG_INFO, LOG_CMD, LOG_ERR };
+/* LOG_SHELL: a shell equivalent of what umlab did ("$ ip ...", "g1# ..."). */
+enum log_level { LOG_INFO, LOG_CMD, LOG_ERR, LOG_SHELL };
 
 struct log_line {
     char *text;

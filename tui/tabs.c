@@ -144,6 +144,14 @@ static void on_guest_note(void *ctx, struct guest *g, const char *text)
     tui_log(ctx, LOG_INFO, "%s: %s", g->name, text);
 }
 
+/* The shell equivalent of what the lab did: to the log, not the status line. */
+static void on_shell_line(void *ctx, const char *line)
+{
+    struct tui *t = ctx;
+    logring_add(&t->log, LOG_SHELL, line);
+    tui_mark(t, D_LOG);
+}
+
 /* A lab pane shows beside the guest whose tap it dumps, else in a tab of its own. */
 static void on_pane_event(void *ctx, struct lab_pane *lp, enum lab_pane_event ev)
 {
@@ -185,6 +193,7 @@ void tabs_install_hooks(struct tui *t)
                                               .guest_note = on_guest_note,
                                               .pane_event = on_pane_event,
                                               .record = record_hook,
+                                              .shell_line = on_shell_line,
                                               .ctx = t});
     for (size_t i = 0; i < t->lab->nguests; i++)
         on_guest_changed(t, t->lab->guests[i]);

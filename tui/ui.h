@@ -65,6 +65,7 @@ struct tui {
     FILE *curses_out;
     struct recording *rec; /* `record FILE` running, else NULL */
     bool side, log_big;
+    bool hide_shell; /* the log leaves out the shell equivalents (LOG_SHELL) */
     int side_scroll; /* lines of the side pane scrolled out at the top */
     int rows, cols;
     struct layout lay;
