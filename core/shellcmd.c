@@ -316,9 +316,9 @@ static const struct shell_veth *find_veth(const struct shell_ctx *c, const char 
 static int check_record(const struct jrecord *r, const struct shell_ctx *c, struct err *e)
 {
     static const int need[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1, [J_ADDR] = 2,
-        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2, [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2,
+        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
+        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
+        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
     };
     if (r->invalid || r->kind < 0 || r->kind >= J_KIND_COUNT)
         return err_set(e, "unreadable record");
@@ -346,6 +346,10 @@ static int check_record(const struct jrecord *r, const struct shell_ctx *c, stru
     }
     case J_BRPORT:
         return ifname_check(a0, e) < 0 ? -1 : ifname_check(a1, e);
+    case J_VXLAN:
+        if (ifname_check(a0, e) < 0)
+            return -1;
+        return sysctl_check_value(a1, e) < 0 ? err_set(e, "bad VNI '%s'", a1) : 0;
     case J_ADDR:
         return ifname_check(a0, e) < 0 ? -1 : cidr_check(a1, e);
     case J_ROUTE:
@@ -385,6 +389,7 @@ static int map(const struct jrecord *r, const struct shell_ctx *c, bool undo, st
     case J_TAP:
     case J_BRIDGE:
     case J_VETH:
+    case J_VXLAN:
         if (undo) {
             ip(&w, ns);
             lit(&w, "link del");
@@ -397,6 +402,16 @@ static int map(const struct jrecord *r, const struct shell_ctx *c, bool undo, st
             lit(&w, "tuntap add dev");
             val(&w, a0);
             lit(&w, "mode tap");
+            endl(&w);
+        } else if (r->kind == J_VXLAN) {
+            /* the record holds name and VNI; remotes (bridge fdb append) and
+             * the underlay are the vxlan command's, not journaled */
+            ip(&w, ns);
+            lit(&w, "link add");
+            val(&w, a0);
+            lit(&w, "type vxlan id");
+            val(&w, a1);
+            lit(&w, "dstport 4789");
             endl(&w);
         } else if (r->kind == J_BRIDGE) {
             ip(&w, ns);
