@@ -12,6 +12,7 @@
 
 #include "core/cmds.h"
 #include "core/lab_shell.h"
+#include "core/useropen.h"
 
 static const char script_head[] =
     "#\n"
@@ -226,21 +227,22 @@ static int export_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
         sb_free(&b);
         return -1;
     }
-    /* Never over an existing file or through a link (a user-writable
-     * directory may hold one). Written by root: the file is root's. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    /* Created as the user who called sudo (the name is theirs, in a
+     * directory they may control), never over an existing file or a link. */
+    struct useropen_who who;
+    useropen_who(&who);
+    int fd = useropen(&who, path, O_WRONLY | O_CREAT | O_EXCL, 0644, e);
     if (fd < 0) {
         sb_free(&b);
-        return err_sys(e, "export %s", path);
+        return -1;
     }
     int rc = 0;
     if (fchmod(fd, 0644) < 0 || write_all(fd, sb_str(&b), b.len) < 0 || fsync(fd) < 0)
-        rc = err_sys(e, "export %s", path);
+        rc = err_sys(e, "export %s (left incomplete)", path);
     if (close(fd) < 0 && rc == 0)
-        rc = err_sys(e, "export %s", path);
-    if (rc < 0)
-        unlink(path);
-    else {
+        rc = err_sys(e, "export %s (left incomplete)", path);
+    /* an incomplete file is not removed: root does not unlink in the user's directory */
+    if (rc == 0) {
         out_printf(o, "exported lab %s to %s: sh %s up | down\n", lab->name, path, path);
         out_str(o, "file", path);
         out_uint(o, "bytes", b.len);

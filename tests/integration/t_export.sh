@@ -19,10 +19,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 force_cleanup_lab $LAB
+ln -s "$tmp/target" "$tmp/link.sh"
 ip netns del "$NS" 2>/dev/null || true
 ip netns del "$NS_INET" 2>/dev/null || true
 
-"$UMLAB" --sandbox --lab $LAB --json --batch - >"$tmp/out" 2>&1 <<BATCH
+"$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - >"$tmp/out" 2>&1 <<BATCH
 guest add g1 --ip auto
 guest add g2
 wait g1
@@ -31,9 +32,12 @@ nat on
 ping g1 g2 --count 1
 export $script
 export $script
+export $tmp/link.sh
 BATCH
 check "the lab is built and exported" test "$(jline "$tmp/out" 7 '.ok')" = true
 check "a second export does not overwrite the file" test "$(jline "$tmp/out" 8 '.ok')" = false
+check "nor writes through a symbolic link" \
+    sh -c "test '$(jline "$tmp/out" 9 '.ok')' = false && test ! -e '$tmp/target'"
 check "the JSON carries the shell lines of nat on" \
     sh -c "jq -r 'select(.line == 5) | .shell[]' '$tmp/out' | grep -q -- '-t nat -I POSTROUTING -s 192.168.0.0/24 -o uplink0 .*-j MASQUERADE'"
 check "and the guest-side commands typed" \
