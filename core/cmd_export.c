@@ -244,8 +244,8 @@ static int export_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     /* an incomplete file is not removed: root does not unlink in the user's directory */
     if (rc == 0) {
         out_printf(o, "exported lab %s to %s: sh %s up | down\n", lab->name, path, path);
-        out_str(o, "file", path);
-        out_uint(o, "bytes", b.len);
+        out_str(o, "file", NULL, path);
+        out_uint(o, "bytes", NULL, b.len);
     }
     sb_free(&b);
     return rc;
@@ -255,7 +255,6 @@ const struct cmd_entry cmd_export = {
     .name = "export",
     .usage = "FILE",
     .summary = "write a sh script that rebuilds the lab without umlab (FILE up | down)",
-    .min_args = 1,
-    .max_args = 1,
+    .args = {.min = 1, .max = 1},
     .exec = export_cmd,
 };
