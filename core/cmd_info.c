@@ -206,17 +206,19 @@ static int help_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     (void)lab;
     if (a->argc > 0) {
         bool any = false;
-        size_t n = strlen(a->argv[0]);
+        char want[64]; /* "lan" or "lan add": a command is one or two words */
+        snprintf(want, sizeof want, "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
+                 a->argc > 1 ? a->argv[1] : "");
+        size_t n = strlen(want);
         for (int i = 0; cmd_table[i]; i++) {
             const char *name = cmd_table[i]->name;
-            if (strcmp(name, a->argv[0]) == 0 ||
-                (strncmp(name, a->argv[0], n) == 0 && name[n] == ' ')) {
+            if (strcmp(name, want) == 0 || (strncmp(name, want, n) == 0 && name[n] == ' ')) {
                 help_one(o, cmd_table[i]);
                 any = true;
             }
         }
         if (!any)
-            return err_set(e, "help: no command '%s'", a->argv[0]);
+            return err_set(e, "help: no command '%s'", want);
         return 0;
     }
     out_printf(o, "commands:\n");
@@ -251,7 +253,7 @@ const struct cmd_entry cmd_help = {
     .name = "help",
     .usage = "[COMMAND]",
     .summary = "list the commands, or explain one",
-    .args = {.max = 1},
+    .args = {.max = 2},
     .exec = help_cmd,
 };
 

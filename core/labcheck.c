@@ -33,10 +33,16 @@ static void counter_iface(struct lab *lab, const struct lab_spec *s, const struc
     if (c->uplink) {
         snprintf(out, outsz, "%s", lab->uplink[0] ? lab->uplink : SANDBOX_UPLINK);
     } else if (c->lan >= 0) {
-        snprintf(out, outsz, "%s", s->lans[c->lan].name); /* the LAN's bridge */
-    } else if (c->guest >= 0 && c->nic <= 0) {
+        const struct lab_lan *l = lab_find_lan(lab, s->lans[c->lan].name);
+        if (l)
+            snprintf(out, outsz, "%s", l->bridge);
+    } else if (c->guest >= 0) {
+        /* ethN's tap (eth0 when no NIC is named), as the side pane counts it */
         struct guest *g = lab_find_guest(lab, s->guests[c->guest].name);
-        if (g)
+        int n = c->nic < 0 ? 0 : c->nic;
+        if (g && n < GUEST_MAX_NICS && g->nics[n].present)
+            snprintf(out, outsz, "%s", g->nics[n].tap);
+        else if (g && n == 0)
             snprintf(out, outsz, "%s", g->tap);
     }
 }
