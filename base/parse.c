@@ -39,18 +39,27 @@ int parse_count_prefix(const char *s, long hi, long *out, const char **end)
     return 0;
 }
 
-int parse_seconds(const char *s, double min_s, double max_s, int *ms)
+int parse_decimal(const char *s, double lo, double hi, double *out)
 {
     if (!s || !*s)
         return -1;
-    /* plain decimals only: strtod would also take "nan", "inf", hex and spaces */
+    /* plain decimals only: strtod would also take "nan", "inf", hex, signs and spaces */
     for (const char *p = s; *p; p++)
         if (!isdigit((unsigned char)*p) && *p != '.')
             return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno == ERANGE || end == s || *end || !isfinite(v) || v < min_s || v > max_s)
+    if (errno == ERANGE || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int parse_seconds(const char *s, double min_s, double max_s, int *ms)
+{
+    double v;
+    if (parse_decimal(s, min_s, max_s, &v) < 0)
         return -1;
     double m = v * 1000.0;
     if (m > INT_MAX)

@@ -13,6 +13,10 @@ int parse_long(const char *s, long lo, long hi, long *out);
  * in 0..HI; *END (may be NULL) gets where it stopped. For text a guest printed. */
 int parse_count_prefix(const char *s, long hi, long *out, const char **end);
 
+/* A plain decimal number (digits and one optional '.': no sign, exponent,
+ * hex, nan or inf) in LO..HI. */
+int parse_decimal(const char *s, double lo, double hi, double *out);
+
 /* Seconds (decimals allowed) in MIN_S..MAX_S, finite, as milliseconds. */
 int parse_seconds(const char *s, double min_s, double max_s, int *ms);
 

@@ -79,6 +79,29 @@ static void test_parse_seconds(void **state)
     }
 }
 
+static void test_parse_decimal(void **state)
+{
+    (void)state;
+    double v = -1;
+    assert_int_equal(parse_decimal("10", 0, 100, &v), 0);
+    assert_true(v == 10.0);
+    assert_int_equal(parse_decimal("0.5", 0, 100, &v), 0);
+    assert_true(v == 0.5);
+    assert_int_equal(parse_decimal("100", 0, 100, &v), 0);
+    assert_int_equal(parse_decimal("0", 0, 100, &v), 0);
+    assert_int_equal(parse_decimal(".25", 0, 100, &v), 0);
+    assert_true(v == 0.25);
+    const char *bad[] = {"nan", "inf", "-1", "100.01", "1e1", "0x1", " 1",
+                         "1 ",  "",    ".",  "1..2",   "+1",  "1%",  "1e999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = -7;
+        if (parse_decimal(bad[i], 0, 100, &v) == 0)
+            fail_msg("accepted '%s' (%g)", bad[i], v);
+        assert_true(v == -7); /* untouched on failure */
+    }
+    assert_int_equal(parse_decimal(NULL, 0, 100, &v), -1);
+}
+
 static void test_parse_count_prefix(void **state)
 {
     (void)state;
@@ -172,9 +195,9 @@ static void test_ping_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_long),         cmocka_unit_test(test_parse_seconds),
-        cmocka_unit_test(test_parse_count_prefix), cmocka_unit_test(test_parse_file_path),
-        cmocka_unit_test(test_ping_summary),
+        cmocka_unit_test(test_parse_long),      cmocka_unit_test(test_parse_seconds),
+        cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_parse_count_prefix),
+        cmocka_unit_test(test_parse_file_path), cmocka_unit_test(test_ping_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
