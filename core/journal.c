@@ -13,7 +13,7 @@ static const char *const kind_names[J_KIND_COUNT] = {
     [J_NETNS] = "netns",   [J_ENTER] = "enter", [J_TAP] = "tap",       [J_VETH] = "veth",
     [J_ADDR] = "addr",     [J_ROUTE] = "route", [J_SYSCTL] = "sysctl", [J_RULE] = "rule",
     [J_PROC] = "proc",     [J_FILE] = "file",   [J_DIR] = "dir",       [J_BRIDGE] = "bridge",
-    [J_BRPORT] = "brport", [J_VXLAN] = "vxlan",
+    [J_BRPORT] = "brport", [J_VXLAN] = "vxlan", [J_NETEM] = "netem",   [J_LINKDOWN] = "linkdown",
 };
 
 const char *journal_kind_name(enum jkind k)

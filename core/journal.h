@@ -12,20 +12,22 @@
 #include "base/err.h"
 
 enum jkind {
-    J_NETNS,  /* NAME: a named network namespace umlab created */
-    J_ENTER,  /* NAME: later records live in netns NAME ("-" = the starting one) */
-    J_TAP,    /* IFNAME */
-    J_VETH,   /* IFNAME (its peer goes with it) */
-    J_ADDR,   /* IFNAME ADDR/PREFIX */
-    J_ROUTE,  /* DST/PREFIX IFNAME [GW] */
-    J_SYSCTL, /* KEY OLDVALUE */
-    J_RULE,   /* TABLE CHAIN COMMENT */
-    J_PROC,   /* PID STARTTIME (a process group leader: the whole group is killed) */
-    J_FILE,   /* PATH */
-    J_DIR,    /* PATH (removed with everything in it) */
-    J_BRIDGE, /* IFNAME: a bridge umlab created (a LAN) */
-    J_BRPORT, /* PORT BRIDGE: PORT was made a port of BRIDGE (released on undo) */
-    J_VXLAN,  /* IFNAME VNI: a VXLAN device umlab created (a LAN stretched to other hosts) */
+    J_NETNS,    /* NAME: a named network namespace umlab created */
+    J_ENTER,    /* NAME: later records live in netns NAME ("-" = the starting one) */
+    J_TAP,      /* IFNAME */
+    J_VETH,     /* IFNAME (its peer goes with it) */
+    J_ADDR,     /* IFNAME ADDR/PREFIX */
+    J_ROUTE,    /* DST/PREFIX IFNAME [GW] */
+    J_SYSCTL,   /* KEY OLDVALUE */
+    J_RULE,     /* TABLE CHAIN COMMENT */
+    J_PROC,     /* PID STARTTIME (a process group leader: the whole group is killed) */
+    J_FILE,     /* PATH */
+    J_DIR,      /* PATH (removed with everything in it) */
+    J_BRIDGE,   /* IFNAME: a bridge umlab created (a LAN) */
+    J_BRPORT,   /* PORT BRIDGE: PORT was made a port of BRIDGE (released on undo) */
+    J_VXLAN,    /* IFNAME VNI: a VXLAN device umlab created (a LAN stretched to other hosts) */
+    J_NETEM,    /* IFNAME: umlab's netem/tbf root qdisc on IFNAME (removed on undo) */
+    J_LINKDOWN, /* IFNAME: umlab set IFNAME down (brought up on undo) */
     J_KIND_COUNT
 };
 

@@ -17,6 +17,7 @@
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
+#include "netcfg/qdisc.h"
 #include "netcfg/sysctl.h"
 #include "netcfg/tap.h"
 #include "netcfg/vxlan.h"
@@ -157,6 +158,23 @@ int undo_record(struct undo_ctx *u, const struct jrecord *r, struct err *e)
             return 0; /* gone, released, or someone else's port now */
         say(u, "release %s from bridge %s", a0, a1);
         return bridge_release(c, a1, a0, e);
+    }
+    case J_NETEM: {
+        bool removed;
+        if (!(c = nl(u, e)) || qdisc_netem_clear(c, a0, &removed, e) < 0)
+            return -1; /* removes only umlab's own qdisc */
+        if (removed)
+            say(u, "remove the link emulation (netem) on %s", a0);
+        return 0;
+    }
+    case J_LINKDOWN: {
+        struct link_stats st;
+        if (!(c = nl(u, e)))
+            return -1;
+        if (link_ifindex(c, a0) == 0 || link_get_stats(c, a0, &st, NULL) < 0 || st.up)
+            return 0; /* gone, or up again already */
+        say(u, "set link %s up", a0);
+        return link_set_up(c, a0, true, e);
     }
     case J_ADDR:
         if (!(c = nl(u, e)) || parse_cidr(a1, &addr, &prefix, e) < 0)

@@ -113,14 +113,16 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     if (r->netns[0] && !netns_ok(r->netns))
         return err_set(e, "bad namespace name '%s'", r->netns);
     static const int nargs_min[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
-        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
+        [J_NETNS] = 1,  [J_ENTER] = 1, [J_TAP] = 1,    [J_VETH] = 1,
+        [J_ADDR] = 2,   [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,
+        [J_PROC] = 2,   [J_FILE] = 1,  [J_DIR] = 1,    [J_BRIDGE] = 1,
+        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 1,  [J_LINKDOWN] = 1,
     };
     static const int nargs_max[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
-        [J_ROUTE] = 3, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
+        [J_NETNS] = 1,  [J_ENTER] = 1, [J_TAP] = 1,    [J_VETH] = 1,
+        [J_ADDR] = 2,   [J_ROUTE] = 3, [J_SYSCTL] = 2, [J_RULE] = 3,
+        [J_PROC] = 2,   [J_FILE] = 1,  [J_DIR] = 1,    [J_BRIDGE] = 1,
+        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 1,  [J_LINKDOWN] = 1,
     };
     if (r->nargs < nargs_min[r->kind] || r->nargs > nargs_max[r->kind])
         return err_set(e, "wrong number of fields");
@@ -133,6 +135,8 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     case J_TAP:
     case J_VETH:
     case J_BRIDGE:
+    case J_NETEM:
+    case J_LINKDOWN:
         return ifname_ok(a0) ? 0 : err_set(e, "bad interface name '%s'", a0);
     case J_BRPORT:
         if (!ifname_ok(a0) || !ifname_ok(a1))
@@ -184,54 +188,134 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     return err_set(e, "unknown record kind");
 }
 
-/* P releases a port of the bridge B deletes (same name and namespace). */
-static bool releases_port_of(const struct jrecord *p, const struct jrecord *b)
-{
-    return p->kind == J_BRPORT && strcmp(p->args[1], b->args[0]) == 0 &&
-           strcmp(p->netns, b->netns) == 0;
-}
+/* Ordering: a record that acts on a link while it lives is undone before the
+ * link itself is deleted: a bridge waits for the release of every port from
+ * it, a VXLAN device for its own release from its bridge, and any link (tap,
+ * veth, bridge, VXLAN) for umlab's qdisc on it to be removed and its being
+ * down to be undone. Newest first gives that for any journal umlab writes (a
+ * link is made before anything acts on it); this keeps it for any other order
+ * too, in O(n log n) for a journal of any size. Only link deletions move, and
+ * only behind records that never move. */
 
-/* P releases the link V deletes from a bridge (same name and namespace). */
-static bool releases_link(const struct jrecord *p, const struct jrecord *v)
-{
-    return p->kind == J_BRPORT && strcmp(p->args[0], v->args[0]) == 0 &&
-           strcmp(p->netns, v->netns) == 0;
-}
+enum hold {
+    HOLD_BRIDGE = 0, /* a port's release from bridge NAME */
+    HOLD_PORT = 1,   /* port NAME's release from its bridge */
+    HOLD_LINK = 2,   /* umlab's qdisc on NAME, NAME set down */
+    HOLD_COUNT
+};
 
-/* Step P must run before step R. */
-static bool must_wait(const struct jrecord *r, const struct jrecord *p)
+/* What link R deletes (NULL: none) and which holds it waits for (a mask). */
+static const char *deletes_link(const struct jrecord *r, unsigned *waits)
 {
+    *waits = 1u << HOLD_LINK;
     if (r->kind == J_BRIDGE)
-        return releases_port_of(p, r);
-    if (r->kind == J_VXLAN)
-        return releases_link(p, r);
-    return false;
+        *waits |= 1u << HOLD_BRIDGE;
+    else if (r->kind == J_VXLAN)
+        *waits |= 1u << HOLD_PORT;
+    else if (r->kind != J_TAP && r->kind != J_VETH)
+        return NULL;
+    return r->args[0];
 }
 
-/* A bridge is deleted only after every port journaled for it is released,
- * and a VXLAN device only after its release from its bridge. Newest first
- * gives that for any journal umlab writes (a port is enslaved after its
- * bridge and its device are made); this keeps it for any other order too.
- * Only bridges and VXLAN devices move, and only behind releases, which never
- * move: one pass settles them all. */
-static void links_after_their_releases(const struct jrecord *recs, struct undo_step *st, size_t n)
+struct actor {
+    const char *name, *netns;
+    size_t pos;              /* its step */
+    enum hold hold;          /* what it holds back */
+    size_t last[HOLD_COUNT]; /* a group's first entry: its last step of each hold, + 1 (0: none) */
+};
+
+static int cmp_actor(const void *a, const void *b)
 {
-    for (size_t k = 0; k < n;) {
-        const struct jrecord *r = &recs[st[k].rec];
-        size_t last = k;
-        if (st[k].act == UNDO_RUN && (r->kind == J_BRIDGE || r->kind == J_VXLAN))
-            for (size_t j = k + 1; j < n; j++)
-                if (st[j].act == UNDO_RUN && must_wait(r, &recs[st[j].rec]))
-                    last = j;
-        if (last == k) {
-            k++;
-            continue;
-        }
-        /* Moved behind its last release: it never moves again; look at the new st[k]. */
-        struct undo_step moved = st[k];
-        memmove(&st[k], &st[k + 1], (last - k) * sizeof *st);
-        st[last] = moved;
+    const struct actor *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (!c)
+        c = strcmp(x->netns, y->netns);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+struct placed {
+    size_t anchor, pos; /* after step ANCHOR (itself when not moved), in the order of POS */
+    bool moved;
+};
+
+static int cmp_placed(const void *a, const void *b)
+{
+    const struct placed *x = a, *y = b;
+    if (x->anchor != y->anchor)
+        return x->anchor < y->anchor ? -1 : 1;
+    if (x->moved != y->moved)
+        return x->moved ? 1 : -1;
+    /* Several behind one step: the later first, as if each had been moved in
+     * turn to right behind it. */
+    return x->moved ? (x->pos < y->pos) - (x->pos > y->pos) : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static bool same_group(const struct actor *a, const char *name, const char *netns)
+{
+    return strcmp(a->name, name) == 0 && strcmp(a->netns, netns) == 0;
+}
+
+static int links_after_what_acts_on_them(const struct jrecord *recs, struct undo_step *st, size_t n,
+                                         struct err *e)
+{
+    struct actor *act = malloc(2 * n * sizeof *act); /* a port release holds two links */
+    struct placed *pl = malloc(n * sizeof *pl);
+    struct undo_step *copy = malloc(n * sizeof *copy);
+    if (!act || !pl || !copy) {
+        free(act);
+        free(pl);
+        free(copy);
+        return err_sys(e, "undo plan");
     }
+    size_t na = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct jrecord *r = &recs[st[k].rec];
+        if (st[k].act != UNDO_RUN)
+            continue;
+        if (r->kind == J_BRPORT) {
+            act[na++] = (struct actor){r->args[1], r->netns, k, HOLD_BRIDGE, {0}};
+            act[na++] = (struct actor){r->args[0], r->netns, k, HOLD_PORT, {0}};
+        } else if (r->kind == J_NETEM || r->kind == J_LINKDOWN) {
+            act[na++] = (struct actor){r->args[0], r->netns, k, HOLD_LINK, {0}};
+        }
+    }
+    qsort(act, na, sizeof *act, cmp_actor);
+    for (size_t i = 0, j; i < na; i = j) /* each group's last steps, in its first entry */
+        for (j = i; j < na && same_group(&act[j], act[i].name, act[i].netns); j++)
+            act[i].last[act[j].hold] = act[j].pos + 1; /* positions ascend in a group */
+    for (size_t k = 0; k < n; k++) {
+        const struct jrecord *r = &recs[st[k].rec];
+        unsigned waits;
+        const char *name = deletes_link(r, &waits);
+        pl[k] = (struct placed){k, k, false};
+        if (st[k].act != UNDO_RUN || !name)
+            continue;
+        struct actor key = {name, r->netns, 0, HOLD_LINK, {0}}; /* before the group's first */
+        size_t lo = 0, hi = na;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_actor(&act[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == na || !same_group(&act[lo], name, r->netns))
+            continue;
+        size_t last = 0;
+        for (int h = 0; h < HOLD_COUNT; h++)
+            if ((waits & (1u << h)) && act[lo].last[h] > last)
+                last = act[lo].last[h];
+        if (last > k + 1) /* the last that holds it comes after it */
+            pl[k] = (struct placed){last - 1, k, true};
+    }
+    qsort(pl, n, sizeof *pl, cmp_placed);
+    memcpy(copy, st, n * sizeof *st);
+    for (size_t k = 0; k < n; k++)
+        st[k] = copy[pl[k].pos];
+    free(act);
+    free(pl);
+    free(copy);
+    return 0;
 }
 
 int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
@@ -258,7 +342,10 @@ int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
             st[k].act = UNDO_RUN;
         }
     }
-    links_after_their_releases(recs, st, n);
+    if (links_after_what_acts_on_them(recs, st, n, e) < 0) {
+        free(st);
+        return -1;
+    }
     *steps = st;
     *nsteps = n;
     return 0;

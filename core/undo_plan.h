@@ -31,9 +31,11 @@ struct undo_step {
 /* Checks one record (and the namespace it was made in) against SCOPE. */
 int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struct err *e);
 
-/* One step per record, newest first, except that a bridge's deletion waits
- * for every release of a port from it, and a VXLAN device's deletion for its
- * release from its bridge. *STEPS is malloc'd (free it). */
+/* One step per record, newest first, except that a link's deletion waits
+ * for every record that acts on it: a bridge's for every release of a port
+ * from it, a VXLAN device's for its release from its bridge, and any link's
+ * (tap, veth, bridge, VXLAN) for umlab's qdisc on it to be removed and its
+ * being down to be undone. *STEPS is malloc'd (free it). */
 int undo_plan(const struct jrecord *recs, size_t n, const struct undo_scope *s,
               struct undo_step **steps, size_t *nsteps, struct err *e);
 

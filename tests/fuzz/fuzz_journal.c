@@ -3,7 +3,8 @@
  * and the formatted journal parsed again, which must give the same records.
  * The undo plan holds every record once, refuses the invalid ones and deletes
  * no bridge before the release of its ports, no VXLAN device before its own
- * release. Nothing is undone. */
+ * release, and no link before umlab's qdisc on it is removed and its being
+ * down undone. Nothing is undone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,16 +95,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t i = steps[k].rec;
             if (i >= n || seen[i]++ || (recs[i].invalid && steps[k].act != UNDO_REFUSE))
                 abort();
-            /* A bridge is deleted after every release of a port from it, and a
-             * VXLAN device after its release from its bridge. */
-            if (steps[k].act != UNDO_RUN || (recs[i].kind != J_BRIDGE && recs[i].kind != J_VXLAN))
+            /* A bridge is deleted after every release of a port from it, a
+             * VXLAN device after its release from its bridge, and any link
+             * after umlab's qdisc on it is removed and its being down undone. */
+            enum jkind k0 = recs[i].kind;
+            if (steps[k].act != UNDO_RUN ||
+                (k0 != J_BRIDGE && k0 != J_VXLAN && k0 != J_TAP && k0 != J_VETH))
                 continue;
-            int field = recs[i].kind == J_BRIDGE ? 1 : 0; /* brport PORT BRIDGE */
+            int field = k0 == J_BRIDGE ? 1 : 0; /* brport PORT BRIDGE */
             for (size_t j = k + 1; j < nsteps; j++) {
                 const struct jrecord *p = &recs[steps[j].rec];
-                if (steps[j].act == UNDO_RUN && p->kind == J_BRPORT &&
-                    strcmp(p->args[field], recs[i].args[0]) == 0 &&
-                    strcmp(p->netns, recs[i].netns) == 0)
+                if (steps[j].act != UNDO_RUN || strcmp(p->netns, recs[i].netns) != 0)
+                    continue;
+                if ((p->kind == J_BRPORT && (k0 == J_BRIDGE || k0 == J_VXLAN) &&
+                     strcmp(p->args[field], recs[i].args[0]) == 0) ||
+                    ((p->kind == J_NETEM || p->kind == J_LINKDOWN) &&
+                     strcmp(p->args[0], recs[i].args[0]) == 0))
                     abort();
             }
         }

@@ -84,8 +84,8 @@ static void test_kind_names(void **state)
 {
     (void)state;
     static const char *const names[J_KIND_COUNT] = {
-        "netns", "enter", "tap",  "veth", "addr",   "route",  "sysctl",
-        "rule",  "proc",  "file", "dir",  "bridge", "brport", "vxlan",
+        "netns", "enter", "tap", "veth",   "addr",   "route", "sysctl", "rule",
+        "proc",  "file",  "dir", "bridge", "brport", "vxlan", "netem",  "linkdown",
     };
     for (int k = 0; k < J_KIND_COUNT; k++)
         assert_string_equal(journal_kind_name((enum jkind)k), names[k]);
@@ -186,7 +186,9 @@ static void test_roundtrip_every_kind(void **state)
     in[nin++] = mkrec(12, J_BRIDGE, 1, "lan0", NULL, NULL);
     in[nin++] = mkrec(13, J_BRPORT, 2, "tap3", "lan0", NULL);
     in[nin++] = mkrec(14, J_VXLAN, 2, "vxlan0", "42", NULL);
-    in[nin++] = mkrec(15, J_ENTER, 1, "-", NULL, NULL);
+    in[nin++] = mkrec(15, J_NETEM, 1, "tap3", NULL, NULL);
+    in[nin++] = mkrec(16, J_LINKDOWN, 1, "lan0", NULL, NULL);
+    in[nin++] = mkrec(17, J_ENTER, 1, "-", NULL, NULL);
     in[nin++] = mkrec(4000000000U, J_TAP, 0, NULL, NULL, NULL);
 
     bool seen[J_KIND_COUNT] = {false};
@@ -630,6 +632,9 @@ static void test_check_accepts_what_umlab_writes(void **state)
     assert_accepted("1 vxlan vxlan0 42\n");
     assert_accepted("1 vxlan vxlan12 16777215\n");
     assert_accepted("1 brport vxlan0 lan0\n");
+    assert_accepted("1 netem tap0\n");
+    assert_accepted("1 linkdown tap0\n");
+    assert_accepted("1 linkdown lan0\n");
 }
 
 static void test_check_refuses_hostile_records(void **state)
@@ -683,6 +688,15 @@ static void test_check_refuses_hostile_records(void **state)
     assert_refused("1 vxlan vxlan0 -1\n", "bad VNI");
     assert_refused("1 vxlan vxlan0 4x\n", "bad VNI");
     assert_refused("1 vxlan vxlan0 99999999999999999999999\n", "bad VNI");
+    assert_refused("1 netem\n", "fields");
+    assert_refused("1 netem tap0 root\n", "fields");
+    assert_refused("1 netem ../x\n", "interface");
+    assert_refused("1 netem averyveryverylongname\n", "interface");
+    assert_refused("1 netem a:b\n", "interface");
+    assert_refused("1 linkdown\n", "fields");
+    assert_refused("1 linkdown tap0 up\n", "fields");
+    assert_refused("1 linkdown a/b\n", "interface");
+    assert_refused("1 linkdown averyveryverylongname\n", "interface");
 }
 
 static void test_nul_and_long_fields_make_a_record_invalid(void **state)
@@ -813,6 +827,36 @@ static void test_plan_vxlan_after_its_release(void **state)
     plan_is(late, waited, 5);
 }
 
+/* A qdisc is removed and a downed link brought up before the link is deleted;
+ * in what umlab writes that is newest first anyway. */
+static void test_plan_link_after_its_faults(void **state)
+{
+    (void)state;
+    const size_t usual[] = {6, 5, 4, 3, 2, 1, 0};
+    plan_is("1 netns umlab-lab\n2 enter umlab-lab\n3 tap tap0\n4 bridge lan0\n"
+            "5 netem tap0\n6 linkdown tap0\n7 linkdown lan0\n",
+            usual, 7);
+    /* Out of order (any other writer): tap0 (record 6) waits for its netem
+     * (4) and its linkdown (5); lan0's linkdown (7) holds back the bridge (8);
+     * a netem of tap0 in another namespace (1) or of another link (9) holds
+     * back nothing. */
+    const char *odd = "1 netem tap0\n2 netns umlab-lab\n3 enter umlab-lab\n4 netem tap0\n"
+                      "5 linkdown tap0\n6 tap tap0\n7 linkdown lan0\n8 bridge lan0\n"
+                      "9 netem tap9\n";
+    const size_t moved[] = {8, 6, 7, 4, 3, 5, 2, 1, 0};
+    plan_is(odd, moved, 9);
+    /* Undone already (done): nothing to wait for. */
+    char done[512];
+    snprintf(done, sizeof done, "%s4-done\n5-done\n7-done\n", odd);
+    const size_t kept[] = {8, 7, 6, 5, 4, 3, 2, 1, 0};
+    plan_is(done, kept, 9);
+    /* A port release holds back only its bridge, not a tap of that name. */
+    const size_t tap_stays[] = {1, 0};
+    plan_is("1 brport tap1 lan0\n2 tap lan0\n", tap_stays, 2);
+    const size_t tap_moves[] = {1, 0, 2};
+    plan_is("1 netem lan0\n2 linkdown lan0\n3 tap lan0\n", tap_moves, 3);
+}
+
 static void test_header_only_and_torn_header(void **state)
 {
     (void)state;
@@ -847,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_plan_order_and_done),
         cmocka_unit_test(test_plan_bridge_after_its_ports),
         cmocka_unit_test(test_plan_vxlan_after_its_release),
+        cmocka_unit_test(test_plan_link_after_its_faults),
         cmocka_unit_test(test_header_only_and_torn_header),
         cmocka_unit_test_setup_teardown(test_file_create_add_done_load, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_create_is_exclusive, tmp_setup, tmp_teardown),
