@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/lab_fault.h"
 #include "core/lab_lan.h"
 #include "netcfg/link.h"
 
@@ -98,7 +99,8 @@ int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
     struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, lan->bridge);
     if (dump)
         lab_pane_close(lab, dump);
-    if (lab_bridge_del(lab, &lan->j_bridge, e) < 0)
+    /* A lesson's faults on the bridge first (link down, netem). */
+    if (lab_faults_undo(lab, lan->bridge, e) < 0 || lab_bridge_del(lab, &lan->j_bridge, e) < 0)
         return -1;
     for (size_t i = 0; i < lab->nlans; i++)
         if (lab->lans[i] == lan) {

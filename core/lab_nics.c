@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/lab_fault.h"
 #include "core/lab_internal.h"
 #include "core/lab_lan.h"
 #include "netcfg/link.h"
@@ -157,7 +158,8 @@ int lab_nic_undo(struct lab *lab, struct guest *g, unsigned idx, struct err *e)
     int *lan_seqs[] = {&nic->j_port, &nic->j_tap};
     int **seqs = routed ? routed_seqs : lan_seqs;
     size_t n = routed ? 6 : 2;
-    int rc = 0;
+    /* A lesson's faults on the tap first (link down, netem): the tap goes last. */
+    int rc = nic->tap[0] ? lab_faults_undo(lab, nic->tap, e) : 0;
     for (size_t i = 0; i < n; i++) {
         struct err one;
         if (lab_undo_now(lab, seqs[i], &one) < 0 && rc == 0) {
