@@ -97,6 +97,7 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     }
     out_arr_end(o);
     put_lans(lab, o);
+    cmd_put_faults(lab, o); /* a line per link a lesson faulted */
     return 0;
 }
 
@@ -258,12 +259,42 @@ const struct cmd_entry cmd_help = {
 };
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_guest_add, &cmd_guest_del, &cmd_guest_restart, &cmd_guest_halt, &cmd_guest_sysrq,
-    &cmd_wait,      &cmd_ip,        &cmd_nat,           &cmd_lan_add,    &cmd_lan_del,
-    &cmd_nic_add,   &cmd_nic_del,   &cmd_route,         &cmd_forward,    &cmd_topology,
-    &cmd_exec,      &cmd_send,      &cmd_expect,        &cmd_screen,     &cmd_ping,
-    &cmd_pingall,   &cmd_why,       &cmd_check,         &cmd_save,       &cmd_status,
-    &cmd_counters,  &cmd_rules,     &cmd_host,          &cmd_shell,      &cmd_dump,
-    &cmd_record,    &cmd_export,    &cmd_sleep,         &cmd_echo,       &cmd_help,
+    &cmd_guest_add,
+    &cmd_guest_del,
+    &cmd_guest_restart,
+    &cmd_guest_halt,
+    &cmd_guest_sysrq,
+    &cmd_wait,
+    &cmd_ip,
+    &cmd_nat,
+    &cmd_lan_add,
+    &cmd_lan_del,
+    &cmd_nic_add,
+    &cmd_nic_del,
+    &cmd_route,
+    &cmd_forward,
+    &cmd_topology,
+    &cmd_exec,
+    &cmd_send,
+    &cmd_expect,
+    &cmd_screen,
+    &cmd_ping,
+    &cmd_pingall,
+    &cmd_why,
+    &cmd_link,
+    &cmd_netem,
+    &cmd_check,
+    &cmd_save,
+    &cmd_status,
+    &cmd_counters,
+    &cmd_rules,
+    &cmd_host,
+    &cmd_shell,
+    &cmd_dump,
+    &cmd_record,
+    &cmd_export,
+    &cmd_sleep,
+    &cmd_echo,
+    &cmd_help,
     NULL,
 };

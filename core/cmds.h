@@ -12,6 +12,7 @@ extern const struct cmd_entry cmd_lan_add, cmd_lan_del, cmd_nic_add, cmd_nic_del
     cmd_forward, cmd_topology;
 extern const struct cmd_entry cmd_exec, cmd_send, cmd_expect, cmd_screen, cmd_sleep, cmd_echo;
 extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why, cmd_check, cmd_save;
+extern const struct cmd_entry cmd_link, cmd_netem;
 extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;
 extern const struct cmd_entry cmd_shell, cmd_dump;
 extern const struct cmd_entry cmd_record, cmd_export;
@@ -27,5 +28,7 @@ void cmd_put_guest(struct out *o, const struct guest *g, bool row);
 /* Types LINE into G's shell (after a probe that `ip` exists) and waits for
  * its prompt; fails when G is not running or has no `ip`. */
 int cmd_guest_type(struct lab *lab, struct guest *g, const char *line, struct err *e);
+/* The faulted links (link down, netem) as status shows them: a line each. */
+void cmd_put_faults(struct lab *lab, struct out *o);
 
 #endif
