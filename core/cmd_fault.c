@@ -130,14 +130,12 @@ void cmd_put_faults(struct lab *lab, struct out *o)
     size_t n = lab_faults(lab, f, sizeof f / sizeof *f);
     out_arr_begin(o, "faults");
     for (size_t i = 0; i < n && i < sizeof f / sizeof *f; i++) {
-        char what[160] = "";
-        if (f[i].netem_read)
-            netem_args_format(&f[i].p, what, sizeof what);
+        char what[320];
+        lab_fault_describe(&f[i], what, sizeof what);
         out_obj_begin(o, NULL);
         out_str(o, "target", "fault %s", target_of(lab, f[i].ifname));
         out_str(o, "interface", " (%s): ", f[i].ifname);
-        out_printf(o, "%s%s%s%s\n", f[i].down ? "down" : "", f[i].down && f[i].netem ? ", " : "",
-                   f[i].netem ? "netem " : "", f[i].netem_read ? what : f[i].netem_err);
+        out_printf(o, "%s\n", what);
         out_bool(o, "down", NULL, f[i].down);
         if (f[i].netem_read)
             put_netem(o, &f[i].p);

@@ -7,6 +7,7 @@
 #include "core/addr.h"
 #include "core/lab.h"
 #include "core/lab_internal.h"
+#include "core/netem_args.h"
 #include "netcfg/link.h"
 
 /* The newest record of KIND for IFNAME, made in the lab's namespace, not yet
@@ -182,6 +183,15 @@ size_t lab_faults(struct lab *lab, struct lab_fault *out, size_t max)
         n++;
     }
     return n;
+}
+
+void lab_fault_describe(const struct lab_fault *f, char *buf, size_t bufsz)
+{
+    char what[160] = "";
+    if (f->netem_read)
+        netem_args_format(&f->p, what, sizeof what);
+    snprintf(buf, bufsz, "%s%s%s%s", f->down ? "down" : "", f->down && f->netem ? ", " : "",
+             f->netem ? "netem " : "", f->netem ? (f->netem_read ? what : f->netem_err) : "");
 }
 
 int lab_faults_undo(struct lab *lab, const char *ifname, struct err *e)

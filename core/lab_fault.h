@@ -47,6 +47,11 @@ struct lab_fault {
  * at most MAX; returns how many there are (may exceed MAX). */
 size_t lab_faults(struct lab *lab, struct lab_fault *out, size_t max);
 
+/* F in words, as status and the side pane show it: "down", "netem delay
+ * 100ms loss 10%", "down, netem rate 1mbit", or why the emulation could not
+ * be read. Pure. */
+void lab_fault_describe(const struct lab_fault *f, char *buf, size_t bufsz);
+
 /* Undoes umlab's faults on IFNAME now (its link is going away). */
 int lab_faults_undo(struct lab *lab, const char *ifname, struct err *e);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/lab.h"
+#include "core/lab_fault.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
 #include "netcfg/rules.h"
@@ -154,6 +155,16 @@ static void read_host(struct snapshot *s, struct lab *lab)
         snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", f->name);
         f->proxy_arp = sysctl_read(key, val, sizeof val, NULL) == 0 && strcmp(val, "1") == 0;
         f->route = f->addr.s_addr && route_exists(lab->nl, f->addr, 32, f->name);
+    }
+    /* The faults are in the journal: only the faulted links are read. */
+    struct lab_fault faults[16];
+    size_t nf = lab_faults(lab, faults, sizeof faults / sizeof *faults);
+    for (size_t i = 0; i < s->nifs; i++) {
+        struct snap_iface *f = &s->ifs[i];
+        f->fault[0] = '\0';
+        for (size_t k = 0; k < nf && k < sizeof faults / sizeof *faults; k++)
+            if (strcmp(faults[k].ifname, f->name) == 0)
+                lab_fault_describe(&faults[k], f->fault, sizeof f->fault);
     }
 }
 

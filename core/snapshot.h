@@ -30,6 +30,7 @@ enum snap_kind { SNAP_TAP, SNAP_UPLINK, SNAP_BRIDGE };
 
 #define SNAP_IFNAMSIZ 16
 #define SNAP_ERRSZ    160
+#define SNAP_FAULTSZ  96
 /* Rates are sampled at most this often, and a base older than STALE (nobody
  * looked for a while) starts over rather than averaging the gap. */
 #define SNAP_RATE_MIN_MS   500
@@ -55,6 +56,8 @@ struct snap_iface {
     struct rate rx, tx; /* bytes per second */
     /* SNAP_HOST, taps only */
     bool proxy_arp, route;
+    /* SNAP_HOST: a lesson's fault umlab put on it (lab_fault.h), "" none */
+    char fault[SNAP_FAULTSZ];
 };
 
 struct snap_rule {

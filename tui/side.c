@@ -140,6 +140,8 @@ static void side_lines(struct tui *t, struct pen *p, int h)
             continue;
         if (compact) {
             compact_line(p, f);
+            if (f->fault[0]) /* a lesson's fault (link, netem): always in sight */
+                line(p, A_NORMAL, ui_pair(COLOR_YELLOW, -1), " %s fault: %s", f->guest, f->fault);
             continue;
         }
         if (!f->have) {
@@ -151,6 +153,8 @@ static void side_lines(struct tui *t, struct pen *p, int h)
                            drops = s->rx_dropped + s->tx_dropped;
         line(p, A_BOLD, 0, "%s %s %s%s err %llu drop %llu", f->guest, f->name,
              s->up ? "up" : "DOWN", s->carrier ? "" : " no-carrier", errs, drops);
+        if (f->fault[0])
+            line(p, A_NORMAL, ui_pair(COLOR_YELLOW, -1), " fault: %s", f->fault);
         rate_line(p, "rx", s->rx_bytes, s->rx_packets, &f->rx);
         rate_line(p, "tx", s->tx_bytes, s->tx_packets, &f->tx);
     }
@@ -161,6 +165,8 @@ static void side_lines(struct tui *t, struct pen *p, int h)
         if (f->kind == SNAP_TAP || !f->have)
             continue;
         line(p, A_BOLD, 0, "%s (%s)", f->name, kind_name[f->kind]);
+        if (f->fault[0])
+            line(p, A_NORMAL, ui_pair(COLOR_YELLOW, -1), " fault: %s", f->fault);
         rate_line(p, "rx", f->c.rx_bytes, f->c.rx_packets, &f->rx);
         rate_line(p, "tx", f->c.tx_bytes, f->c.tx_packets, &f->tx);
     }
