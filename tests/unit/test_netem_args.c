@@ -1,5 +1,5 @@
 /* test_netem_args.c — the netem command's words into netem_params and back,
- * and the probability scale netcfg hands the kernel. */
+ * the probability scale netcfg hands the kernel, and a fault in words. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/lab_fault.h"
 #include "core/netem_args.h"
 
 /* Splits LINE at blanks into at most 16 words (LINE is modified). */
@@ -171,13 +172,42 @@ static void test_format(void **state)
     assert_int_equal(small[8], 'Z');
 }
 
+static void describe_is(const struct lab_fault *f, const char *want)
+{
+    char buf[160];
+    lab_fault_describe(f, buf, sizeof buf);
+    assert_string_equal(buf, want);
+}
+
+static void test_fault_describe(void **state)
+{
+    (void)state;
+    struct lab_fault f = {.ifname = "tap0", .down = true};
+    describe_is(&f, "down");
+    f.netem = f.netem_read = true;
+    f.p.rate_bps = 512000;
+    describe_is(&f, "down, netem rate 512kbit");
+    f.down = false;
+    f.p.delay_us = 100000;
+    describe_is(&f, "netem delay 100ms rate 512kbit");
+    f.netem_read = false;
+    snprintf(f.netem_err, sizeof f.netem_err, "umlab's qdisc is gone");
+    describe_is(&f, "netem umlab's qdisc is gone");
+    f = (struct lab_fault){.ifname = "tap0"};
+    describe_is(&f, "");
+    char small[6];
+    f.down = f.netem = f.netem_read = true;
+    f.p.loss = UINT32_MAX;
+    lab_fault_describe(&f, small, sizeof small);
+    assert_string_equal(small, "down,");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_probability_scale),
-        cmocka_unit_test(test_parse_units),
-        cmocka_unit_test(test_parse_refusals),
-        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_probability_scale), cmocka_unit_test(test_parse_units),
+        cmocka_unit_test(test_parse_refusals),    cmocka_unit_test(test_format),
+        cmocka_unit_test(test_fault_describe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
