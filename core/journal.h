@@ -26,7 +26,8 @@ enum jkind {
     J_BRIDGE,   /* IFNAME: a bridge umlab created (a LAN) */
     J_BRPORT,   /* PORT BRIDGE: PORT was made a port of BRIDGE (released on undo) */
     J_VXLAN,    /* IFNAME VNI: a VXLAN device umlab created (a LAN stretched to other hosts) */
-    J_NETEM,    /* IFNAME: umlab's netem/tbf root qdisc on IFNAME (removed on undo) */
+    J_NETEM,    /* IFNAME SETTINGS: umlab's netem/tbf root qdisc on IFNAME doing SETTINGS
+                 * ("delay=50ms,loss=10%"; removed on undo) */
     J_LINKDOWN, /* IFNAME: umlab set IFNAME down (brought up on undo) */
     J_KIND_COUNT
 };

@@ -7,6 +7,7 @@
 #include "core/addr.h"
 #include "core/lab.h"
 #include "core/lab_internal.h"
+#include "core/lab_shell.h"
 #include "core/netem_args.h"
 #include "netcfg/link.h"
 
@@ -47,6 +48,21 @@ static int not_ours(const char *what, const char *ifname, struct err *e)
                    ifname ? ifname : "");
 }
 
+/* The shell line of what R makes (or undoes) done without a record of its
+ * own: a route put back, a link brought up that umlab did not set down. */
+static void shell_echo(struct lab *lab, const struct jrecord *r, bool undo)
+{
+    struct lab_shell_ctx lc;
+    struct strbuf b = {0};
+    lab_shell_ctx(lab, false, &lc);
+    if ((undo ? shellcmd_undo(r, &lc.c, &b, NULL) : shellcmd_make(r, &lc.c, &b, NULL)) > 0) {
+        char line[600];
+        snprintf(line, sizeof line, "$ %.*s", (int)strcspn(sb_str(&b), "\n"), sb_str(&b));
+        lab_shell_emit(lab, line);
+    }
+    sb_free(&b);
+}
+
 /* Puts back the routes the lab journaled through IFNAME that are missing. */
 static int restore_routes(struct lab *lab, const char *ifname, struct err *e)
 {
@@ -68,8 +84,10 @@ static int restore_routes(struct lab *lab, const char *ifname, struct err *e)
         }
         if (prefix < 0)
             prefix = 32;
-        if (!route_exists(lab->nl, dst, prefix, ifname) &&
-            route_add(lab->nl, dst, prefix, ifname, gw, &one) < 0 && rc == 0) {
+        if (route_exists(lab->nl, dst, prefix, ifname))
+            continue;
+        shell_echo(lab, r, false);
+        if (route_add(lab->nl, dst, prefix, ifname, gw, &one) < 0 && rc == 0) {
             *e = one;
             rc = -1;
         }
@@ -106,8 +124,13 @@ int lab_link_set(struct lab *lab, const char *ifname, bool up, bool *changed, st
         int seq = (int)r->seq;
         if (lab_undo_now(lab, &seq, e) < 0) /* brings it up */
             return -1;
-    } else if (!st.up && link_set_up(lab->nl, ifname, true, e) < 0) {
-        return -1;
+    } else if (!st.up) {
+        struct jrecord down = {.kind = J_LINKDOWN, .nargs = 1};
+        snprintf(down.args[0], sizeof down.args[0], "%s", ifname);
+        snprintf(down.netns, sizeof down.netns, "%s", lab->journal.netns);
+        shell_echo(lab, &down, true);
+        if (link_set_up(lab->nl, ifname, true, e) < 0)
+            return -1;
     }
     *changed = !st.up;
     return restore_routes(lab, ifname, e);
@@ -117,18 +140,26 @@ int lab_netem_set(struct lab *lab, const char *ifname, const struct netem_params
 {
     if (!lab_fault_link_ok(lab, ifname))
         return not_ours("netem", ifname, e);
+    char settings[JOURNAL_ARG_MAX];
+    if (netem_args_word(p, settings, sizeof settings) < 0)
+        return err_set(e, "netem on %s: nothing to emulate", ifname);
+    /* Each setting gets a record of its own (the journal and an export say
+     * what is on the link); the one it replaces is then done with. */
     const struct jrecord *r = live_record(lab, J_NETEM, ifname);
-    int seq = r ? (int)r->seq : journal_add(&lab->journal, J_NETEM, e, 1, ifname);
+    int old = r ? (int)r->seq : -1;
+    int seq = journal_add(&lab->journal, J_NETEM, e, 2, ifname, settings);
     if (seq < 0)
         return -1;
     if (qdisc_netem_set(lab->nl, ifname, p, e) < 0) {
-        /* Nothing of umlab's is there now (refused, or a failed change took
-         * the old one): nothing to undo. */
+        lab_forget(lab, &seq);
+        /* A failed change may have taken the old one with it: then nothing
+         * of umlab's is there to undo either. */
         struct qdisc_root q;
-        if (!r || (qdisc_root_get(lab->nl, ifname, &q, NULL) == 0 && !q.ours))
-            lab_forget(lab, &seq);
+        if (old > 0 && qdisc_root_get(lab->nl, ifname, &q, NULL) == 0 && !q.ours)
+            lab_forget(lab, &old);
         return -1;
     }
+    lab_forget(lab, &old);
     return 0;
 }
 

@@ -161,3 +161,41 @@ void netem_args_format(const struct netem_params *p, char *buf, size_t bufsz)
     if (!len)
         snprintf(buf, bufsz, "none");
 }
+
+int netem_args_word(const struct netem_params *p, char *buf, size_t bufsz)
+{
+    char text[160];
+    netem_args_format(p, text, sizeof text);
+    if (netem_params_empty(p) || strlen(text) >= bufsz)
+        return -1;
+    /* "delay 50ms loss 10%": every other blank is a pair's '=', the rest ',' */
+    size_t n = 0;
+    for (char *c = text; *c; c++)
+        if (*c == ' ')
+            *c = n++ % 2 == 0 ? '=' : ',';
+    snprintf(buf, bufsz, "%s", text);
+    return 0;
+}
+
+int netem_args_from_word(const char *word, struct netem_params *p, struct err *e)
+{
+    char copy[256], *argv[16];
+    int argc = 0;
+    if (!word || strlen(word) >= sizeof copy)
+        return err_set(e, "netem settings: missing or too long");
+    snprintf(copy, sizeof copy, "%s", word);
+    /* exactly what netem_args_word writes: no empty pair, no blank */
+    for (char *pair = copy, *next; pair; pair = next) {
+        next = strchr(pair, ',');
+        if (next)
+            *next++ = '\0';
+        char *eq = strchr(pair, '=');
+        if (!eq || eq == pair || !eq[1] || strchr(pair, ' ') ||
+            argc + 2 > (int)(sizeof argv / sizeof *argv))
+            return err_set(e, "netem settings '%s': not KEY=VALUE,...", word);
+        *eq = '\0';
+        argv[argc++] = pair;
+        argv[argc++] = eq + 1;
+    }
+    return netem_args_parse(argc, argv, p, e);
+}

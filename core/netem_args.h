@@ -20,4 +20,11 @@ int netem_args_parse(int argc, char *const *argv, struct netem_params *p, struct
  * are on), "none" when nothing is. */
 void netem_args_format(const struct netem_params *p, char *buf, size_t bufsz);
 
+/* P as one word without blanks, for the journal: "delay=50ms,loss=10%"
+ * (netem_args_format's pairs joined by '=' and ','). -1 when it does not fit. */
+int netem_args_word(const struct netem_params *p, char *buf, size_t bufsz);
+/* Reads such a word back (checked as netem_args_parse checks the command's
+ * words). *P is written only on success. */
+int netem_args_from_word(const char *word, struct netem_params *p, struct err *e);
+
 #endif

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/netem_args.h"
+#include "netcfg/qdisc.h"
 #include "netcfg/rules.h"
 
 static bool safe_char(unsigned char ch)
@@ -121,6 +123,16 @@ static void endl(struct cmdw *w)
 static void ip(struct cmdw *w, const char *ns)
 {
     lit(w, "ip");
+    if (ns && *ns) {
+        lit(w, "-n");
+        val(w, ns);
+    }
+}
+
+/* "tc" or "tc -n NS". */
+static void tc(struct cmdw *w, const char *ns)
+{
+    lit(w, "tc");
     if (ns && *ns) {
         lit(w, "-n");
         val(w, ns);
@@ -316,9 +328,10 @@ static const struct shell_veth *find_veth(const struct shell_ctx *c, const char 
 static int check_record(const struct jrecord *r, const struct shell_ctx *c, struct err *e)
 {
     static const int need[J_KIND_COUNT] = {
-        [J_NETNS] = 1, [J_ENTER] = 1,  [J_TAP] = 1,    [J_VETH] = 1,  [J_ADDR] = 2,
-        [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,   [J_PROC] = 2,  [J_FILE] = 1,
-        [J_DIR] = 1,   [J_BRIDGE] = 1, [J_BRPORT] = 2, [J_VXLAN] = 2,
+        [J_NETNS] = 1,  [J_ENTER] = 1, [J_TAP] = 1,    [J_VETH] = 1,
+        [J_ADDR] = 2,   [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,
+        [J_PROC] = 2,   [J_FILE] = 1,  [J_DIR] = 1,    [J_BRIDGE] = 1,
+        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 2,  [J_LINKDOWN] = 1,
     };
     if (r->invalid || r->kind < 0 || r->kind >= J_KIND_COUNT)
         return err_set(e, "unreadable record");
@@ -333,7 +346,12 @@ static int check_record(const struct jrecord *r, const struct shell_ctx *c, stru
         return name_check(a0, "namespace", e);
     case J_TAP:
     case J_BRIDGE:
+    case J_LINKDOWN:
         return ifname_check(a0, e);
+    case J_NETEM: {
+        struct netem_params p;
+        return ifname_check(a0, e) < 0 ? -1 : netem_args_from_word(a1, &p, e);
+    }
     case J_VETH: {
         if (ifname_check(a0, e) < 0)
             return -1;
@@ -368,6 +386,67 @@ static int check_record(const struct jrecord *r, const struct shell_ctx *c, stru
         break;
     }
     return 0;
+}
+
+/* Appends each blank-separated word of TEXT. */
+static void words(struct cmdw *w, const char *text)
+{
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        val(w, t);
+}
+
+/* umlab's root qdisc on IFNAME doing SETTINGS (checked): tbf for a rate (its
+ * burst as for a 1500-byte MTU), netem (under the tbf when both); undone by
+ * deleting the root qdisc by its handle, which deletes only umlab's. */
+static void netem_cmds(struct cmdw *w, const char *ns, const char *ifname, const char *settings,
+                       bool undo)
+{
+    char h[16], ch[16], parent[24], what[160];
+    snprintf(h, sizeof h, "%x:", QDISC_UMLAB_HANDLE >> 16);
+    snprintf(ch, sizeof ch, "%x:", QDISC_UMLAB_CHILD >> 16);
+    snprintf(parent, sizeof parent, "%x:1", QDISC_UMLAB_HANDLE >> 16);
+    tc(w, ns);
+    lit(w, undo ? "qdisc del dev" : "qdisc replace dev");
+    val(w, ifname);
+    lit(w, "root handle");
+    lit(w, h);
+    if (undo) {
+        endl(w);
+        return;
+    }
+    struct netem_params p, np;
+    netem_args_from_word(settings, &p, NULL); /* checked by check_record */
+    np = p;
+    np.rate_bps = 0;
+    if (p.rate_bps) {
+        char num[24];
+        struct netem_params rate = {.rate_bps = p.rate_bps};
+        netem_args_format(&rate, what, sizeof what); /* "rate 512kbit" */
+        lit(w, "tbf");
+        words(w, what);
+        snprintf(num, sizeof num, "%u", (unsigned)qdisc_tbf_bucket(p.rate_bps, 1500));
+        lit(w, "burst");
+        lit(w, num);
+        snprintf(num, sizeof num, "%dms", QDISC_TBF_LATENCY_MS);
+        lit(w, "latency");
+        lit(w, num);
+        endl(w);
+        if (netem_params_empty(&np))
+            return;
+        tc(w, ns);
+        lit(w, "qdisc replace dev");
+        val(w, ifname);
+        lit(w, "parent");
+        lit(w, parent);
+        lit(w, "handle");
+        lit(w, ch);
+    }
+    netem_args_format(&np, what, sizeof what);
+    lit(w, "netem");
+    words(w, what);
+    endl(w);
 }
 
 static int map(const struct jrecord *r, const struct shell_ctx *c, bool undo, struct strbuf *out,
@@ -525,6 +604,16 @@ static int map(const struct jrecord *r, const struct shell_ctx *c, bool undo, st
         lit(&w, undo ? "rm -rf --" : "mkdir -p --");
         val(&w, a0);
         endl(&w);
+        break;
+    case J_LINKDOWN:
+        ip(&w, ns);
+        lit(&w, "link set");
+        val(&w, a0);
+        lit(&w, undo ? "up" : "down");
+        endl(&w);
+        break;
+    case J_NETEM:
+        netem_cmds(&w, ns, a0, a1, undo);
         break;
     case J_BRPORT:
         ip(&w, ns);

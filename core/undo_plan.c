@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "core/addr.h"
+#include "core/netem_args.h"
 
 #define IFNAME_MAX 15
 #define NETNS_MAX  31
@@ -116,13 +117,13 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
         [J_NETNS] = 1,  [J_ENTER] = 1, [J_TAP] = 1,    [J_VETH] = 1,
         [J_ADDR] = 2,   [J_ROUTE] = 2, [J_SYSCTL] = 2, [J_RULE] = 3,
         [J_PROC] = 2,   [J_FILE] = 1,  [J_DIR] = 1,    [J_BRIDGE] = 1,
-        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 1,  [J_LINKDOWN] = 1,
+        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 2,  [J_LINKDOWN] = 1,
     };
     static const int nargs_max[J_KIND_COUNT] = {
         [J_NETNS] = 1,  [J_ENTER] = 1, [J_TAP] = 1,    [J_VETH] = 1,
         [J_ADDR] = 2,   [J_ROUTE] = 3, [J_SYSCTL] = 2, [J_RULE] = 3,
         [J_PROC] = 2,   [J_FILE] = 1,  [J_DIR] = 1,    [J_BRIDGE] = 1,
-        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 1,  [J_LINKDOWN] = 1,
+        [J_BRPORT] = 2, [J_VXLAN] = 2, [J_NETEM] = 2,  [J_LINKDOWN] = 1,
     };
     if (r->nargs < nargs_min[r->kind] || r->nargs > nargs_max[r->kind])
         return err_set(e, "wrong number of fields");
@@ -135,9 +136,15 @@ int undo_check_record(const struct jrecord *r, const struct undo_scope *s, struc
     case J_TAP:
     case J_VETH:
     case J_BRIDGE:
-    case J_NETEM:
     case J_LINKDOWN:
         return ifname_ok(a0) ? 0 : err_set(e, "bad interface name '%s'", a0);
+    case J_NETEM: {
+        struct netem_params p;
+        struct err pe;
+        if (!ifname_ok(a0))
+            return err_set(e, "bad interface name '%s'", a0);
+        return netem_args_from_word(a1, &p, &pe) == 0 ? 0 : err_set(e, "bad %s", pe.msg);
+    }
     case J_BRPORT:
         if (!ifname_ok(a0) || !ifname_ok(a1))
             return err_set(e, "bad interface name '%s'", ifname_ok(a0) ? a1 : a0);

@@ -16,10 +16,9 @@
 #include <netlink/route/qdisc/netem.h>
 #include <netlink/route/qdisc/tbf.h>
 
-#define NETEM_LIMIT_PKTS  1000   /* netem's queue, as tc's default */
-#define TBF_LATENCY_US    400000 /* how long a packet may wait for tokens */
-#define TBF_BUCKET_PER_S  50     /* a bucket of 20 ms worth of the rate... */
-#define TBF_BUCKET_EXTRA  64     /* ...or one MTU-sized frame and its headers */
+#define NETEM_LIMIT_PKTS  1000 /* netem's queue, as tc's default */
+#define TBF_BUCKET_PER_S  50   /* a bucket of 20 ms worth of the rate... */
+#define TBF_BUCKET_EXTRA  64   /* ...or one MTU-sized frame and its headers */
 #define QDISC_TBF_CHILD_P (QDISC_UMLAB_HANDLE | 1u)
 
 uint32_t netem_pct_to_prob(double pct)
@@ -34,6 +33,14 @@ uint32_t netem_pct_to_prob(double pct)
 double netem_prob_to_pct(uint32_t prob)
 {
     return (double)prob * 100.0 / (double)UINT32_MAX;
+}
+
+uint32_t qdisc_tbf_bucket(uint64_t rate_bps, unsigned mtu)
+{
+    uint64_t bucket = rate_bps / 8 / TBF_BUCKET_PER_S;
+    if (bucket < (uint64_t)mtu + TBF_BUCKET_EXTRA)
+        bucket = (uint64_t)mtu + TBF_BUCKET_EXTRA;
+    return bucket > UINT32_MAX ? UINT32_MAX : (uint32_t)bucket;
 }
 
 bool netem_params_empty(const struct netem_params *p)
@@ -178,14 +185,13 @@ static int add_tbf(struct nlconn *c, const char *ctx, int idx, uint64_t rate_bps
             mtu = rtnl_link_get_mtu(link);
         rtnl_link_put(link);
     }
-    uint64_t bytes = rate_bps / 8, bucket = bytes / TBF_BUCKET_PER_S;
-    if (bucket < mtu + TBF_BUCKET_EXTRA)
-        bucket = mtu + TBF_BUCKET_EXTRA;
+    uint64_t bytes = rate_bps / 8;
+    uint32_t bucket = qdisc_tbf_bucket(rate_bps, mtu);
     struct rtnl_qdisc *q = qdisc_new(idx, TC_H_ROOT, QDISC_UMLAB_HANDLE, "tbf");
     if (!q)
         return err_set(e, "%s: out of memory", ctx);
     rtnl_qdisc_tbf_set_rate(q, (int)bytes, (int)bucket, 0);
-    int rc = rtnl_qdisc_tbf_set_limit_by_latency(q, TBF_LATENCY_US);
+    int rc = rtnl_qdisc_tbf_set_limit_by_latency(q, QDISC_TBF_LATENCY_MS * 1000);
     if (rc == 0)
         rc = rtnl_qdisc_add(c->sk, q, NLM_F_CREATE | NLM_F_EXCL);
     rtnl_qdisc_put(q);

@@ -14,9 +14,10 @@
 #include "base/err.h"
 #include "netcfg/link.h"
 
-#define QDISC_UMLAB_HANDLE 0x01ab0000u /* the root qdisc umlab sets: "1ab:" */
-#define QDISC_UMLAB_CHILD  0x01ac0000u /* netem under umlab's tbf: "1ac:" */
-#define QDISC_KINDSZ       16
+#define QDISC_UMLAB_HANDLE   0x01ab0000u /* the root qdisc umlab sets: "1ab:" */
+#define QDISC_UMLAB_CHILD    0x01ac0000u /* netem under umlab's tbf: "1ac:" */
+#define QDISC_KINDSZ         16
+#define QDISC_TBF_LATENCY_MS 400 /* how long a packet may wait for tbf's tokens */
 
 /* Limits of what netem_params may ask for (checked by qdisc_netem_set). */
 #define NETEM_DELAY_MAX_US 60000000u /* 60 s */
@@ -36,6 +37,9 @@ struct netem_params {
 /* Percent (0..100) to the kernel's probability scale and back. */
 uint32_t netem_pct_to_prob(double pct);
 double netem_prob_to_pct(uint32_t prob);
+/* tbf's bucket (bytes) for RATE_BPS on a link of MTU: 20 ms of the rate,
+ * at least one full frame. */
+uint32_t qdisc_tbf_bucket(uint64_t rate_bps, unsigned mtu);
 /* Nothing asked for: all zero. */
 bool netem_params_empty(const struct netem_params *p);
 

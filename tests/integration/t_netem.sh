@@ -97,8 +97,20 @@ check "status: target g1, rate 64000, not down" \
 slow=$(ip netns exec $NS ping -q -c 10 -i 0.05 -s 1400 -W 3 "$addr" |
     sed -n 's|.* = [0-9.]*/\([0-9]*\)[0-9.]*/.*|\1|p')
 check "a 64kbit tap slows pings of 1400 bytes to g1 (avg ${slow:-?} ms > 100)" test "${slow:-0}" -gt 100
+run netem g1 rate 64kbit
+make_line=$(res '.shell[]? | select(test("qdisc replace"))' | sed 's/^\$ //')
+check "the shell equivalent of netem rate: '$make_line'" \
+    sh -c "echo '$make_line' | grep -q '^tc -n $NS qdisc replace dev tap0 root handle 1ab: tbf rate 64kbit burst [0-9]* latency 400ms$'"
 run netem g1 off
 check "rate off: the kernel's default root is back" sh -c "tc -n $NS qdisc show dev tap0 | grep ' root' | grep -q ' 0: '"
+undo_line=$(res '.shell[]? | select(test("qdisc del"))' | sed 's/^\$ //')
+check "the shell equivalent of netem off: '$undo_line'" \
+    test "$undo_line" = "tc -n $NS qdisc del dev tap0 root handle 1ab:"
+# the shell equivalents are commands a person can type: they do the same
+sh -c "$make_line"
+check "typed by hand, the make line sets tbf 1ab:" sh -c "tc -n $NS qdisc show dev tap0 | grep -q '^qdisc tbf 1ab: root.*rate 64Kbit'"
+sh -c "$undo_line"
+check "typed by hand, the undo line removes it" sh -c "! tc -n $NS qdisc show dev tap0 | grep -q ' 1ab: '"
 run netem g1 off
 check "off again: an error (nothing of umlab's there)" test "$(res .ok)" = false
 
@@ -113,6 +125,7 @@ tc -n $NS qdisc del dev tap0 root
 # --- link down / up
 run link g1 down
 check "link g1 down" test "$(res '"\(.ok) \(.result.interface) \(.result.changed)"')" = "true tap0 true"
+check "its shell equivalent" test "$(res '.shell[0]')" = "\$ ip -n $NS link set tap0 down"
 check "tap0 is down" sh -c "! ip -n $NS link show tap0 | grep -q '<.*,UP'"
 check "the kernel dropped the host route to g1" sh -c "! ip -n $NS route show $addr | grep -q tap0"
 run ping g1 host --count 2
@@ -123,6 +136,8 @@ run link g1 down
 check "link down again: nothing changes" test "$(res '"\(.ok) \(.result.changed)"')" = "true false"
 run link g1 up
 check "link g1 up" test "$(res '"\(.ok) \(.result.changed)"')" = "true true"
+check "its shell equivalents: up, and the route put back" \
+    test "$(res '[.shell[]] | join("|")')" = "\$ ip -n $NS link set tap0 up|\$ ip -n $NS route add $addr/32 dev tap0"
 check "tap0 is up" sh -c "ip -n $NS link show tap0 | grep -q '<.*,UP'"
 check "link up put the host route back" sh -c "ip -n $NS route show $addr | grep -q 'dev tap0'"
 run ping g1 host --count 2

@@ -186,7 +186,7 @@ static void test_roundtrip_every_kind(void **state)
     in[nin++] = mkrec(12, J_BRIDGE, 1, "lan0", NULL, NULL);
     in[nin++] = mkrec(13, J_BRPORT, 2, "tap3", "lan0", NULL);
     in[nin++] = mkrec(14, J_VXLAN, 2, "vxlan0", "42", NULL);
-    in[nin++] = mkrec(15, J_NETEM, 1, "tap3", NULL, NULL);
+    in[nin++] = mkrec(15, J_NETEM, 2, "tap3", "delay=100ms,loss=10%", NULL);
     in[nin++] = mkrec(16, J_LINKDOWN, 1, "lan0", NULL, NULL);
     in[nin++] = mkrec(17, J_ENTER, 1, "-", NULL, NULL);
     in[nin++] = mkrec(4000000000U, J_TAP, 0, NULL, NULL, NULL);
@@ -632,7 +632,9 @@ static void test_check_accepts_what_umlab_writes(void **state)
     assert_accepted("1 vxlan vxlan0 42\n");
     assert_accepted("1 vxlan vxlan12 16777215\n");
     assert_accepted("1 brport vxlan0 lan0\n");
-    assert_accepted("1 netem tap0\n");
+    assert_accepted("1 netem tap0 delay=100ms,loss=10%\n");
+    assert_accepted("1 netem tap0 rate=1mbit\n");
+    assert_accepted("1 netem lan0 delay=1.5ms,jitter=200us,loss=0.5%,duplicate=1%,rate=64kbit\n");
     assert_accepted("1 linkdown tap0\n");
     assert_accepted("1 linkdown lan0\n");
 }
@@ -689,10 +691,16 @@ static void test_check_refuses_hostile_records(void **state)
     assert_refused("1 vxlan vxlan0 4x\n", "bad VNI");
     assert_refused("1 vxlan vxlan0 99999999999999999999999\n", "bad VNI");
     assert_refused("1 netem\n", "fields");
-    assert_refused("1 netem tap0 root\n", "fields");
-    assert_refused("1 netem ../x\n", "interface");
-    assert_refused("1 netem averyveryverylongname\n", "interface");
-    assert_refused("1 netem a:b\n", "interface");
+    assert_refused("1 netem tap0\n", "fields");
+    assert_refused("1 netem tap0 delay=1ms x\n", "fields");
+    assert_refused("1 netem tap0 root\n", "not KEY=VALUE");
+    assert_refused("1 netem tap0 loss=200%\n", "percentage");
+    assert_refused("1 netem tap0 latency=5ms\n", "unknown option");
+    assert_refused("1 netem tap0 delay=0\n", "zero");
+    assert_refused("1 netem tap0 delay=1ms,delay=2ms\n", "twice");
+    assert_refused("1 netem ../x delay=1ms\n", "interface");
+    assert_refused("1 netem averyveryverylongname delay=1ms\n", "interface");
+    assert_refused("1 netem a:b delay=1ms\n", "interface");
     assert_refused("1 linkdown\n", "fields");
     assert_refused("1 linkdown tap0 up\n", "fields");
     assert_refused("1 linkdown a/b\n", "interface");
@@ -834,15 +842,16 @@ static void test_plan_link_after_its_faults(void **state)
     (void)state;
     const size_t usual[] = {6, 5, 4, 3, 2, 1, 0};
     plan_is("1 netns umlab-lab\n2 enter umlab-lab\n3 tap tap0\n4 bridge lan0\n"
-            "5 netem tap0\n6 linkdown tap0\n7 linkdown lan0\n",
+            "5 netem tap0 delay=1ms\n6 linkdown tap0\n7 linkdown lan0\n",
             usual, 7);
     /* Out of order (any other writer): tap0 (record 6) waits for its netem
      * (4) and its linkdown (5); lan0's linkdown (7) holds back the bridge (8);
      * a netem of tap0 in another namespace (1) or of another link (9) holds
      * back nothing. */
-    const char *odd = "1 netem tap0\n2 netns umlab-lab\n3 enter umlab-lab\n4 netem tap0\n"
-                      "5 linkdown tap0\n6 tap tap0\n7 linkdown lan0\n8 bridge lan0\n"
-                      "9 netem tap9\n";
+    const char *odd =
+        "1 netem tap0 delay=1ms\n2 netns umlab-lab\n3 enter umlab-lab\n4 netem tap0 delay=1ms\n"
+        "5 linkdown tap0\n6 tap tap0\n7 linkdown lan0\n8 bridge lan0\n"
+        "9 netem tap9 delay=1ms\n";
     const size_t moved[] = {8, 6, 7, 4, 3, 5, 2, 1, 0};
     plan_is(odd, moved, 9);
     /* Undone already (done): nothing to wait for. */
@@ -854,7 +863,7 @@ static void test_plan_link_after_its_faults(void **state)
     const size_t tap_stays[] = {1, 0};
     plan_is("1 brport tap1 lan0\n2 tap lan0\n", tap_stays, 2);
     const size_t tap_moves[] = {1, 0, 2};
-    plan_is("1 netem lan0\n2 linkdown lan0\n3 tap lan0\n", tap_moves, 3);
+    plan_is("1 netem lan0 delay=1ms\n2 linkdown lan0\n3 tap lan0\n", tap_moves, 3);
 }
 
 static void test_header_only_and_torn_header(void **state)

@@ -172,6 +172,48 @@ static void test_format(void **state)
     assert_int_equal(small[8], 'Z');
 }
 
+static void test_journal_word(void **state)
+{
+    (void)state;
+    char w[64];
+    struct netem_params p = {.delay_us = 100000, .loss = netem_pct_to_prob(10), .rate_bps = 512000};
+    assert_int_equal(netem_args_word(&p, w, sizeof w), 0);
+    assert_string_equal(w, "delay=100ms,loss=10%,rate=512kbit");
+    struct netem_params back, before;
+    memset(&back, 0x5a, sizeof back);
+    assert_int_equal(netem_args_from_word(w, &back, NULL), 0);
+    assert_int_equal(back.delay_us, p.delay_us);
+    assert_int_equal(back.loss, p.loss);
+    assert_int_equal(back.rate_bps, p.rate_bps);
+    assert_int_equal(back.jitter_us, 0);
+    p = (struct netem_params){.jitter_us = 200};
+    assert_int_equal(netem_args_word(&p, w, sizeof w), 0);
+    assert_string_equal(w, "jitter=0.2ms");
+    assert_int_equal(netem_args_word(&p, w, 8), -1); /* does not fit */
+    p = (struct netem_params){0};
+    assert_int_equal(netem_args_word(&p, w, sizeof w), -1); /* nothing to say */
+    const char *bad[] = {"",
+                         "delay",
+                         "delay=",
+                         "=5ms",
+                         "delay=5ms,",
+                         "delay 5ms",
+                         "delay=5ms,loss",
+                         "x=1",
+                         "loss=101%",
+                         "delay=0",
+                         "delay=1ms,delay=2ms"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct err e = {""};
+        memset(&back, 0x5a, sizeof back);
+        before = back;
+        if (netem_args_from_word(bad[i], &back, &e) == 0)
+            fail_msg("word \"%s\" accepted", bad[i]);
+        assert_memory_equal(&back, &before, sizeof back);
+        assert_true(e.msg[0] != '\0');
+    }
+}
+
 static void describe_is(const struct lab_fault *f, const char *want)
 {
     char buf[160];
@@ -207,7 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probability_scale), cmocka_unit_test(test_parse_units),
         cmocka_unit_test(test_parse_refusals),    cmocka_unit_test(test_format),
-        cmocka_unit_test(test_fault_describe),
+        cmocka_unit_test(test_fault_describe),    cmocka_unit_test(test_journal_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,39 @@ static void test_links(void **state)
     expect_map(&r, &c, true, "ip link del vxlan0\n");
 }
 
+/* A lesson's faults: a link set down, umlab's root qdisc by its handle. */
+static void test_faults(void **state)
+{
+    (void)state;
+    struct shell_ctx c = ctx();
+    struct jrecord r = rec(J_LINKDOWN, "umlab-lab", 1, "tap0", NULL, NULL);
+    expect_map(&r, &c, false, "ip -n umlab-lab link set tap0 down\n");
+    expect_map(&r, &c, true, "ip -n umlab-lab link set tap0 up\n");
+    r = rec(J_NETEM, "umlab-lab", 2, "tap0", "delay=100ms,loss=10%", NULL);
+    expect_map(
+        &r, &c, false,
+        "tc -n umlab-lab qdisc replace dev tap0 root handle 1ab: netem delay 100ms loss 10%\n");
+    expect_map(&r, &c, true, "tc -n umlab-lab qdisc del dev tap0 root handle 1ab:\n");
+    /* a rate: tbf (burst for a 1500-byte MTU: one frame, or 20 ms of the rate) */
+    r = rec(J_NETEM, NULL, 2, "lan0", "rate=64kbit", NULL);
+    expect_map(
+        &r, &c, false,
+        "tc qdisc replace dev lan0 root handle 1ab: tbf rate 64kbit burst 1564 latency 400ms\n");
+    r = rec(J_NETEM, NULL, 2, "tap1", "delay=5ms,jitter=1.5ms,duplicate=1%,rate=10mbit", NULL);
+    expect_map(
+        &r, &c, false,
+        "tc qdisc replace dev tap1 root handle 1ab: tbf rate 10mbit burst 25000 latency 400ms\n"
+        "tc qdisc replace dev tap1 parent 1ab:1 handle 1ac: netem delay 5ms jitter 1.5ms "
+        "duplicate 1%\n");
+    expect_map(&r, &c, true, "tc qdisc del dev tap1 root handle 1ab:\n");
+    r = rec(J_NETEM, NULL, 2, "tap0", "delay=1ms;reboot", NULL);
+    expect_refused(&r, &c, "delay '1ms;reboot'");
+    r = rec(J_NETEM, NULL, 2, "tap0", "loss=10%,$(reboot)=1", NULL);
+    expect_refused(&r, &c, "unknown option");
+    r = rec(J_LINKDOWN, NULL, 1, "a b", NULL, NULL);
+    expect_refused(&r, &c, "");
+}
+
 static void test_sandbox_veth(void **state)
 {
     (void)state;
@@ -314,6 +347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_links),
+        cmocka_unit_test(test_faults),
         cmocka_unit_test(test_sandbox_veth),
         cmocka_unit_test(test_addresses_routes_namespaces),
         cmocka_unit_test(test_sysctls),
