@@ -5,9 +5,12 @@
 # project's CI kernel has not, and the test then checks umlab names that), a
 # tbf rate slows a real flow, someone else's root qdisc is refused and left,
 # `link g1 down` stops the pings and drops the host route, `link g1 up` puts
-# both back, status lists the faults, bad input changes nothing. The lab's end
-# undoes the faults left on; after a kill -9, `umlab cleanup` removes the
-# qdisc and brings the link up before it deletes the tap.
+# both back, status lists the faults, bad input changes nothing, each change
+# comes with shell equivalents that do the same when typed. A LAN's bridge
+# takes the same faults, undone by `lan del` before the bridge goes, as
+# `guest del` undoes a guest's before its tap. The lab's end undoes the faults
+# left on; after a kill -9, `umlab cleanup` removes the qdisc and brings the
+# link up before it deletes the tap.
 . "$(dirname "$0")/lib.sh"
 need_root
 LAB=itnetem
@@ -155,6 +158,23 @@ done
 check "bad input left tap0 without umlab's qdisc" sh -c "! tc -n $NS qdisc show dev tap0 | grep -q ' 1ab: '"
 check "bad input left uplink0 up" sh -c "ip -n $NS link show uplink0 | grep -q '<.*,UP'"
 
+# --- a LAN: its bridge; lan del undoes the faults before the bridge goes
+run lan add l1
+run link l1 down
+br=$(res .result.interface)
+check "link l1 down: its bridge ($br)" test "$(res '"\(.ok) \(.result.changed)"')" = "true true"
+check "the bridge is down" sh -c "! ip -n $NS link show $br | grep -q '<.*,UP'"
+run netem l1 rate 1mbit
+check "netem l1: umlab's tbf on the bridge" sh -c "tc -n $NS qdisc show dev $br | grep -q '^qdisc tbf 1ab: root'"
+run status
+check "status: l1's fault (down, rate)" \
+    test "$(res '.result.faults[] | select(.target == "l1") | "\(.interface) \(.down) \(.netem.rate_bps)"')" = "$br true 1000000"
+run lan del l1
+check "lan del l1 with faults on" test "$(res .ok)" = true
+check "lan del: the qdisc removed and the link up before the bridge is deleted" \
+    test "$(res '[.shell[]] | join("|")')" = "\$ tc -n $NS qdisc del dev $br root handle 1ab:|\$ ip -n $NS link set $br up|\$ ip -n $NS link del $br"
+check "no bridge left" sh -c "! ip -n $NS link show $br 2>/dev/null"
+
 # --- the lab's end undoes faults left on
 run netem g1 rate 1mbit
 run link g1 down
@@ -171,6 +191,13 @@ assert_lab_gone $LAB
 # --- after kill -9: umlab cleanup undoes them, qdisc and link before the tap
 start
 run guest add g1
+run guest add g2
+run netem g2 rate 1mbit
+run link g2 down
+run guest del g2
+order=$(res '.shell[]' | grep -e 'tap1' | sed -n -e '/qdisc del/p' -e '/link set tap1 up/p' -e '/link del tap1/p' | tr '\n' '|')
+check "guest del g2: its faults undone before its tap ($order)" \
+    test "$order" = "\$ tc -n $NS qdisc del dev tap1 root handle 1ab:|\$ ip -n $NS link set tap1 up|\$ ip -n $NS link del tap1|"
 run netem g1 rate 1mbit
 run link g1 down
 kill -9 "$pid"
