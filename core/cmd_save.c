@@ -13,7 +13,8 @@ static int save_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
 const struct cmd_entry cmd_save = {
     .name = "save",
     .usage = "FILE",
-    .summary = "write the running lab as a lab file (guests, images, memory, addresses, NAT); "
+    .summary = "write the running lab as a lab file (LANs, guests, NICs, addresses, routes, "
+               "forwarding, images, memory, NAT); "
                "FILE must not exist",
     .args = {.min = 1, .max = 1},
     .exec = save_cmd,

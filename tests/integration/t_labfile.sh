@@ -2,13 +2,15 @@
 # Lab files applied and graded: `umlab check` passing and failing for the
 # right reason (a ping without NAT, a command's exit), a bad lab file naming
 # FILE:LINE with nothing created, a command failing at build time undone
-# with its line named, and save -> load -> save giving the same file. Each
-# lab runs with --sandbox (namespaces umlab-itlf*) and is checked gone.
+# with its line named, and save -> load -> save giving the same file (also
+# for two LANs joined by a router guest with routes and forwarding: the same
+# topology rebuilt, startup lines and checks carried over). Each lab runs
+# with --sandbox (namespaces umlab-itlf*) and is checked gone.
 . "$(dirname "$0")/lib.sh"
 need_root
 work=$(mktemp -d)
 cleanup() {
-    for l in itlf1 itlf2 itlf3 itlf4; do force_cleanup_lab $l; done
+    for l in itlf1 itlf2 itlf3 itlf4 itlf5; do force_cleanup_lab $l; done
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -77,6 +79,50 @@ echo "save $work/link.lab" | "$UMLAB" --sandbox --lab itlf4 --batch - >"$work/sa
 check "save refuses a symbolic link" grep -q "link.lab: File exists" "$work/save4.out"
 check "the link's target is untouched" grep -q '^root:' /etc/passwd
 assert_lab_gone itlf4
+
+# --- 5. LANs, a router with three NICs, routes, forwarding: saved whole
+cat >"$work/lan.cmds" <<'CMDS'
+lan add A --subnet 10.0.1.0/24
+lan add B --subnet 10.0.2.0/24
+guest add pc1 --nic A:10.0.1.1/24 --mem 128
+guest add r1 --nic A:10.0.1.254 --nic B:10.0.2.254 --nic tap:192.168.0.10 --mem 128
+guest add pc2 --nic B:10.0.2.1/24 --mem 128
+wait pc1
+wait r1
+wait pc2
+route pc1 add default via 10.0.1.254
+route pc2 add 10.0.1.0/24 via 10.0.2.254
+forward r1 on
+topology
+CMDS
+echo "save $work/lan1.lab" >>"$work/lan.cmds"
+"$UMLAB" --sandbox --lab itlf5 --batch "$work/lan.cmds" >"$work/lan1.out" 2>&1
+check "the LAN lab saved" test -f "$work/lan1.lab"
+check "with its LANs" grep -qx 'lan B subnet 10.0.2.0/24' "$work/lan1.lab"
+check "the router's NICs in order" sh -c "grep '^nic r1' '$work/lan1.lab' | tr '\n' '|' |
+    grep -qx 'nic r1 A 10.0.1.254/24|nic r1 B 10.0.2.254/24|nic r1 tap 192.168.0.10|'"
+check "its forwarding" grep -qx 'forward r1 on' "$work/lan1.lab"
+check "the routes" grep -qx 'route pc2 10.0.1.0/24 via 10.0.2.254' "$work/lan1.lab"
+check "the shared memory once" grep -qx 'mem 128' "$work/lan1.lab"
+# a teacher adds a startup line and a check: they are carried by the next save
+printf 'startup pc2 touch /tmp/ready\ncheck exec pc2 test -f /tmp/ready\n' >>"$work/lan1.lab"
+printf 'ping pc1 pc2 --count 1\ntopology\nsave %s/lan2.lab\n' "$work" |
+    "$UMLAB" --sandbox --lab itlf5 --batch - "$work/lan1.lab" >"$work/lan2.out" 2>&1
+check "the rebuilt lab routes pc1 to pc2 through r1" grep -q '^pc1 -> pc2.* 1/1 received' "$work/lan2.out"
+topo() { sed -n '/^> topology/,/^> save/p' "$1" | grep -v '^> save'; }
+topo "$work/lan1.out" >"$work/topo1"
+topo "$work/lan2.out" >"$work/topo2"
+check "the topology shows the router" grep -q '^guest r1 (running), router' "$work/topo1"
+check "the rebuilt lab has the same topology" cmp "$work/topo1" "$work/topo2"
+check "the startup line carried" grep -qx 'startup pc2 touch /tmp/ready' "$work/lan2.lab"
+check "the check carried" grep -qx 'check exec pc2 test -f /tmp/ready' "$work/lan2.lab"
+sed '/^startup\|^check\|^$/d' "$work/lan1.lab" >"$work/lan1.bare"
+sed '/^startup\|^check\|^$/d' "$work/lan2.lab" >"$work/lan2.bare"
+check "save, load, save: the same lab" cmp "$work/lan1.bare" "$work/lan2.bare"
+printf 'save %s/lan3.lab\n' "$work" |
+    "$UMLAB" --sandbox --lab itlf5 --batch - "$work/lan2.lab" >"$work/lan3.out" 2>&1
+check "saved again from the saved file: byte-identical" cmp "$work/lan2.lab" "$work/lan3.lab"
+assert_lab_gone itlf5
 
 [ $FAILS = 0 ] && echo "t_labfile: all ok"
 exit $((FAILS > 0))
