@@ -4,6 +4,8 @@
 
 #include "core/cmds.h"
 #include "core/console.h"
+#include "core/labfile.h"
+#include "core/regex_size.h"
 #include "base/parse.h"
 
 #define EXPECT_TIMEOUT_MS 10000
@@ -88,6 +90,12 @@ static int expect_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     int timeout;
     if (cmd_parse_timeout(a->argc > 2 ? a->argv[2] : NULL, EXPECT_TIMEOUT_MS, &timeout, e) < 0)
         return -1;
+    /* bounded as a lab file's screen checks: regcomp can take seconds or
+     * gigabytes on a small regex (regex_size.h) */
+    char why[128];
+    if (regex_too_hard(a->argv[1], LABFILE_REGEX_MAX, LABFILE_REGEX_ATOMS, LABFILE_REGEX_LOOPS, why,
+                       sizeof why))
+        return err_set(e, "expect: %s", why);
     regex_t re;
     int rc = regcomp(&re, a->argv[1], REG_EXTENDED | REG_NEWLINE);
     if (rc != 0) {
@@ -160,7 +168,7 @@ const struct cmd_entry cmd_screen = {
     .name = "screen",
     .usage = "PANE [LINES]",
     .summary = "print the last LINES (default 24) lines of a pane: GUEST, host (the shell), "
-               "dump:GUEST|IFACE",
+               "dump:GUEST|LAN|IFACE",
     .args = {.min = 1, .max = 2},
     .target = CMD_TARGET_PANE,
     .exec = screen_cmd,

@@ -5,11 +5,15 @@
 
 #include "core/cmds.h"
 
-/* The interface a dump target names: a guest's tap, or the name itself. */
+/* The interface a dump target names: a guest's tap, a LAN's bridge, or the
+ * name itself. */
 static const char *dump_iface(struct lab *lab, const char *target, struct guest **g)
 {
     *g = lab_find_guest(lab, target);
-    return *g ? (*g)->tap : target;
+    if (*g)
+        return (*g)->tap;
+    const struct lab_lan *lan = lab_find_lan(lab, target);
+    return lan ? lan->bridge : target;
 }
 
 struct pane *cmd_pane(struct lab *lab, const char *name, struct err *e)
@@ -80,6 +84,8 @@ static int dump_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     snprintf(name, sizeof name, "dump:%s", iface);
     if (g)
         snprintf(beside, sizeof beside, " (%s's tap)", g->name);
+    else if (lab_find_lan(lab, a->argv[0])) /* promiscuous: every frame across the LAN */
+        snprintf(beside, sizeof beside, " (LAN %s)", a->argv[0]);
     struct lab_pane *lp;
     if (on_off(lab, a, 1, LAB_PANE_DUMP, iface, &lp, e) < 0)
         return -1;
@@ -101,8 +107,8 @@ const struct cmd_entry cmd_shell = {
 };
 const struct cmd_entry cmd_dump = {
     .name = "dump",
-    .usage = "GUEST|IFACE [on|off]",
-    .summary = "tcpdump of a guest's tap or an interface, on a pane beside the guest (F5)",
+    .usage = "GUEST|LAN|IFACE [on|off]",
+    .summary = "tcpdump of a guest's tap (beside the guest, F5), a LAN's bridge or an interface",
     .args = {.min = 1, .max = 2},
     .exec = dump_cmd,
 };

@@ -51,6 +51,15 @@ static int read_counter(struct lab *lab, const char *iface, bool tx, uint64_t *v
 {
     struct link_stats st;
     struct err e;
+    const struct lab_lan *lan = lab_lan_of_bridge(lab, iface);
+    if (lan) { /* a LAN counts as the side pane shows it: the sum of its ports */
+        struct snap_counters c;
+        int ifindex, nports;
+        if (lab_lan_counters(lab, lan, &c, &ifindex, &nports) < 0)
+            return -1;
+        *v = tx ? c.tx_packets : c.rx_packets;
+        return 0;
+    }
     if (!iface[0] || link_get_stats(lab->nl, iface, &st, &e) < 0)
         return -1;
     *v = tx ? st.tx_packets : st.rx_packets;

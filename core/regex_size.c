@@ -2,6 +2,9 @@
  * a sequence or alternatives add, a repetition multiplies what it repeats. */
 #include "core/regex_size.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define MAX_DEPTH 64 /* deeper groups count as too big (and keep the stack small) */
 
 struct rx {
@@ -162,4 +165,26 @@ void regex_measure(const char *re, unsigned long limit, struct regex_size *out)
     out->atoms = total.atoms;
     out->loops = total.loops;
     out->stacked = r.stacked;
+}
+
+const char *regex_too_hard(const char *re, unsigned long maxlen, unsigned long max_atoms,
+                           unsigned long max_loops, char *buf, unsigned long bufsz)
+{
+    if (strlen(re) > maxlen) {
+        snprintf(buf, bufsz, "regex longer than %lu characters", maxlen);
+        return buf;
+    }
+    struct regex_size sz;
+    regex_measure(re, max_atoms > max_loops ? max_atoms : max_loops, &sz);
+    if (sz.stacked)
+        snprintf(buf, bufsz, "regex repeats a repetition (like a+* or a{2}+): put it in a group");
+    else if (sz.atoms > max_atoms)
+        snprintf(buf, bufsz, "regex too large once its repetitions are expanded (over %lu copies)",
+                 max_atoms);
+    else if (sz.loops > max_loops)
+        snprintf(buf, bufsz, "regex has over %lu *, + and ? once its repetitions are expanded",
+                 max_loops);
+    else
+        return NULL;
+    return buf;
 }

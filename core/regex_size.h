@@ -19,4 +19,10 @@ struct regex_size {
 /* Measures RE; both counts saturate at LIMIT + 1. */
 void regex_measure(const char *re, unsigned long limit, struct regex_size *out);
 
+/* Why RE is refused before regcomp sees it — longer than MAXLEN, a
+ * repetition repeated, over MAX_ATOMS or MAX_LOOPS once expanded — as a short
+ * phrase ("regex longer than 256 characters") in BUF; NULL when it is fine. */
+const char *regex_too_hard(const char *re, unsigned long maxlen, unsigned long max_atoms,
+                           unsigned long max_loops, char *buf, unsigned long bufsz);
+
 #endif

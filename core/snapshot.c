@@ -84,10 +84,23 @@ void snap_iface_feed(struct snap_iface *f, const struct snap_counters *c, int if
     rate_sample(&f->tx, c->tx_bytes, now_ms);
 }
 
+/* A LAN's bridge or VXLAN port into *F, with its history when it had one. */
+static size_t keep(const struct snapshot *s, struct snap_iface *f, const char *name,
+                   enum snap_kind kind, const char *lan)
+{
+    const struct snap_iface *old = snapshot_iface(s, name);
+    if (old && old->kind == kind)
+        *f = *old;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    snprintf(f->lan, sizeof f->lan, "%s", lan);
+    f->kind = kind;
+    return 1;
+}
+
 /* The interfaces the lab has now, keeping the history of those it had. */
 static int sync_ifaces(struct snapshot *s, const struct lab *lab)
 {
-    size_t n = lab->nguests + (lab->uplink[0] ? 1 : 0);
+    size_t n = lab->nguests + (lab->uplink[0] ? 1 : 0) + 2 * lab->nlans;
     struct snap_iface *ifs = calloc(n ? n : 1, sizeof *ifs);
     if (!ifs)
         return -1;
@@ -100,7 +113,8 @@ static int sync_ifaces(struct snapshot *s, const struct lab *lab)
         snprintf(ifs[k].name, sizeof ifs[k].name, "%s", g->tap);
         snprintf(ifs[k].guest, sizeof ifs[k].guest, "%s", g->name);
         ifs[k].kind = SNAP_TAP;
-        ifs[k].addr = g->addr;
+        /* the host's side (proxy_arp, route) is the routed tap's: none on a LAN */
+        ifs[k].addr = g->routed == 0 ? g->addr : (struct in_addr){0};
     }
     if (lab->uplink[0]) {
         const struct snap_iface *old = snapshot_iface(s, lab->uplink);
@@ -110,10 +124,36 @@ static int sync_ifaces(struct snapshot *s, const struct lab *lab)
         ifs[k].kind = SNAP_UPLINK;
         k++;
     }
+    for (size_t i = 0; i < lab->nlans; i++) {
+        const struct lab_lan *l = lab->lans[i];
+        char vx[SNAP_IFNAMSIZ];
+        lab_lan_vxlan_port(lab, l->bridge, vx, sizeof vx);
+        k += keep(s, &ifs[k], l->bridge, SNAP_BRIDGE, l->name);
+        if (vx[0])
+            k += keep(s, &ifs[k], vx, SNAP_VXLAN, l->name);
+    }
     free(s->ifs);
     s->ifs = ifs;
     s->nifs = k;
     return 0;
+}
+
+/* A LAN: the sum of its ports; one joining or leaving restarts the rates
+ * instead of counting a jump. */
+static void read_lan(struct snap_iface *f, struct lab *lab, int64_t now, bool rates)
+{
+    const struct lab_lan *l = lab_lan_of_bridge(lab, f->name);
+    struct snap_counters c;
+    int ifindex = 0, nports = 0;
+    if (!l || lab_lan_counters(lab, l, &c, &ifindex, &nports) < 0) {
+        snap_iface_feed(f, NULL, 0, now, rates);
+        snprintf(f->err, sizeof f->err, "%s: cannot read its bridge", f->name);
+        return;
+    }
+    if (nports != f->nports && f->rx.have_last)
+        forget_rates(f);
+    f->nports = nports;
+    snap_iface_feed(f, &c, ifindex, now, rates);
 }
 
 static void read_ifaces(struct snapshot *s, struct lab *lab, int64_t now, bool rates)
@@ -122,6 +162,10 @@ static void read_ifaces(struct snapshot *s, struct lab *lab, int64_t now, bool r
         struct snap_iface *f = &s->ifs[i];
         struct link_stats st;
         struct err e;
+        if (f->kind == SNAP_BRIDGE) {
+            read_lan(f, lab, now, rates);
+            continue;
+        }
         if (link_get_stats(lab->nl, f->name, &st, &e) < 0) {
             snap_iface_feed(f, NULL, 0, now, rates);
             snprintf(f->err, sizeof f->err, "%s", e.msg);

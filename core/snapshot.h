@@ -26,7 +26,11 @@ enum snap_part {
     SNAP_ALL = 7,
 };
 
-enum snap_kind { SNAP_TAP, SNAP_UPLINK, SNAP_BRIDGE };
+/* SNAP_BRIDGE: a LAN, its counters the sum of its ports' (rx = what the
+ * guests and VXLAN peers sent into the segment, tx = what it delivered to
+ * them: a bridge's own counters see only what reaches the host's side).
+ * SNAP_VXLAN: a LAN's port to other hosts (rx = from them). */
+enum snap_kind { SNAP_TAP, SNAP_UPLINK, SNAP_BRIDGE, SNAP_VXLAN };
 
 #define SNAP_IFNAMSIZ 16
 #define SNAP_ERRSZ    160
@@ -48,6 +52,8 @@ struct snap_iface {
     enum snap_kind kind;
     char guest[SNAP_IFNAMSIZ]; /* SNAP_TAP: the guest on it */
     struct in_addr addr;       /* SNAP_TAP: the guest's address, 0: none */
+    char lan[SNAP_IFNAMSIZ];   /* SNAP_BRIDGE, SNAP_VXLAN: the LAN's name */
+    int nports;                /* SNAP_BRIDGE: the ports summed at the last refresh */
     /* SNAP_IFACES */
     bool have; /* counters read at the last refresh; else err says why */
     char err[SNAP_ERRSZ];
@@ -80,7 +86,7 @@ struct snap_chain {
 #define SNAP_CHAINS 2
 
 struct snapshot {
-    struct snap_iface *ifs; /* the lab's taps, then its uplink */
+    struct snap_iface *ifs; /* the lab's taps, its uplink, then each LAN and its VXLAN port */
     size_t nifs;
     char ip_forward[8]; /* "?" when unreadable */
     struct snap_chain chains[SNAP_CHAINS];
@@ -102,6 +108,17 @@ void snapshot_tick(struct lab *lab);
 
 /* The interface NAME, NULL when the snapshot has none. */
 const struct snap_iface *snapshot_iface(const struct snapshot *s, const char *name);
+
+/* The LAN whose bridge is BRIDGE sums its ports' counters into *SUM (up and
+ * carrier: the bridge's own) and counts them in *NPORTS: its guests' NICs
+ * and its VXLAN port. -1 when the bridge cannot be read. */
+struct lab_lan;
+int lab_lan_counters(struct lab *lab, const struct lab_lan *lan, struct snap_counters *sum,
+                     int *ifindex, int *nports);
+/* The LAN whose bridge is NAME, NULL when none. */
+const struct lab_lan *lab_lan_of_bridge(const struct lab *lab, const char *name);
+/* The VXLAN port of BRIDGE that umlab made (from the journal), "" when none. */
+void lab_lan_vxlan_port(const struct lab *lab, const char *bridge, char *out, size_t outsz);
 
 /* Feeds one interface's counters read at NOW_MS: C NULL when they could not
  * be read (the link is gone). A link gone or made again (new IFINDEX) restarts

@@ -73,13 +73,44 @@ static int run_ip(struct lab *lab, struct guest *g, uint64_t *start, struct err 
     return 0;
 }
 
-static void guest_facts(struct lab *lab, struct guest *g, struct why_guest *w)
+/* The NIC G's packets toward A leave by: the one whose subnet holds A, else
+ * the one holding the gateway of G's most specific route to A, else the
+ * routed tap (the host is the default gateway), else eth0. */
+static int why_nic(const struct guest *g, struct in_addr a)
+{
+    int k = guest_nic_for(g, a), best = -1;
+    for (size_t i = 0; i < g->nroutes && k < 0; i++) {
+        const struct guest_route *r = &g->routes[i];
+        uint32_t m = r->prefix ? htonl(0xffffffffU << (32 - r->prefix)) : 0;
+        if ((a.s_addr & m) == r->dest.s_addr && (best < 0 || r->prefix > g->routes[best].prefix))
+            best = (int)i;
+    }
+    if (k < 0 && best >= 0)
+        k = guest_nic_for(g, g->routes[best].gw);
+    if (k < 0)
+        k = g->routed >= 0 ? g->routed : 0;
+    return g->nics[k].present ? k : 0;
+}
+
+/* NIC K's tap and address (the seed's g->tap and g->addr for eth0). */
+static const char *nic_tap(const struct guest *g, int k)
+{
+    return g->nics[k].present ? g->nics[k].tap : g->tap;
+}
+
+static struct in_addr nic_addr(const struct guest *g, int k)
+{
+    return g->nics[k].present ? g->nics[k].addr : g->addr;
+}
+
+static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_guest *w)
 {
     memset(w, 0, sizeof *w);
     snprintf(w->name, sizeof w->name, "%s", g->name);
-    snprintf(w->nic, sizeof w->nic, "eth0"); /* umlab gives each guest one NIC, eth0 */
-    w->want = g->addr;
-    w->want_prefix = lab->subnet.prefix;
+    snprintf(w->nic, sizeof w->nic, "eth%d", k);
+    w->want = nic_addr(g, k);
+    w->want_prefix =
+        g->nics[k].present && g->nics[k].addr.s_addr ? g->nics[k].prefix : lab->subnet.prefix;
     w->running = g->state != GUEST_EXITED;
     if (!w->running)
         return;
@@ -128,32 +159,33 @@ static int sysctl_int(const char *fmt, const char *dev)
     return *end || v < 0 || v > 1000 ? -1 : (int)v;
 }
 
-static void tap_facts(struct lab *lab, const struct guest *g, const struct why_guest *wg,
+static void tap_facts(struct lab *lab, const struct guest *g, int k, const struct why_guest *wg,
                       struct why_tap *t)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->name, sizeof t->name, "%s", g->tap);
+    const char *tap = nic_tap(g, k);
+    struct in_addr ga = nic_addr(g, k);
+    snprintf(t->name, sizeof t->name, "%s", tap);
     t->proxy_arp = t->rp_filter = t->forwarding = -1;
     struct link_stats s;
-    if (link_ifindex(lab->nl, g->tap) == 0 || link_get_stats(lab->nl, g->tap, &s, NULL) < 0)
+    if (link_ifindex(lab->nl, tap) == 0 || link_get_stats(lab->nl, tap, &s, NULL) < 0)
         return;
     t->exists = true;
     t->up = s.up;
     t->carrier = s.carrier;
-    t->host_addr = addr_exists(lab->nl, g->tap, lab->host, 32);
-    t->route = g->addr.s_addr && route_exists(lab->nl, g->addr, 32, g->tap);
+    t->host_addr = addr_exists(lab->nl, tap, lab->host, 32);
+    t->route = ga.s_addr && route_exists(lab->nl, ga, 32, tap);
     struct in_addr src = guest_source(wg);
-    t->src_route = src.s_addr == g->addr.s_addr
-                       ? t->route
-                       : src.s_addr && route_exists(lab->nl, src, 32, g->tap);
+    t->src_route =
+        src.s_addr == ga.s_addr ? t->route : src.s_addr && route_exists(lab->nl, src, 32, tap);
     /* A tap in a bridge is on a LAN: one segment, no routing between its guests. */
     struct link_stats bs;
-    if (bridge_port_master(lab->nl, g->tap, t->bridge, sizeof t->bridge, NULL) == 0 &&
-        t->bridge[0] && link_get_stats(lab->nl, t->bridge, &bs, NULL) == 0)
+    if (bridge_port_master(lab->nl, tap, t->bridge, sizeof t->bridge, NULL) == 0 && t->bridge[0] &&
+        link_get_stats(lab->nl, t->bridge, &bs, NULL) == 0)
         t->bridge_up = bs.up;
-    t->proxy_arp = sysctl_int("net/ipv4/conf/%s/proxy_arp", g->tap);
-    t->rp_filter = sysctl_int("net/ipv4/conf/%s/rp_filter", g->tap);
-    t->forwarding = sysctl_int("net/ipv4/conf/%s/forwarding", g->tap);
+    t->proxy_arp = sysctl_int("net/ipv4/conf/%s/proxy_arp", tap);
+    t->rp_filter = sysctl_int("net/ipv4/conf/%s/rp_filter", tap);
+    t->forwarding = sysctl_int("net/ipv4/conf/%s/forwarding", tap);
 }
 
 /* `nft -j list ruleset`, run without a shell from a fixed place (never PATH:
@@ -394,11 +426,13 @@ int why_gather(struct lab *lab, struct guest *src, const char *target, struct wh
         f->uplink_carrier = s.carrier;
     }
 
-    guest_facts(lab, src, &f->src);
-    tap_facts(lab, src, &f->src, &f->src_tap);
+    int k = why_nic(src, f->dst);
+    guest_facts(lab, src, k, &f->src);
+    tap_facts(lab, src, k, &f->src, &f->src_tap);
     if (tg) {
-        guest_facts(lab, tg, &f->dst_guest);
-        tap_facts(lab, tg, &f->dst_guest, &f->dst_tap);
+        k = why_nic(tg, f->dst); /* the NIC holding the target's address */
+        guest_facts(lab, tg, k, &f->dst_guest);
+        tap_facts(lab, tg, k, &f->dst_guest, &f->dst_tap);
     }
     f->ip_forward = sysctl_int("%s", SYSCTL_FORWARD);
     f->rp_filter_all = sysctl_int("net/ipv4/conf/%s/rp_filter", "all");

@@ -169,6 +169,22 @@ static void run_binding(struct tui *t, enum tui_action act, const struct key_bin
         tui_submit(t, line);
 }
 
+/* LINE's output over the screen until a key (the topology). */
+static void show_overlay(struct tui *t, const char *line)
+{
+    struct out o;
+    out_init(&o);
+    struct err e = {{0}};
+    if (cmd_run_line(t->lab, line, &o, &e) < 0) {
+        set_status(t, true, e.msg);
+    } else {
+        free(t->overlay);
+        t->overlay = strdup(sb_str(&o.text));
+        tui_mark(t, D_ALL);
+    }
+    out_free(&o);
+}
+
 /* F7 on a lab pane's tab: its program again (`shell on`, `dump IFACE on`). */
 static void restart_pane(struct tui *t, const struct tab *tab)
 {
@@ -253,6 +269,9 @@ void tui_action(struct tui *t, const struct key_event *ev)
     case ACT_HELP:
         t->help_shown = true;
         tui_mark(t, D_ALL);
+        break;
+    case ACT_TOPOLOGY:
+        show_overlay(t, ev->b ? ev->b->cmd : "topology");
         break;
     case ACT_RUN:
     case ACT_PROMPT:

@@ -312,6 +312,52 @@ static void draw_help_column(int y, int bottom, int x, int w, int pair, size_t f
     }
 }
 
+/* A filled box with a line border, for the overlays. */
+static void draw_box(const struct rect *r, int p)
+{
+    int w = r->w, h = r->h;
+    draw_fill(r, A_NORMAL, p);
+    cchar_t hz, vt;
+    wchar_t hs[2] = {L'\u2500', L'\0'}, vs[2] = {L'\u2502', L'\0'};
+    if (w > 2 && h > 2 && setcchar(&hz, hs, A_NORMAL, 0, &p) != ERR &&
+        setcchar(&vt, vs, A_NORMAL, 0, &p) != ERR) {
+        mvwhline_set(stdscr, r->y, r->x + 1, &hz, w - 2);
+        mvwhline_set(stdscr, r->y + h - 1, r->x + 1, &hz, w - 2);
+        mvwvline_set(stdscr, r->y + 1, r->x, &vt, h - 2);
+        mvwvline_set(stdscr, r->y + 1, r->x + w - 1, &vt, h - 2);
+        draw_text(r->y, r->x, 1, A_NORMAL, p, "\u250c");
+        draw_text(r->y, r->x + w - 1, 1, A_NORMAL, p, "\u2510");
+        draw_text(r->y + h - 1, r->x, 1, A_NORMAL, p, "\u2514");
+        draw_text(r->y + h - 1, r->x + w - 1, 1, A_NORMAL, p, "\u2518");
+    }
+}
+
+/* A command's text (t->overlay) in a box, cut to the screen. */
+static void draw_text_overlay(struct tui *t)
+{
+    int lines = 0, widest = 0;
+    for (const char *s = t->overlay; *s; lines++) {
+        int n = (int)strcspn(s, "\n");
+        widest = n > widest ? n : widest;
+        s += n + (s[n] == '\n');
+    }
+    int w = widest + 4, h = lines + 4;
+    w = w < 40 ? 40 : w > t->cols ? t->cols : w;
+    h = h > t->rows ? t->rows : h;
+    struct rect r = {(t->rows - h) / 2, (t->cols - w) / 2, h, w};
+    int p = ui_pair(COLOR_WHITE, COLOR_BLUE);
+    draw_box(&r, p);
+    int y = r.y + 1, bottom = r.y + h - 2;
+    char buf[512];
+    for (const char *s = t->overlay; *s && y < bottom; y++) {
+        int n = (int)strcspn(s, "\n");
+        snprintf(buf, sizeof buf, "%.*s", n, s);
+        draw_text(y, r.x + 2, w - 4, A_NORMAL, p, buf);
+        s += n + (s[n] == '\n');
+    }
+    draw_text(r.y + h - 2, r.x + 2, w - 4, A_BOLD, p, "Any key closes this.");
+}
+
 static void draw_help_overlay(struct tui *t)
 {
     int nhead = (int)(sizeof help_head / sizeof help_head[0]);
@@ -328,20 +374,7 @@ static void draw_help_overlay(struct tui *t)
         h = t->rows;
     struct rect r = {(t->rows - h) / 2, (t->cols - w) / 2, h, w};
     int p = ui_pair(COLOR_WHITE, COLOR_BLUE);
-    draw_fill(&r, A_NORMAL, p);
-    cchar_t hz, vt;
-    wchar_t hs[2] = {L'\u2500', L'\0'}, vs[2] = {L'\u2502', L'\0'};
-    if (w > 2 && h > 2 && setcchar(&hz, hs, A_NORMAL, 0, &p) != ERR &&
-        setcchar(&vt, vs, A_NORMAL, 0, &p) != ERR) {
-        mvwhline_set(stdscr, r.y, r.x + 1, &hz, w - 2);
-        mvwhline_set(stdscr, r.y + h - 1, r.x + 1, &hz, w - 2);
-        mvwvline_set(stdscr, r.y + 1, r.x, &vt, h - 2);
-        mvwvline_set(stdscr, r.y + 1, r.x + w - 1, &vt, h - 2);
-        draw_text(r.y, r.x, 1, A_NORMAL, p, "\u250c");
-        draw_text(r.y, r.x + w - 1, 1, A_NORMAL, p, "\u2510");
-        draw_text(r.y + h - 1, r.x, 1, A_NORMAL, p, "\u2514");
-        draw_text(r.y + h - 1, r.x + w - 1, 1, A_NORMAL, p, "\u2518");
-    }
+    draw_box(&r, p);
     int y = r.y + 1, x = r.x + 2, inner = w - 4, bottom = r.y + h - 1;
     for (int i = 0; i < nhead && y < bottom; i++, y++)
         draw_text(y, x, inner, i == 0 ? A_BOLD : A_NORMAL, p, help_head[i]);
@@ -413,11 +446,14 @@ void draw_frame(struct tui *t)
         draw_helpbar(t);
     if (t->help_shown)
         draw_help_overlay(t);
+    else if (t->overlay)
+        draw_text_overlay(t);
+    bool over = t->help_shown || t->overlay;
 
-    if (pc >= 0 && !t->help_shown) {
+    if (pc >= 0 && !over) {
         curs_set(1);
         wmove(stdscr, t->lay.status.y, pc);
-    } else if (show_cursor && !t->help_shown && !t->confirm_quit) {
+    } else if (show_cursor && !over && !t->confirm_quit) {
         curs_set(1);
         wmove(stdscr, cy, cx);
     } else {

@@ -2,6 +2,7 @@
  * the quit question, the scrollback browser, the console's actions, or the
  * focused terminal. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tui/ui.h"
 
@@ -118,6 +119,12 @@ static void one_key(struct tui *t, bool is_key, int code)
 {
     if (is_key && code == KEY_RESIZE) {
         tui_resize(t, false);
+        return;
+    }
+    if (t->overlay) {
+        free(t->overlay);
+        t->overlay = NULL;
+        tui_mark(t, D_ALL);
         return;
     }
     if (t->help_shown) {

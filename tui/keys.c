@@ -49,6 +49,7 @@ const struct key_binding keys_table[] = {
     {{PCHR('n'), PKEY(KEY_RIGHT, "Right")}, ACT_NEXT_TAB, NULL, NULL, "next tab"},
     {{PCHR('p'), PKEY(KEY_LEFT, "Left")}, ACT_PREV_TAB, NULL, NULL, "previous tab"},
     {{{'0', '9', false, true, "0-9"}}, ACT_TAB, NULL, NULL, "tab 1-9, 0 the tenth"},
+    {{PCHR('o')}, ACT_TOPOLOGY, "topology", NULL, "topology overlay"},
     {{PCHR('s')}, ACT_SIDE, NULL, NULL, "side pane on / off"},
     {{PCHR('{')}, ACT_SIDE_UP, NULL, NULL, "scroll the side pane up"},
     {{PCHR('}')}, ACT_SIDE_DOWN, NULL, NULL, "scroll the side pane down"},

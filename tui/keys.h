@@ -29,7 +29,8 @@ enum tui_action {
     ACT_RUN,    /* the binding's command line through the command table */
     ACT_PROMPT, /* the command prompt, holding the binding's command line if any */
     ACT_HELP,
-    ACT_SHELL, /* start the focused lab pane's program again (F7 on its tab) */
+    ACT_TOPOLOGY, /* `topology` in an overlay until a key */
+    ACT_SHELL,    /* start the focused lab pane's program again (F7 on its tab) */
     ACT_QUIT,
     ACT_CANCEL,    /* stop the running command's wait */
     ACT_SCROLL_UP, /* half a page back in the scrollback */

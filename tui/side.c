@@ -66,15 +66,15 @@ static void rate_line(struct pen *p, const char *dir, uint64_t bytes, uint64_t p
         draw_text(y, p->x + x, p->w - x, A_NORMAL, ui_pair(COLOR_GREEN, -1), spark);
 }
 
-/* "g1   tap0   1.2K   340 ▁▂▅█" (! when errors or drops) */
-static void compact_line(struct pen *p, const struct snap_iface *f)
+/* "g1   tap0   1.2K   340 ▁▂▅█" (! when errors or drops); WHO: the guest or LAN */
+static void compact_line(struct pen *p, const struct snap_iface *f, const char *who)
 {
     char rx[16], tx[16], head[64], spark[RATE_LEN * 3 + 1];
     const struct snap_counters *s = &f->c;
     fmt_size(rate_last(&f->rx), rx, sizeof rx);
     fmt_size(rate_last(&f->tx), tx, sizeof tx);
     bool bad = s->rx_errors + s->tx_errors + s->rx_dropped + s->tx_dropped > 0;
-    int n = snprintf(head, sizeof head, "%-6s %-7s%c%5s %5s ", f->guest, f->name, bad ? '!' : ' ',
+    int n = snprintf(head, sizeof head, "%-6s %-7s%c%5s %5s ", who, f->name, bad ? '!' : ' ',
                      f->have ? rx : "-", f->have ? tx : "-");
     int sw = p->w - n;
     sw = sw > RATE_LEN ? RATE_LEN : sw < 0 ? 0 : sw;
@@ -118,7 +118,66 @@ static void draw_chain(struct pen *p, const struct snap_chain *cv)
     }
 }
 
-static const char *const kind_name[] = {"tap", "uplink", "bridge"};
+static const char *const kind_name[] = {"tap", "uplink", "LAN", "VXLAN port"};
+
+/* Each LAN: its bridge with the sum of its ports, and its VXLAN port. */
+static void lan_lines(struct pen *p, const struct snapshot *snap, bool compact)
+{
+    int n = 0;
+    for (size_t i = 0; i < snap->nifs; i++) {
+        const struct snap_iface *f = &snap->ifs[i];
+        if (f->kind != SNAP_BRIDGE && f->kind != SNAP_VXLAN)
+            continue;
+        if (!n++)
+            line(p, A_BOLD, ui_pair(COLOR_CYAN, -1),
+                 compact ? "LANs: rx/s tx/s (rx = into the segment)"
+                         : "LANs (rx = into the segment, all ports)");
+        if (!f->have) {
+            line(p, A_NORMAL, 0, "%s %s: %s", f->lan, f->name, f->err);
+            continue;
+        }
+        if (compact) {
+            compact_line(p, f, f->lan);
+        } else if (f->kind == SNAP_BRIDGE) {
+            line(p, A_BOLD, 0, "LAN %s %s %s %d port%s", f->lan, f->name, f->c.up ? "up" : "DOWN",
+                 f->nports, f->nports == 1 ? "" : "s");
+        } else {
+            line(p, A_BOLD, 0, "LAN %s %s (%s, to other hosts)", f->lan, f->name,
+                 kind_name[f->kind]);
+        }
+        if (f->fault[0])
+            line(p, A_NORMAL, ui_pair(COLOR_YELLOW, -1), " fault: %s", f->fault);
+        if (compact)
+            continue;
+        rate_line(p, "rx", f->c.rx_bytes, f->c.rx_packets, &f->rx);
+        rate_line(p, "tx", f->c.tx_bytes, f->c.tx_packets, &f->tx);
+    }
+    if (n)
+        p->n++;
+}
+
+/* A guest's NICs when it has more than the seed's one routed tap: ethN, its
+ * tap, where it goes and its address. */
+static void nic_lines(struct pen *p, const struct guest *g)
+{
+    bool seed = g->routed == 0;
+    for (int k = 1; k < GUEST_MAX_NICS && seed; k++)
+        seed = !g->nics[k].present;
+    if (seed)
+        return;
+    for (int k = 0; k < GUEST_MAX_NICS; k++) {
+        const struct guest_nic *n = &g->nics[k];
+        if (!n->present)
+            continue;
+        char as[INET_ADDRSTRLEN], where[LAN_NAME_MAX + 8];
+        snprintf(where, sizeof where, n->lan ? "LAN %s" : "routed", n->lan ? n->lan->name : "");
+        if (n->addr.s_addr)
+            line(p, A_NORMAL, 0, " %s eth%d %s %s %s/%d", g->name, k, n->tap, where,
+                 addr_str(n->addr, as), n->prefix);
+        else
+            line(p, A_NORMAL, 0, " %s eth%d %s %s (no address)", g->name, k, n->tap, where);
+    }
+}
 
 /* Every line of the pane, through the pen (which shows the visible ones). */
 static void side_lines(struct tui *t, struct pen *p, int h)
@@ -139,7 +198,7 @@ static void side_lines(struct tui *t, struct pen *p, int h)
         if (f->kind != SNAP_TAP)
             continue;
         if (compact) {
-            compact_line(p, f);
+            compact_line(p, f, f->guest);
             if (f->fault[0]) /* a lesson's fault (link, netem): always in sight */
                 line(p, A_NORMAL, ui_pair(COLOR_YELLOW, -1), " %s fault: %s", f->guest, f->fault);
             continue;
@@ -160,9 +219,9 @@ static void side_lines(struct tui *t, struct pen *p, int h)
     }
     if (ng == 0)
         line(p, A_DIM, 0, " (no guests)");
-    for (size_t i = 0; i < snap->nifs; i++) { /* the uplink (and bridges) */
+    for (size_t i = 0; i < snap->nifs; i++) { /* the uplink */
         const struct snap_iface *f = &snap->ifs[i];
-        if (f->kind == SNAP_TAP || !f->have)
+        if (f->kind != SNAP_UPLINK || !f->have)
             continue;
         line(p, A_BOLD, 0, "%s (%s)", f->name, kind_name[f->kind]);
         if (f->fault[0])
@@ -171,6 +230,7 @@ static void side_lines(struct tui *t, struct pen *p, int h)
         rate_line(p, "tx", f->c.tx_bytes, f->c.tx_packets, &f->tx);
     }
     p->n++;
+    lan_lines(p, snap, compact);
 
     char hs[INET_ADDRSTRLEN];
     line(p, A_BOLD, title, "Host %s", addr_str(lab->host, hs));
@@ -181,6 +241,9 @@ static void side_lines(struct tui *t, struct pen *p, int h)
     for (size_t i = 0; i < snap->nifs; i++) {
         const struct snap_iface *f = &snap->ifs[i];
         if (f->kind != SNAP_TAP)
+            continue;
+        const struct guest *g = lab_find_guest(lab, f->guest);
+        if (g && g->routed != 0) /* eth0 on a LAN: no host side, its NICs below */
             continue;
         char as[INET_ADDRSTRLEN];
         bool ok = f->addr.s_addr == 0 || (f->proxy_arp && f->route);
@@ -195,6 +258,8 @@ static void side_lines(struct tui *t, struct pen *p, int h)
     }
     if (fine || bare)
         line(p, A_NORMAL, 0, " %d routed+proxy_arp, %d no address", fine, bare);
+    for (size_t i = 0; i < lab->nguests && !compact; i++)
+        nic_lines(p, lab->guests[i]);
     if (lab->inet_netns[0])
         line(p, A_NORMAL, 0, " internet: %s", SANDBOX_INET);
     p->n++;

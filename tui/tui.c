@@ -171,6 +171,7 @@ static void teardown(struct tui *t, SCREEN *scr)
     for (size_t i = 0; i < t->nqueue; i++)
         free(t->queue[i]);
     free(t->queue);
+    free(t->overlay);
     logring_free(&t->log);
     free(t);
 }

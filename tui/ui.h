@@ -84,6 +84,7 @@ struct tui {
     size_t nqueue;
     char busy[256];
     bool quit, confirm_quit, help_shown;
+    char *overlay;    /* a command's text shown over the screen until a key, NULL: none */
     int boot_pending; /* guests of opts->boot_guests not seen yet */
     enum prompt_mode prompt;
     /* tab bar hit boxes for the mouse */

@@ -93,6 +93,7 @@ wait pc2
 route pc1 add default via 10.0.1.254
 route pc2 add 10.0.1.0/24 via 10.0.2.254
 forward r1 on
+! expect pc1 a+* 1
 topology
 CMDS
 echo "save $work/lan1.lab" >>"$work/lan.cmds"
@@ -102,6 +103,8 @@ check "with its LANs" grep -qx 'lan B subnet 10.0.2.0/24' "$work/lan1.lab"
 check "the router's NICs in order" sh -c "grep '^nic r1' '$work/lan1.lab' | tr '\n' '|' |
     grep -qx 'nic r1 A 10.0.1.254/24|nic r1 B 10.0.2.254/24|nic r1 tap 192.168.0.10|'"
 check "its forwarding" grep -qx 'forward r1 on' "$work/lan1.lab"
+check "expect refuses a regex regcomp would choke on" \
+    grep -q "expect: regex repeats a repetition" "$work/lan1.out"
 check "the routes" grep -qx 'route pc2 10.0.1.0/24 via 10.0.2.254' "$work/lan1.lab"
 check "the shared memory once" grep -qx 'mem 128' "$work/lan1.lab"
 # a teacher adds a startup line and a check: they are carried by the next save

@@ -136,13 +136,31 @@ static void test_limits_compile_fast(void **state)
     }
 }
 
+/* What `expect` refuses before regcomp (the lab file's limits). */
+static void test_too_hard(void **state)
+{
+    (void)state;
+    char buf[128], big[400];
+    assert_null(regex_too_hard("^g1:.*# $", 256, 2000, 100, buf, sizeof buf));
+    assert_null(regex_too_hard("(ab|c)+x{3}", 256, 2000, 100, buf, sizeof buf));
+    assert_string_equal(regex_too_hard("a+*", 256, 2000, 100, buf, sizeof buf),
+                        "regex repeats a repetition (like a+* or a{2}+): put it in a group");
+    assert_non_null(strstr(regex_too_hard("(a+){200}", 256, 2000, 100, buf, sizeof buf),
+                           "over 100 *, + and ?"));
+    assert_non_null(strstr(regex_too_hard("(((a){50}){50})", 256, 2000, 100, buf, sizeof buf),
+                           "over 2000 copies"));
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_string_equal(regex_too_hard(big, 256, 2000, 100, buf, sizeof buf),
+                        "regex longer than 256 characters");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_measures),
-        cmocka_unit_test(test_stacked),
-        cmocka_unit_test(test_saturates),
-        cmocka_unit_test(test_limits_compile_fast),
+        cmocka_unit_test(test_measures),  cmocka_unit_test(test_stacked),
+        cmocka_unit_test(test_saturates), cmocka_unit_test(test_limits_compile_fast),
+        cmocka_unit_test(test_too_hard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
