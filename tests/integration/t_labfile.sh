@@ -109,12 +109,14 @@ check "the routes" grep -qx 'route pc2 10.0.1.0/24 via 10.0.2.254' "$work/lan1.l
 check "the shared memory once" grep -qx 'mem 128' "$work/lan1.lab"
 # a teacher adds a startup line and a check: they are carried by the next save
 printf 'startup pc2 touch /tmp/ready\ncheck exec pc2 test -f /tmp/ready\n' >>"$work/lan1.lab"
-printf 'ping pc1 pc2 --count 1\ntopology\nsave %s/lan2.lab\n' "$work" |
-    "$UMLAB" --sandbox --lab itlf5 --batch - "$work/lan1.lab" >"$work/lan2.out" 2>&1
+printf 'ping pc1 pc2 --count 1\nwhy r1 pc2\ntopology\nsave %s/lan2.lab\n' "$work" |
+    "$UMLAB" --sandbox --lab itlf5 --keep-going --batch - "$work/lan1.lab" >"$work/lan2.out" 2>&1
 check "the rebuilt lab routes pc1 to pc2 through r1" grep -q '^pc1 -> pc2.* 1/1 received' "$work/lan2.out"
 topo() { sed -n '/^> topology/,/^> save/p' "$1" | grep -v '^> save'; }
 topo "$work/lan1.out" >"$work/topo1"
 topo "$work/lan2.out" >"$work/topo2"
+check "why looks at the NIC toward the target (r1's eth1 on LAN B)" \
+    grep -Eq "guest-nic +r1's eth1 is up" "$work/lan2.out"
 check "the topology shows the router" grep -q '^guest r1 (running), router' "$work/topo1"
 check "the rebuilt lab has the same topology" cmp "$work/topo1" "$work/topo2"
 check "the startup line carried" grep -qx 'startup pc2 touch /tmp/ready' "$work/lan2.lab"
