@@ -119,7 +119,9 @@ check exec g1 grep -q shared-content /srv/data/hello.txt
 check ! exec g1 touch /srv/data/new
 check ! exec g1 mount -o remount,rw /srv/data
 LAB
-"$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" >"$work/ro.out" 2>&1
+# as a sudo user (nobody): the image is made as them
+SUDO_UID=65534 SUDO_GID=65534 "$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" \
+    >"$work/ro.out" 2>&1
 check "share ro: readable, not writable even remounted" test $? = 0
 [ -s "$work/ro.out" ] && grep -q "check(s) passed" "$work/ro.out" || cat "$work/ro.out" >&2
 assert_lab_gone itnk4
@@ -132,6 +134,15 @@ grep -q "check(s) passed" "$work/rw.out" || cat "$work/rw.out" >&2
 check "the host's copy is unchanged" test "$(cat "$work/sh/data/hello.txt")" = shared-content
 check "nothing added to the host's directory" test "$(ls "$work/sh/data")" = hello.txt
 assert_lab_gone itnk4
+echo secret >"$work/sh/data/root-only"
+chmod 600 "$work/sh/data/root-only"
+SUDO_UID=65534 SUDO_GID=65534 "$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" \
+    >"$work/priv.out" 2>&1
+check "a file the sudo user cannot read is not copied (mke2fs runs as them)" \
+    grep -q "share .*data: mke2fs failed: .*Permission denied" "$work/priv.out"
+grep -q "mke2fs failed" "$work/priv.out" || cat "$work/priv.out" >&2
+assert_lab_gone itnk4
+rm -f "$work/sh/data/root-only"
 ln -s /etc "$work/sh/data/etc"
 "$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" >"$work/link.out" 2>&1
 check "a symbolic link in the shared folder is refused" grep -q "data/etc: a symbolic link" "$work/link.out"
