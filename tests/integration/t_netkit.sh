@@ -20,9 +20,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 chmod 755 "$work"
 
-lab=$work/twor
-mkdir -p "$lab/r1/etc" "$lab/_test/signature"
-cat >"$lab/lab.conf" <<'CONF'
+labdir=$work/twor
+mkdir -p "$labdir/r1/etc" "$labdir/_test/signature"
+cat >"$labdir/lab.conf" <<'CONF'
 LAB_DESCRIPTION="Two routers between two PCs"
 LAB_AUTHOR="umlab tests"
 pc1[0]=A
@@ -36,27 +36,27 @@ pc2[mem]=64
 r1[mem]=64
 r2[mem]=64
 CONF
-printf 'pc2: r2\n' >"$lab/lab.dep"
+printf 'pc2: r2\n' >"$labdir/lab.dep"
 printf 'ifconfig eth0 10.1.1.2 netmask 255.255.255.0 up\nroute add default gw 10.1.1.1\n' \
-    >"$lab/pc1.startup"
+    >"$labdir/pc1.startup"
 printf 'ifconfig eth0 10.1.3.2 netmask 255.255.255.0 up\nroute add default gw 10.1.3.1\n' \
-    >"$lab/pc2.startup"
-cat >"$lab/r1.startup" <<'S'
+    >"$labdir/pc2.startup"
+cat >"$labdir/r1.startup" <<'S'
 ifconfig eth0 10.1.1.1 netmask 255.255.255.0 up
 ifconfig eth1 10.1.2.1 netmask 255.255.255.0 up
 route add -net 10.1.3.0 netmask 255.255.255.0 gw 10.1.2.2
 S
-cat >"$lab/r2.startup" <<'S'
+cat >"$labdir/r2.startup" <<'S'
 ifconfig eth0 10.1.2.2 netmask 255.255.255.0 up
 ifconfig eth1 10.1.3.1 netmask 255.255.255.0 up
 route add -net 10.1.1.0 netmask 255.255.255.0 gw 10.1.2.1
 S
-printf 'echo shared-startup-ran > /tmp/shared.ok\n' >"$lab/shared.startup"
-echo "from-r1-tree" >"$lab/r1/etc/umlab-nk.conf"
-printf 'cat /etc/umlab-nk.conf\n' >"$lab/_test/r1.test"
-echo "from-r1-tree" >"$lab/_test/signature/r1.user"
-printf 'ip route show default\n' >"$lab/_test/pc1.test"
-echo "default via 10.1.1.9 dev eth0" >"$lab/_test/signature/pc1.user"
+printf 'echo shared-startup-ran > /tmp/shared.ok\n' >"$labdir/shared.startup"
+echo "from-r1-tree" >"$labdir/r1/etc/umlab-nk.conf"
+printf 'cat /etc/umlab-nk.conf\n' >"$labdir/_test/r1.test"
+echo "from-r1-tree" >"$labdir/_test/signature/r1.user"
+printf 'ip route show default\n' >"$labdir/_test/pc1.test"
+echo "default via 10.1.1.9 dev eth0" >"$labdir/_test/signature/pc1.user"
 
 # --- 1. built with --batch: pings across both routers, the tree, shared.startup
 cat >"$work/cmds" <<'CMDS'
@@ -70,7 +70,7 @@ exec pc1 cat /hostlab/r1/etc/umlab-nk.conf
 exec r2 touch /hostlab/x 2>/dev/null || echo ro-refused
 CMDS
 t0=$(date +%s)
-"$UMLAB" --sandbox --lab itnk1 --batch "$work/cmds" "$lab" >"$work/b.out" 2>"$work/b.err"
+"$UMLAB" --sandbox --lab itnk1 --batch "$work/cmds" "$labdir" >"$work/b.out" 2>"$work/b.err"
 rc=$?
 echo "built and ran in $(($(date +%s) - t0)) s"
 check "the Netkit lab builds and every command passes" test $rc = 0
@@ -85,12 +85,12 @@ check "shared.startup ran (pc2)" grep -q "^shared-startup-ran" "$work/b.out"
 check "/hostlab is read-only in the guest" grep -q "^ro-refused" "$work/b.out"
 check "lab.dep: pc2 booted in a later wave (after r2's startup)" \
     sh -c "grep -n 'guest add' '$work/b.err' | awk -F: '/pc2/{p=\$1} /r2/{r=\$1} END{exit !(r<p)}'"
-check "the lab directory is unchanged" test ! -e "$lab/x"
-check "no image left in the lab directory" sh -c "! ls '$lab' | grep -q ext2"
+check "the lab directory is unchanged" test ! -e "$labdir/x"
+check "no image left in the lab directory" sh -c "! ls '$labdir' | grep -q ext2"
 assert_lab_gone itnk1
 
 # --- 2. umlab check LABDIR: _test/ compared with the signatures
-"$UMLAB" check --sandbox --lab itnk2 "$lab" >"$work/c.out" 2>"$work/c.err"
+"$UMLAB" check --sandbox --lab itnk2 "$labdir" >"$work/c.out" 2>"$work/c.err"
 rc=$?
 check "check exits 1 when a test fails" test $rc = 1
 check "r1's user test passes" grep -q "^r1: pass (user test)" "$work/c.out"
@@ -119,9 +119,17 @@ check exec g1 grep -q shared-content /srv/data/hello.txt
 check ! exec g1 touch /srv/data/new
 check ! exec g1 mount -o remount,rw /srv/data
 LAB
-# as a sudo user (nobody): the image is made as them
-SUDO_UID=65534 SUDO_GID=65534 "$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" \
-    >"$work/ro.out" 2>&1
+# as a sudo user (uid 65534 stands in for them, with a /dev/net/tun they may
+# open, in a mount namespace, as t_netns_user.sh does): the image is made as them
+as_user() {
+    cat >"$work/as_user.sh" <<SCRIPT
+mount -t tmpfs -o mode=0755 none /dev/net || exit 9
+mknod -m 0666 /dev/net/tun c 10 200 || exit 9
+SUDO_UID=65534 SUDO_GID=65534 exec "$UMLAB" "\$@"
+SCRIPT
+    unshare -m sh "$work/as_user.sh" "$@"
+}
+as_user check --sandbox --lab itnk4 "$work/sh/ro.lab" >"$work/ro.out" 2>&1
 check "share ro: readable, not writable even remounted" test $? = 0
 [ -s "$work/ro.out" ] && grep -q "check(s) passed" "$work/ro.out" || cat "$work/ro.out" >&2
 assert_lab_gone itnk4
@@ -136,8 +144,7 @@ check "nothing added to the host's directory" test "$(ls "$work/sh/data")" = hel
 assert_lab_gone itnk4
 echo secret >"$work/sh/data/root-only"
 chmod 600 "$work/sh/data/root-only"
-SUDO_UID=65534 SUDO_GID=65534 "$UMLAB" check --sandbox --lab itnk4 "$work/sh/ro.lab" \
-    >"$work/priv.out" 2>&1
+as_user check --sandbox --lab itnk4 "$work/sh/ro.lab" >"$work/priv.out" 2>&1
 check "a file the sudo user cannot read is not copied (mke2fs runs as them)" \
     grep -q "share .*data: mke2fs failed: .*Permission denied" "$work/priv.out"
 grep -q "mke2fs failed" "$work/priv.out" || cat "$work/priv.out" >&2
