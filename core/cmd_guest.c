@@ -5,6 +5,7 @@
 #include "core/cmds.h"
 #include "core/console.h"
 #include "core/lab.h"
+#include "core/labshare.h"
 #include "base/parse.h"
 
 #define BOOT_TIMEOUT_MS      120000
@@ -89,8 +90,12 @@ static void put_login_note(struct out *o, const struct guest *g)
 /* Once G is at its prompt: an image other than the embedded one did not read
  * its NICs' addresses, routes and forwarding from the kernel command line,
  * so they are typed in (once per boot, guests made with --nic only). */
+static int boot_share(struct lab *lab, struct guest *g, struct out *o, struct err *e);
+
 static int boot_net(struct lab *lab, struct guest *g, struct out *o, struct err *e)
 {
+    if (boot_share(lab, g, o, e) < 0)
+        return -1;
     if (!g->nic_list || g->net_typed || strcmp(g->rootfs, lab->embedded_rootfs) == 0)
         return 0;
     char line[2048];
@@ -100,6 +105,24 @@ static int boot_net(struct lab *lab, struct guest *g, struct out *o, struct err 
         return 0;
     out_progress(o, "%s: typing its network settings (not the embedded image)", g->name);
     return cmd_guest_type(lab, g, line, e);
+}
+
+/* The same for the shared folder (labshare.h): its mount, typed once per
+ * boot into an image other than the embedded one (whose init mounts it). */
+static int boot_share(struct lab *lab, struct guest *g, struct out *o, struct err *e)
+{
+    if (!lab->share.image[0] || g->share_typed || strcmp(g->rootfs, lab->embedded_rootfs) == 0)
+        return 0;
+    char line[512];
+    labshare_mount_line(lab, line, sizeof line);
+    g->share_typed = true;
+    out_progress(o, "%s: mounting the shared folder at %s (not the embedded image)", g->name,
+                 lab->share.mount);
+    uint64_t start;
+    return console_ready(lab, g, BOOT_TIMEOUT_MS, e) < 0 ||
+                   console_run(lab, g, line, GUEST_CMD_TIMEOUT_MS, &start, e) < 0
+               ? -1
+               : 0;
 }
 
 static int guest_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)

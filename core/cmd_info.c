@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "core/cmds.h"
+#include "core/labapply.h"
 
 /* A guest's NICs under its row, unless it has just the seed's one tap
  * (the row says it all). */
@@ -63,6 +64,19 @@ static int status_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     out_bool(o, "nat", "NAT %s", lab->nat);
     out_str(o, "uplink", lab->nat ? ", out of %s" : NULL, lab->uplink[0] ? lab->uplink : NULL);
     out_printf(o, "%s\n", lab->inet_netns[0] ? ", internet 198.51.100.1" : "");
+    const struct lab_spec *spec = labapply_spec(lab); /* its lab file's title and lines */
+    const char *title = spec ? spec->title : NULL;
+    out_str(o, "title", title ? "%s\n" : NULL, title);
+    out_arr_begin(o, "description");
+    for (size_t i = 0; spec && i < spec->ndesc; i++)
+        out_str(o, NULL, "  %s\n", spec->desc[i]);
+    out_arr_end(o);
+    bool share = lab->share.image[0];
+    out_str(o, "shared_folder", share ? "shared folder at %s" : NULL,
+            share ? lab->share.mount : NULL);
+    if (share)
+        out_printf(o, "%s\n",
+                   lab->share.rw ? " (rw: each guest writes its own copy)" : " (read-only)");
     if (lab->place.pin) {
         out_printf(o, "CPU placement: guests on");
         for (size_t i = 0; i < lab->place.n; i++)

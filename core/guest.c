@@ -286,6 +286,9 @@ int guest_start(struct guest *g, struct err *e)
         .routes = routes,
         .nroutes = g->nroutes,
         .forward = g->forward,
+        .share_image = lab->share.image[0] ? lab->share.image : NULL,
+        .share_cow = g->share_cow[0] ? g->share_cow : NULL,
+        .share_mount = lab->share.mount,
     };
     char **argv = uml_argv_build(&p, e);
     if (!argv)
@@ -328,6 +331,7 @@ int guest_start(struct guest *g, struct err *e)
     g->state = GUEST_BOOTING;
     g->started_ms = loop_now_ms();
     g->net_typed = false;
+    g->share_typed = false;
     g->ready_ms = 0;
     g->logged_in = false;
     g->login_step = 0;

@@ -82,10 +82,12 @@ struct guest {
     int routed;                            /* index of the routed tap's NIC, -1: none */
     struct guest_route routes[GUEST_MAX_ROUTES];
     size_t nroutes;
-    bool forward;   /* the guest routes between its NICs (ip_forward in it) */
-    bool nic_list;  /* made with --nic: an image other than the embedded one gets
-                     * its addresses, routes and forwarding typed once at its prompt */
-    bool net_typed; /* ...which happened this boot */
+    bool forward;     /* the guest routes between its NICs (ip_forward in it) */
+    bool nic_list;    /* made with --nic: an image other than the embedded one gets
+                       * its addresses, routes and forwarding typed once at its prompt */
+    bool net_typed;   /* ...which happened this boot */
+    bool share_typed; /* the shared folder's mount typed this boot (not the embedded image) */
+    char share_cow[PATH_MAX]; /* its COW over the shared folder's image (rw), "" none */
     enum guest_state state;
     struct pane pane; /* its console: linux.uml on a pty */
     int64_t started_ms, ready_ms;
@@ -101,6 +103,7 @@ struct guest {
     /* journal records to undo when the guest goes away (j_tap...j_fwd: the
      * routed tap's) */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */
+    int j_share_cow;
 };
 
 struct lab_opts {
@@ -171,6 +174,13 @@ struct lab {
     gid_t guest_gid;
     bool drop_priv;
     struct cpuplace place;
+    /* The shared folder (labshare.h): an ext2 image every guest gets as its
+     * second disk; image "" when none. */
+    struct {
+        char image[PATH_MAX];
+        char mount[128]; /* where guests mount it */
+        bool rw;         /* each guest writes into its own COW file */
+    } share;
     /* NAT */
     bool nat;
     char uplink[16];

@@ -106,6 +106,9 @@ static int make_guest(struct lab *lab, const struct guest_opts *o, struct guest 
     }
     snprintf(g->umid, sizeof g->umid, "umlab-%s-%s", lab->name, g->name);
     snprintf(g->cow, sizeof g->cow, "%s/guests/%s.cow", lab->statedir, g->name);
+    if (lab->share.image[0] && lab->share.rw)
+        snprintf(g->share_cow, sizeof g->share_cow, "%s/guests/%s.share.cow", lab->statedir,
+                 g->name);
     return 0;
 }
 
@@ -116,7 +119,7 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
         return err_sys(e, "guest");
     g->lab = lab;
     g->j_tap = g->j_addr = g->j_proxyarp = g->j_proxydelay = g->j_route = g->j_cow = g->j_proc =
-        g->j_fwd = -1;
+        g->j_fwd = g->j_share_cow = -1;
     g->routed = -1;
     for (size_t i = 0; i < GUEST_MAX_NICS; i++)
         g->nics[i].j_tap = g->nics[i].j_port = -1;
@@ -157,6 +160,9 @@ int lab_guest_add(struct lab *lab, const struct guest_opts *o, struct guest **ou
     if (lab->nat && lab_guest_fwd_rules(lab, g, e) < 0)
         goto fail;
     if ((g->j_cow = journal_add(&lab->journal, J_FILE, e, 1, g->cow)) < 0)
+        goto fail;
+    if (g->share_cow[0] &&
+        (g->j_share_cow = journal_add(&lab->journal, J_FILE, e, 1, g->share_cow)) < 0)
         goto fail;
     if (guest_start(g, e) < 0)
         goto fail;

@@ -88,8 +88,8 @@ int lab_guest_undo_net(struct lab *lab, struct guest *g, struct err *e)
             rc = -1;
         }
     }
-    int *seqs[] = {&g->j_cow,      &g->j_fwd,  &g->j_route, &g->j_proxydelay,
-                   &g->j_proxyarp, &g->j_addr, &g->j_tap};
+    int *seqs[] = {&g->j_share_cow,  &g->j_cow,      &g->j_fwd,  &g->j_route,
+                   &g->j_proxydelay, &g->j_proxyarp, &g->j_addr, &g->j_tap};
     for (size_t i = 0; i < sizeof seqs / sizeof *seqs; i++) {
         struct err one;
         if (lab_undo_now(lab, seqs[i], &one) < 0 && rc == 0) {

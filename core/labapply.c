@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/guest_exec.h"
 #include "core/lab.h"
+#include "core/labshare.h"
 
 static void applied_free(void *p)
 {
@@ -18,6 +20,12 @@ static void applied_free(void *p)
     else
         labfile_free(a->spec);
     free(a);
+}
+
+bool labapply_netkit(const struct lab *lab)
+{
+    const struct labapply *a = lab->applied;
+    return a && a->nk;
 }
 
 const struct lab_spec *labapply_spec(const struct lab *lab)
@@ -64,6 +72,22 @@ static int count_line(void *ctx, const char *line)
     return 0;
 }
 
+/* `share DIR MOUNT ro|rw` (labfile_to_commands' line): the shared folder's
+ * image, built before any guest (labshare.h). Not a console command: a
+ * guest started later could not get it. */
+static int share_line(struct lab *lab, const char *line, struct err *e)
+{
+    struct cmd_args a = {0};
+    int n = cmd_split(line, &a, e);
+    if (n < 0)
+        return -1;
+    int rc = n == 4 ? labshare_add(lab, a.words[1], a.words[2], strcmp(a.words[3], "rw") == 0, e)
+                    : err_set(e, "share: usage: share DIR MOUNTPOINT ro|rw");
+    if (n > 0)
+        cmd_args_free(&a);
+    return rc;
+}
+
 static int run_line(void *ctx, const char *line)
 {
     struct run_ctx *r = ctx;
@@ -78,7 +102,8 @@ static int run_line(void *ctx, const char *line)
     struct out o;
     out_init(&o);
     struct err ce = {""};
-    int rc = cmd_run_line(r->lab, line, &o, &ce);
+    int rc = strncmp(line, "share ", 6) == 0 ? share_line(r->lab, line, &ce)
+                                             : cmd_run_line(r->lab, line, &o, &ce);
     out_free(&o);
     if (rc < 0) {
         int ln = source_line(r->spec, line);
@@ -107,24 +132,65 @@ int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk
     lab->applied = a;
     lab->applied_free = applied_free;
     const struct lab_spec *s = a->spec;
-    if (s->share_dir && !nk)
-        return err_set(e, "%s: `share` is not supported yet (no shared folders in this umlab)",
-                       s->source);
-    if (nk)
-        return err_set(e,
-                       "%s: Netkit labs need the shared folder (/hostlab), which this umlab "
-                       "does not support yet",
-                       s->source);
     if (labcheck_baseline(lab, s, &a->base, e) < 0)
         return -1;
     struct run_ctx r = {lab, s, progress, ctx, 0, 0, e};
+    if (nk) {
+        netkit_to_commands(nk, count_line, &r);
+        return netkit_to_commands(nk, run_line, &r) ? -1 : 0;
+    }
     labfile_to_commands(s, count_line, &r);
     return labfile_to_commands(s, run_line, &r) ? -1 : 0;
+}
+
+/* Runs CMD (a test script's line) in guest NAME: its output into OUT; false
+ * when it could not be run (a test with output compared to nothing then). */
+static bool run_test(struct lab *lab, const char *name, const char *cmd, struct strbuf *out)
+{
+    struct guest *g = lab_find_guest(lab, name);
+    int status;
+    struct err e;
+    return g && guest_exec(lab, g, cmd, GUEST_EXEC_TIMEOUT_MS, &status, out, &e) == 0;
+}
+
+/* A Netkit lab's _test/: each machine's test and shared test run in it and
+ * compared with its signatures as ltest does, one line per machine. Returns
+ * how many failed. */
+static int netkit_checks(struct lab *lab, const struct netkit_lab *nk, struct out *o)
+{
+    const struct lab_spec *s = nk->spec;
+    int failed = 0, passed = 0;
+    out_arr_begin(o, "tests");
+    for (size_t i = 0; i < s->nguests; i++) {
+        const struct netkit_guest *g = &nk->guests[i];
+        struct strbuf uo = {0}, so = {0}, line = {0};
+        bool ur = g->test_cmd && run_test(lab, s->guests[i].name, g->test_cmd, &uo);
+        bool sr = nk->shared_test_cmd && g->sig_shared &&
+                  run_test(lab, s->guests[i].name, nk->shared_test_cmd, &so);
+        int rc = netkit_test_line(nk, i, ur ? sb_str(&uo) : NULL, uo.len, sr ? sb_str(&so) : NULL,
+                                  so.len, &line);
+        out_obj_begin(o, NULL);
+        out_str(o, "machine", NULL, s->guests[i].name);
+        out_str(o, "result", "%s\n", sb_str(&line));
+        out_bool(o, "pass", NULL, rc == 0);
+        out_obj_end(o);
+        failed += rc == 1;
+        passed += rc == 0;
+        sb_free(&uo);
+        sb_free(&so);
+        sb_free(&line);
+    }
+    out_arr_end(o);
+    out_int(o, "tests_passed", NULL, passed);
+    out_int(o, "tests_failed", NULL, failed);
+    return failed;
 }
 
 int labapply_check(struct lab *lab, struct out *o, struct err *e)
 {
     struct labapply *a = lab->applied;
+    if (a && a->nk)
+        return netkit_checks(lab, a->nk, o);
     if (!a || a->spec->nchecks == 0)
         return err_set(e, "check: this lab has no checks (open a lab file with `check` lines)");
     const struct lab_spec *s = a->spec;

@@ -29,8 +29,14 @@ int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk
 /* The spec the lab was built from, NULL when none. */
 const struct lab_spec *labapply_spec(const struct lab *lab);
 
+/* Whether the lab came from a Netkit directory. */
+bool labapply_netkit(const struct lab *lab);
+
 /* Runs every check, one line each to O (text) and a "checks" array (JSON).
- * Returns the number that failed, or -1 with E when the lab has none. */
+ * Returns the number that failed, or -1 with E when the lab has none. A
+ * Netkit lab's checks are its _test/ scripts compared with their signatures
+ * (one line per machine, a "tests" array; a machine with nothing to compare
+ * does not fail): built, it passes when none fails. */
 int labapply_check(struct lab *lab, struct out *o, struct err *e);
 
 #endif

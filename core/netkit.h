@@ -5,8 +5,8 @@
  * A lab directory belongs to a less trusted user and umlab runs as root: it
  * is read through a directory descriptor, every name is opened with openat
  * and O_NOFOLLOW one component at a time, a symbolic link or a device node
- * anywhere in it is refused (guests see the directory through hostfs, which
- * would follow a link on the host), sizes are bounded and every byte is
+ * anywhere in it is refused (it is copied into the ext2 image guests mount,
+ * which umlab builds as the user who owns it), sizes are bounded and every byte is
  * checked. Errors are one line, "FILE:LINE: message" for lab.conf and
  * lab.dep; names read from the directory are shown escaped.
  *
@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "base/strbuf.h"
@@ -100,6 +101,14 @@ struct netkit_lab {
 int netkit_read(int labfd, const char *dirname, const struct netkit_opts *o,
                 struct netkit_lab **out, struct err *e);
 void netkit_free(struct netkit_lab *lab);
+
+/* Walks the directory DIRFD (DIRNAME for messages) with the rules above: no
+ * link, device node, FIFO or socket, no hard link to another user's file, at
+ * most NETKIT_TREE_MAX entries and NETKIT_DEPTH_MAX levels. *BYTES is the
+ * size of its files (each rounded up to 4 KiB), *ENTRIES how many names it
+ * holds. 0, or -1 with E. */
+int netkit_dir_check(int dirfd, const char *dirname, uint64_t *bytes, size_t *entries,
+                     struct err *e);
 
 /* The parts, pure (text in memory), for tests and fuzzing. NAME names the
  * file in messages. netkit_parse_conf gives guests in lab.conf order with no

@@ -4,9 +4,10 @@
  * lab's descriptor one component at a time with O_NOFOLLOW (a link at any
  * level fails), O_NONBLOCK (a FIFO does not hang us) and checked to be a
  * regular file of bounded size. Before anything is built the whole tree is
- * walked: guests see it through hostfs, which follows a link on the host, so
- * a symbolic link, a device node, a FIFO or a socket anywhere is refused, as
- * is a hard link to a file of another user (a root-owned file linked in). */
+ * walked (netkit_dir_check, also for a lab file's `share`): it is copied
+ * into the ext2 image the guests mount, so a symbolic link, a device node, a
+ * FIFO or a socket anywhere is refused, as is a hard link to a file of
+ * another user (a root-owned file linked in). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -19,8 +20,8 @@
 
 #define REL_MAX 4096
 
-static const char link_why[] = "guests see the lab directory through hostfs, which would follow "
-                               "it on the host";
+static const char link_why[] = "the directory is copied into the guests' disk image as the user, "
+                               "who can swap a link in while it is read";
 
 /* "DIR/REL" with REL escaped, for a message. */
 static void where(struct strbuf *b, const char *dir, const char *rel)
@@ -168,6 +169,7 @@ struct walk {
     struct netkit_lab *lab;
     uid_t owner; /* the lab directory's */
     size_t count;
+    uint64_t bytes; /* regular files' sizes, each rounded up to 4 KiB */
     struct err *e;
     char rel[REL_MAX];
 };
@@ -184,7 +186,7 @@ static bool is_guest(const struct lab_spec *s, const char *name)
  * started one for it, umlab says it does not. */
 static int top_dir(struct walk *w, const char *name)
 {
-    if (name[0] == '.' || !strcmp(name, "shared") || !strcmp(name, "_test") ||
+    if (!w->lab || name[0] == '.' || !strcmp(name, "shared") || !strcmp(name, "_test") ||
         is_guest(w->lab->spec, name))
         return 0;
     struct strbuf b = {0};
@@ -232,6 +234,7 @@ static int walk(struct walk *w, int fd, size_t rel_len, int depth)
             if (st.st_nlink > 1 && st.st_uid != w->owner)
                 rc = fail_at(w->e, w->dir, w->rel, "a hard link to a file of another user (uid %u)",
                              (unsigned)st.st_uid);
+            w->bytes += ((uint64_t)st.st_size + 4095) / 4096 * 4096;
         } else if (S_ISDIR(st.st_mode)) {
             if (depth + 1 > NETKIT_DEPTH_MAX) {
                 rc = fail_at(w->e, w->dir, w->rel, "more than %d levels deep", NETKIT_DEPTH_MAX);
@@ -251,6 +254,26 @@ static int walk(struct walk *w, int fd, size_t rel_len, int depth)
     if (rc == 0 && errno)
         rc = fail_at(w->e, w->dir, rel_len ? w->rel : ".", "readdir: %s", strerror(errno));
     closedir(d);
+    return rc;
+}
+
+int netkit_dir_check(int dirfd, const char *dirname, uint64_t *bytes, size_t *entries,
+                     struct err *e)
+{
+    struct stat st;
+    if (fstat(dirfd, &st) < 0)
+        return err_sys(e, "%s", dirname);
+    if (!S_ISDIR(st.st_mode))
+        return err_set(e, "%s: not a directory", dirname);
+    struct walk *w = calloc(1, sizeof *w);
+    if (!w)
+        return err_set(e, "%s: out of memory", dirname);
+    *w = (struct walk){.dir = dirname, .owner = st.st_uid, .e = e};
+    int top = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = top < 0 ? err_sys(e, "%s", dirname) : walk(w, top, 0, 0);
+    *bytes = w->bytes;
+    *entries = w->count;
+    free(w);
     return rc;
 }
 

@@ -131,6 +131,19 @@ static int push_routes(char **argv, int *n, const struct uml_params *p)
     return p->forward ? push(argv, n, "umlab.forward=1") : 0;
 }
 
+/* ubd1r=IMAGE (read-only: the guest cannot write to it, even remounted), or
+ * ubd1=COW,IMAGE (its writes stay in COW), and where init mounts it. */
+static int push_share(char **argv, int *n, const struct uml_params *p)
+{
+    if (!p->share_image)
+        return 0;
+    if (p->share_cow ? push(argv, n, "ubd1=%s,%s", p->share_cow, p->share_image)
+                     : push(argv, n, "ubd1r=%s", p->share_image))
+        return -1;
+    return push(argv, n, "umlab.share=%s", p->share_mount) ||
+           (p->share_cow && push(argv, n, "umlab.share_rw=1"));
+}
+
 char **uml_argv_build(const struct uml_params *p, struct err *e)
 {
     if (check_word("kernel", p->kernel, e) < 0 || check_word("rootfs", p->rootfs, e) < 0 ||
@@ -140,7 +153,11 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
     if (check_nics(p, e) < 0 || check_routes(p, e) < 0 ||
         (p->hostname && check_word("hostname", p->hostname, e) < 0) ||
         (p->gateway && check_word("gateway", p->gateway, e) < 0) ||
-        (p->init && check_word("init", p->init, e) < 0))
+        (p->init && check_word("init", p->init, e) < 0) ||
+        (p->share_image &&
+         (check_word("shared folder image", p->share_image, e) < 0 ||
+          (p->share_cow && check_word("shared folder COW", p->share_cow, e) < 0) ||
+          check_word("shared folder mount point", p->share_mount, e) < 0)))
         return NULL;
     if (p->mem_mb < 16 || p->mem_mb > 65536) {
         err_set(e, "uml: memory %d MiB out of range (16..65536)", p->mem_mb);
@@ -161,7 +178,7 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
         push(argv, &n, "ssl=null") || push(argv, &n, "quiet") || push_nics(argv, &n, p) ||
         (p->hostname && push(argv, &n, "umlab.hostname=%s", p->hostname)) ||
         push_addrs(argv, &n, p) || (p->gateway && push(argv, &n, "umlab.gw=%s", p->gateway)) ||
-        push_routes(argv, &n, p);
+        push_routes(argv, &n, p) || push_share(argv, &n, p);
     if (bad) {
         err_set(e, "uml argv: out of memory");
         uml_argv_free(argv);

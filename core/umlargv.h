@@ -45,6 +45,11 @@ struct uml_params {
     const struct uml_route *routes; /* umlab.route=DEST,GW each */
     size_t nroutes;
     bool forward; /* umlab.forward=1: the guest routes (ip_forward) */
+    /* The shared folder: its ext2 image as the second disk (ubdb), read-only,
+     * or over the guest's own COW file SHARE_COW when that is not NULL;
+     * umlab.share=SHARE_MOUNT (and umlab.share_rw=1) tells the embedded
+     * image's init to mount it. SHARE_IMAGE NULL: none. */
+    const char *share_image, *share_cow, *share_mount;
 };
 
 /* A NULL-terminated argv, malloc'd (free with uml_argv_free). */

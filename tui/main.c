@@ -295,6 +295,8 @@ static int load_lab(const char *path, struct cli *c, struct labopen *lo)
         fprintf(stderr, "umlab: %s\n", e.msg);
         return -1;
     }
+    for (size_t i = 0; lo->nk && i < lo->nk->nnotes; i++)
+        fprintf(stderr, "umlab: note: %s\n", lo->nk->notes[i]);
     static char subnet[INET_ADDRSTRLEN + 4];
     if (lo->spec->name[0] && !c->lab.name)
         c->lab.name = lo->spec->name;
@@ -303,13 +305,6 @@ static int load_lab(const char *path, struct cli *c, struct labopen *lo)
         snprintf(subnet, sizeof subnet, "%s/%d", addr_str(lo->spec->subnet.net, as),
                  lo->spec->subnet.prefix);
         c->lab.subnet = subnet;
-    }
-    if (lo->spec->share_dir && !lo->nk) {
-        fprintf(stderr,
-                "umlab: %s: `share` is not supported yet (no shared folders in this "
-                "umlab)\n",
-                lo->spec->source);
-        return -1;
     }
     return 0;
 }
@@ -337,9 +332,13 @@ static int run_checks(struct lab *lab, bool json)
         printf("%s\n", out_json_result(&o));
     else
         fwrite(sb_str(&o.text), 1, o.text.len, stdout);
-    if (failed > 0 && !json)
+    if (json || failed < 0)
+        failed = failed < 0 ? 1 : failed; /* said above */
+    else if (labapply_netkit(lab))
+        printf("%s\n", failed ? "some machines failed their tests" : "no machine failed its tests");
+    else if (failed > 0)
         printf("%d of %zu check(s) failed\n", failed, labapply_spec(lab)->nchecks);
-    else if (failed == 0 && !json)
+    else if (failed == 0)
         printf("all %zu check(s) passed\n", labapply_spec(lab)->nchecks);
     out_free(&o);
     fflush(stdout);

@@ -517,7 +517,7 @@ static void test_links(void **state)
     struct err e;
     assert_int_equal(rmtree_path(path, &e), 0);
     assert_int_equal(symlink("/", path), 0);
-    expect_refused(&t, "/r1: a symbolic link (guests see the lab directory through hostfs");
+    expect_refused(&t, "/r1: a symbolic link (the directory is copied into the guests' disk image");
     tdir_close(&t);
 
     /* a link deep in a tree */
@@ -582,7 +582,31 @@ static void test_links(void **state)
 }
 
 /* A hard link to another user's file (root-owned, say) would be served by
- * hostfs as the lab's own: refused. Needs root to give the file away. */
+ * the guests' image as the lab's own: refused. Needs root to give the file away. */
+/* netkit_dir_check, the walk a lab file's `share` gets: sizes counted (each
+ * file to 4 KiB), a link refused with its place. */
+static void test_dir_check(void **state)
+{
+    (void)state;
+    struct tdir t;
+    tdir_open(&t);
+    put(&t, "a.txt", "hello\n", 0644);
+    put(&t, "sub/b.txt", "x", 0600);
+    uint64_t bytes = 0;
+    size_t n = 0;
+    struct err e = {""};
+    assert_int_equal(netkit_dir_check(t.fd, t.path, &bytes, &n, &e), 0);
+    assert_int_equal(bytes, 8192);
+    assert_int_equal(n, 3);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/sub/passwd", t.path);
+    assert_int_equal(symlink("/etc/passwd", path), 0);
+    assert_int_equal(netkit_dir_check(t.fd, t.path, &bytes, &n, &e), -1);
+    if (!strstr(e.msg, "/sub/passwd: a symbolic link"))
+        fail_msg("unexpected message: %s", e.msg);
+    tdir_close(&t);
+}
+
 static void test_hard_link(void **state)
 {
     (void)state;
@@ -905,7 +929,7 @@ int main(void)
         cmocka_unit_test(test_bad_dep),   cmocka_unit_test(test_links),
         cmocka_unit_test(test_hard_link), cmocka_unit_test(test_write_read),
         cmocka_unit_test(test_compare),   cmocka_unit_test(test_line),
-        cmocka_unit_test(test_script),
+        cmocka_unit_test(test_script),    cmocka_unit_test(test_dir_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

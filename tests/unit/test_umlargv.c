@@ -72,6 +72,38 @@ static void test_full(void **state)
     uml_argv_free(argv);
 }
 
+/* The shared folder: read-only disk, or the guest's own COW over it, and
+ * where the embedded init mounts it; a comma in a path is refused. */
+static void test_shared_folder(void **state)
+{
+    (void)state;
+    struct uml_params p = full();
+    p.share_image = "/run/umlab/lab1/guests/share.ext2";
+    p.share_mount = "/hostlab";
+    struct err e = {""};
+    char **argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    assert_string_equal(argv[n - 2], "ubd1r=/run/umlab/lab1/guests/share.ext2");
+    assert_string_equal(argv[n - 1], "umlab.share=/hostlab");
+    uml_argv_free(argv);
+    p.share_cow = "/run/umlab/lab1/guests/g1.share.cow";
+    argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    for (n = 0; argv[n];)
+        n++;
+    assert_string_equal(
+        argv[n - 3], "ubd1=/run/umlab/lab1/guests/g1.share.cow,/run/umlab/lab1/guests/share.ext2");
+    assert_string_equal(argv[n - 2], "umlab.share=/hostlab");
+    assert_string_equal(argv[n - 1], "umlab.share_rw=1");
+    uml_argv_free(argv);
+    p.share_mount = "/a,b";
+    assert_null(uml_argv_build(&p, &e));
+    assert_msg_has(&e, "shared folder mount point");
+}
+
 static void test_minimal_no_network(void **state)
 {
     (void)state;
@@ -425,6 +457,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_shared_folder),
         cmocka_unit_test(test_minimal_no_network),
         cmocka_unit_test(test_no_tap_keeps_the_rest),
         cmocka_unit_test(test_init_only_when_given),
