@@ -68,6 +68,14 @@ static int read_until(int fd, struct tail *t, const char *needle, long *bytes, l
 {
     char buf[65536];
     for (;;) {
+        /* what came after the last needle may hold this one (one read, both) */
+        char *hit = strstr(t->buf, needle);
+        if (hit) {
+            size_t from = (size_t)(hit - t->buf) + strlen(needle);
+            memmove(t->buf, t->buf + from, t->len - from + 1);
+            t->len -= from;
+            return 0;
+        }
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int pr = poll(&p, 1, STALL_S * 1000);
         if (pr < 0 && errno == EINTR)
@@ -84,11 +92,6 @@ static int read_until(int fd, struct tail *t, const char *needle, long *bytes, l
         tail_add(t, buf, (size_t)n);
         if (memmem(buf, (size_t)n, "\033[6n", 4) && write_all(fd, "\033[24;3R", 7) < 0)
             return -1;
-        if (strstr(t->buf, needle)) {
-            t->len = 0;
-            t->buf[0] = '\0';
-            return 0;
-        }
     }
 }
 
