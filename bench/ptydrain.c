@@ -4,9 +4,12 @@
  *   boot:  start -> first shell prompt
  *   flood: typing CMD -> its output drained up to the line MARK and the prompt
  * Prints "boot_s=X flood_s=Y bytes=N reads=M" (CMD_TO_TYPE "-": boot only).
+ * More CMD MARK pairs run one after the other in the same guest, each timed:
+ * "stepN_s=T" (N from 1; flood_s is step1's). A step whose output stops for
+ * 60 s is "stepN_s=stall" and ends the run (exit status 0: a result).
  * PTYDRAIN_PROMPT: what ends the boot (default "# ", busybox's prompt; a
  * getty's "login: " for a distribution image).
- *   usage: ptydrain CMD_TO_TYPE MARK -- PROGRAM ARGS... */
+ *   usage: ptydrain CMD_TO_TYPE MARK [CMD MARK]... -- PROGRAM ARGS... */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -58,11 +61,27 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
-/* Reads until PRED matches the tail; answers ESC[6n. Returns 0 or -1 at EOF. */
+/* Reads until NEEDLE shows in the tail; answers ESC[6n. Returns 0, -1 at EOF,
+ * -2 when nothing came for STALL_S seconds (a guest stuck on its console). */
+#define STALL_S 60
 static int read_until(int fd, struct tail *t, const char *needle, long *bytes, long *reads)
 {
     char buf[65536];
     for (;;) {
+        /* what came after the last needle may hold this one (one read, both) */
+        char *hit = strstr(t->buf, needle);
+        if (hit) {
+            size_t from = (size_t)(hit - t->buf) + strlen(needle);
+            memmove(t->buf, t->buf + from, t->len - from + 1);
+            t->len -= from;
+            return 0;
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int pr = poll(&p, 1, STALL_S * 1000);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0)
+            return -2;
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
@@ -73,18 +92,16 @@ static int read_until(int fd, struct tail *t, const char *needle, long *bytes, l
         tail_add(t, buf, (size_t)n);
         if (memmem(buf, (size_t)n, "\033[6n", 4) && write_all(fd, "\033[24;3R", 7) < 0)
             return -1;
-        if (strstr(t->buf, needle)) {
-            t->len = 0;
-            t->buf[0] = '\0';
-            return 0;
-        }
     }
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 5 || strcmp(argv[3], "--") != 0) {
-        fprintf(stderr, "usage: ptydrain CMD_TO_TYPE MARK -- PROGRAM ARGS...\n");
+    int dash = 1;
+    while (dash < argc && strcmp(argv[dash], "--") != 0)
+        dash++;
+    if (dash < 3 || dash % 2 == 0 || dash + 1 >= argc) {
+        fprintf(stderr, "usage: ptydrain CMD_TO_TYPE MARK [CMD MARK]... -- PROGRAM ARGS...\n");
         return 2;
     }
     struct winsize ws = {.ws_row = 24, .ws_col = 80};
@@ -96,8 +113,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (pid == 0) {
-        execvp(argv[4], argv + 4);
-        perror(argv[4]);
+        execvp(argv[dash + 1], argv + dash + 1);
+        perror(argv[dash + 1]);
         _exit(127);
     }
     struct tail t = {.len = 0};
@@ -116,20 +133,34 @@ int main(int argc, char **argv)
         waitpid(pid, NULL, 0);
         return 0;
     }
-    char line[512];
-    snprintf(line, sizeof line, "%s\r", argv[1]);
-    double t1 = now();
-    bytes = reads = 0;
-    char mark[128];
-    snprintf(mark, sizeof mark, "\n%s\r\n", argv[2]);
-    if (write_all(master, line, strlen(line)) < 0 ||
-        read_until(master, &t, mark, &bytes, &reads) < 0 ||
-        read_until(master, &t, "# ", &bytes, &reads) < 0) {
-        fprintf(stderr, "ptydrain: output ended early\n");
-        return 1;
+    printf("boot_s=%.3f", boot);
+    for (int i = 1; i < dash; i += 2) {
+        char line[512];
+        snprintf(line, sizeof line, "%s\r", argv[i]);
+        double t1 = now();
+        bytes = reads = 0;
+        char mark[128];
+        snprintf(mark, sizeof mark, "\n%s\r\n", argv[i + 1]);
+        int rc = write_all(master, line, strlen(line));
+        if (rc == 0)
+            rc = read_until(master, &t, mark, &bytes, &reads);
+        if (rc == 0)
+            rc = read_until(master, &t, "# ", &bytes, &reads);
+        if (rc == -2) {
+            printf(" step%d_s=stall\n", (i + 1) / 2);
+            break;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "\nptydrain: output ended early\n");
+            return 1;
+        }
+        double took = now() - t1;
+        if (i == 1)
+            printf(" flood_s=%.3f bytes=%ld reads=%ld", took, bytes, reads);
+        printf(" step%d_s=%.3f", (i + 1) / 2, took);
+        if (i + 2 >= dash)
+            printf("\n");
     }
-    double flood = now() - t1;
-    printf("boot_s=%.3f flood_s=%.3f bytes=%ld reads=%ld\n", boot, flood, bytes, reads);
     kill(pid, SIGKILL);
     kill(-pid, SIGKILL);
     waitpid(pid, NULL, 0);
