@@ -134,3 +134,57 @@ int useropen(const struct useropen_who *w, const char *path, int flags, mode_t m
     }
     return err_set(e, "%s", ce.msg[0] ? ce.msg : "cannot open");
 }
+
+int useropen_run(const struct useropen_who *w, int (*fn)(void *ctx, struct err *e), void *ctx,
+                 struct err *e)
+{
+    if (!w->drop)
+        return fn(ctx, e);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return err_sys(e, "pipe");
+    pid_t pid = fork();
+    if (pid < 0) {
+        err_sys(e, "fork");
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) { /* the answer: one byte '0' or '1', then the message */
+        close(p[0]);
+        struct err ce = {""};
+        char rc = '1';
+        if (setgroups(1, &w->gid) < 0 || setgid(w->gid) < 0 || setuid(w->uid) < 0)
+            err_sys(&ce, "cannot become uid %u", (unsigned)w->uid);
+        else if (fn(ctx, &ce) == 0)
+            rc = '0';
+        char buf[sizeof ce.msg + 1];
+        buf[0] = rc;
+        size_t n = strlen(ce.msg);
+        memcpy(buf + 1, ce.msg, n);
+        _exit(write(p[1], buf, n + 1) == (ssize_t)(n + 1) ? 0 : 1);
+    }
+    close(p[1]);
+    char buf[sizeof e->msg + 1];
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(p[0], buf + got, sizeof buf - 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (got == sizeof buf - 1)
+            break;
+    }
+    close(p[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    buf[got] = '\0';
+    if (got == 0)
+        return err_set(e, "no answer from the child running as uid %u", (unsigned)w->uid);
+    if (buf[0] == '0')
+        return 0;
+    return err_set(e, "%s", buf[1] ? buf + 1 : "failed");
+}

@@ -28,4 +28,13 @@ void useropen_who(struct useropen_who *w);
  * The descriptor, or -1 with "PATH: why" in E. */
 int useropen(const struct useropen_who *w, const char *path, int flags, mode_t mode, struct err *e);
 
+/* Runs FN(CTX, E) as W's user, in a short child that drops to the user's
+ * uid/gid (directly when W->drop is false), for work that makes several
+ * files where the user named (save --netkit DIR): what FN creates is the
+ * user's, and only where the user may write. FN's result (0 or -1) and, on
+ * -1, its message in E. FN must not touch the caller's state: in the child
+ * it changes a copy. */
+int useropen_run(const struct useropen_who *w, int (*fn)(void *ctx, struct err *e), void *ctx,
+                 struct err *e);
+
 #endif
