@@ -6,7 +6,8 @@
 # hot-plugs pc2 into B and it pings over the new eth1; bad input is refused
 # with nothing made; `ip` repairs a host route deleted behind umlab's back;
 # removing the guests and LANs leaves no bridge or tap in the namespace; a
-# guest on an image other than the embedded one gets its NICs typed in.
+# guest on an image other than the embedded one gets its NICs typed in;
+# save --netkit writes the lab as a Netkit directory, and not over one.
 . "$(dirname "$0")/lib.sh"
 need_root
 LAB=itlan
@@ -64,6 +65,10 @@ cat >>"$work/batch" <<BATCH
 guest add pc4 --rootfs $work/other.ext2 --nic C:10.0.3.1/24 --nic tap:192.168.0.20 --wait
 screen pc4
 ping pc4 host
+guest add pc5 --nic C:10.0.3.2/24 --wait
+route pc5 add 10.9.0.0/16 via 10.0.3.1
+save --netkit $work/nk
+save --netkit $work/nk
 BATCH
 "$UMLAB" --sandbox --lab $LAB --json --keep-going --batch "$work/batch" >"$out" 2>&1
 rc=$?
@@ -101,6 +106,24 @@ check "another image gets its NICs typed in" \
 check "... as the screen shows" \
     sh -c "jq -r 'select(.line == 40) | .result.text' '$out' | tr -d '\n' | grep -q 'addr add 10.0.3.1/24'"
 check "... and its routed tap's default route: it pings the host" test "$(jline "$out" 41 '.ok')" = true
+# save --netkit: the running lab as a Netkit directory (read back in test_netkit_save)
+check "save --netkit" test "$(jline "$out" 44 '.result.startups')" = 2
+nk_conf() {
+    test "$(stat -c %a "$work/nk/lab.conf")" = 644 &&
+        grep -qx 'pc4\[0\]="C"' "$work/nk/lab.conf" &&
+        grep -qx 'pc4\[1\]="tap,192.168.0.254,192.168.0.20"' "$work/nk/lab.conf" &&
+        grep -qx "pc4\[image\]=\"$work/other.ext2\"" "$work/nk/lab.conf" &&
+        grep -qx 'pc5\[0\]="C"' "$work/nk/lab.conf"
+}
+nk_startup() {
+    test "$(stat -c %a "$work/nk/pc5.startup")" = 755 &&
+        grep -qx 'ip addr add 10.0.3.2/24 dev eth0' "$work/nk/pc5.startup" &&
+        grep -qx 'ip route add 10.9.0.0/16 via 10.0.3.1' "$work/nk/pc5.startup"
+}
+check "... lab.conf (0644): LAN C, pc4's tap and image, pc5" nk_conf
+check "... pc5.startup (0755): its address and route" nk_startup
+check "... a second save is refused: lab.conf exists" \
+    sh -c "jq -r 'select(.line == 45) | .error' '$out' | grep -q 'nk/lab.conf exists'"
 [ "$FAILS" = 0 ] || grep -v '"ok":true' "$out" | head -40
 rm -f "$out"
 assert_lab_gone $LAB
