@@ -2,7 +2,10 @@
 # Builds a Debian 12 (bookworm) guest image the way a user would: debootstrap
 # from the package mirror this machine already uses, then mke2fs -d. Nothing in
 # it is made for umlab: the distribution's own init and gettys.
-#   usage: mkdebian.sh systemd|sysvinit OUTDIR   (needs root: debootstrap)
+#   usage: mkdebian.sh systemd|sysvinit|frr OUTDIR   (needs root: debootstrap)
+# frr is the systemd image with Debian's FRR routing suite (its frr.service
+# starts the daemons /etc/frr/daemons enables: zebra, staticd, watchfrr; a lab
+# turns on ospfd there and restarts it).
 # Prints the image's path. Cached in OUTDIR under a name holding a hash of this
 # script, so an edit of the script rebuilds it. Root's password is "umlab".
 set -eu
@@ -11,7 +14,8 @@ outdir=$2
 case "$flavour" in
 systemd) init_pkgs=systemd-sysv ;;
 sysvinit) init_pkgs=sysvinit-core ;;
-*) echo "mkdebian: flavour '$flavour': give systemd or sysvinit" >&2; exit 2 ;;
+frr) init_pkgs=systemd-sysv,frr ;;
+*) echo "mkdebian: flavour '$flavour': give systemd, sysvinit or frr" >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "mkdebian: needs root (debootstrap)" >&2; exit 1; }
 command -v debootstrap >/dev/null ||
@@ -42,6 +46,12 @@ debootstrap --variant=minbase --include="$init_pkgs,iproute2,iputils-ping" \
 echo debian >"$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 debian\n' >"$root/etc/hosts"
 echo 'root:umlab' | chroot "$root" chpasswd
+if [ "$flavour" = frr ]; then
+    # The kernel mounts the root read-only (umlab gives no `rw`) and, with
+    # debootstrap's empty fstab, nothing remounts it: a lab that edits
+    # /etc/frr needs it writable (the guest's writes go to its COW file).
+    printf '/dev/ubda / ext4 defaults 0 0\n' >"$root/etc/fstab"
+fi
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
 
 # Room for the files plus a quarter, for the guests' writes (in their COW files).

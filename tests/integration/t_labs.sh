@@ -39,6 +39,8 @@ for f in "$dir"/*.lab; do
             need="$need iptables in the guest image (set UMLAB_LABS_ROOTFS to a Debian image)"
         fi
     fi
+    # FRR labs run with the FRR image in their own test (t_ospf.sh builds it).
+    grep -q '^# needs: frr in the guest image' "$f" && need="$need frr in the guest image (t_ospf.sh runs it)"
     if [ -n "$need" ]; then
         echo "skipped: $name (needs:$need)"
         continue
