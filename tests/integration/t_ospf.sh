@@ -4,14 +4,17 @@
 # Debian 12 image with frr (tests/images/mkdebian.sh frr, cached in
 # build/images/). `umlab check` passes every check; then, in a second build,
 # FRR stopped on r2 takes r1's route to LAN B away and pc1 no longer reaches
-# pc2: the route came from OSPF. Skipped (exit 0, a SKIP line with the reason)
+# pc2: the route came from OSPF. The same lab as a Netkit directory
+# (examples/netkit/ospf) builds and passes its ltest. Skipped (exit 0, a SKIP line with the reason)
 # when debootstrap cannot reach the package mirror.
 # (root; sandboxed lab umlab-itospf.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../images/lib.sh"
 need_root
 LAB=itospf
-labfile=$(cd "$(dirname "$0")/../../examples/labs" && pwd)/ospf.lab # (lib.sh uses $lab)
+examples=$(cd "$(dirname "$0")/../../examples" && pwd)
+labfile=$examples/labs/ospf.lab # (lib.sh uses $lab)
+netkit=$examples/netkit/ospf
 cleanup() {
     force_cleanup_lab $LAB
     [ -n "${work:-}" ] && rm -rf "$work"
@@ -75,6 +78,20 @@ check "the check 'reach pc1 pc2' fails" stopped "reach pc1 pc2" false
 check "the check 'route r1 10.0.2.0/24 via 10.0.12.2' fails" \
     stopped "route r1 10.0.2.0/24 via 10.0.12.2" false
 assert_lab_gone $LAB
-if [ "$FAILS" != 0 ]; then cat "$work/stop.json" "$work/stop.err" >&2; fi
+[ "$FAILS" = 0 ] || cat "$work/stop.json" "$work/stop.err" >&2
+
+# 3. The same lab as a Netkit directory: the routers on the FRR image
+# (r[image]=kathara/frr), the PCs on umlab's own; its _test/ (ltest) passes.
+f0=$FAILS
+t0=$(date +%s)
+"$UMLAB" check --sandbox --lab $LAB --image "kathara/frr=$img" --login root:umlab \
+    "$netkit" >"$work/nk.out" 2>"$work/nk.err"
+rc=$?
+echo "umlab check examples/netkit/ospf: exit $rc in $(($(date +%s) - t0)) s"
+check "umlab check of the Netkit directory: exit 0" test $rc = 0
+check "pc1's ltest passes (reaches pc2)" grep -qx "pc1: pass (user test)" "$work/nk.out"
+check "r1's ltest passes (its route is proto ospf)" grep -qx "r1: pass (user test)" "$work/nk.out"
+[ "$FAILS" = "$f0" ] || cat "$work/nk.out" "$work/nk.err" >&2
+assert_lab_gone $LAB
 echo "t_ospf: $(($(date +%s) - start)) s"
 [ "$FAILS" = 0 ]
