@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "core/ctlchan.h"
 #include "core/lab_shell.h"
 #include "core/procinfo.h"
 #include "core/umlargv.h"
@@ -290,9 +291,21 @@ int guest_start(struct guest *g, struct err *e)
         .share_cow = g->share_cow[0] ? g->share_cow : NULL,
         .share_mount = lab->share.mount,
     };
+    /* A new control channel each boot; only the embedded image runs its shell
+     * loop on tty2 (other images: none, and checks that need one say so). */
+    ctlchan_free(g->ctl);
+    g->ctl = NULL;
+    if (lab->embedded_rootfs[0] && strcmp(g->rootfs, lab->embedded_rootfs) == 0) {
+        if (ctlchan_new(&g->ctl, lab->loop, e) < 0)
+            return -1;
+        p.ctl_fd = ctlchan_guest_fd(g->ctl);
+    }
     char **argv = uml_argv_build(&p, e);
-    if (!argv)
+    if (!argv) {
+        ctlchan_free(g->ctl);
+        g->ctl = NULL;
         return -1;
+    }
 
     if (!g->pane.term && pane_init(&g->pane, lab->loop, lab->rows, lab->cols, LAB_SCROLLBACK,
                                    &guest_pane_hooks, g, e) < 0) {
@@ -313,7 +326,7 @@ int guest_start(struct guest *g, struct err *e)
         .gid = lab->guest_gid,
         .drop_priv = lab->drop_priv,
         .cwd = lab->statedir,
-        .keep_fds = {-1, -1, -1, -1},
+        .keep_fds = {g->ctl ? ctlchan_guest_fd(g->ctl) : -1, -1, -1, -1},
     };
     cpu_set_t one;
     g->cpu = place_guest(g);
@@ -326,8 +339,16 @@ int guest_start(struct guest *g, struct err *e)
         lab_shell_guest_started(g, argv, lab->uml_preload, g->cpu);
     uml_argv_free(argv);
     free(env);
-    if (rc < 0)
+    if (rc == 0 && g->ctl && ctlchan_started(g->ctl, e) < 0) {
+        /* the guest runs on; its checks say they have no control channel */
+        ctlchan_free(g->ctl);
+        g->ctl = NULL;
+    }
+    if (rc < 0) {
+        ctlchan_free(g->ctl);
+        g->ctl = NULL;
         return -1;
+    }
     g->state = GUEST_BOOTING;
     g->started_ms = loop_now_ms();
     g->net_typed = false;
@@ -360,6 +381,7 @@ void guest_free(struct guest *g)
 {
     if (!g)
         return;
+    ctlchan_free(g->ctl);
     pane_fini(&g->pane);
     lab_shell_guest_free(g);
     free(g);

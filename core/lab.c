@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/fwdshare.h"
+#include "core/ctlchan.h"
 #include "core/guest.h"
 #include "core/image.h"
 #include "core/lab_internal.h"
@@ -276,8 +277,10 @@ static void lab_tick(void *ctx)
 {
     struct lab *lab = ctx;
     int64_t now = loop_now_ms();
-    for (size_t i = 0; i < lab->nguests; i++)
+    for (size_t i = 0; i < lab->nguests; i++) {
         guest_kick_if_stalled(lab->guests[i], now);
+        ctlchan_tick(lab->guests[i]->ctl, now);
+    }
     snapshot_tick(lab);
 }
 

@@ -33,6 +33,7 @@
 #define SANDBOX_UPLINK_ADDR "198.51.100.2"
 #define SANDBOX_UPLINK      "uplink0"
 
+struct ctlchan;
 struct lab;
 struct nlconn;
 struct out;
@@ -100,6 +101,7 @@ struct guest {
     bool panicked;             /* its console showed a kernel panic before it exited */
     int cpu;                   /* host CPU its processes are kept on, -1: any */
     struct guest_shell *shell; /* its shell equivalents (core/lab_shell.h), NULL: none yet */
+    struct ctlchan *ctl;       /* its hidden control channel this boot (ctlchan.h), NULL: none */
     /* journal records to undo when the guest goes away (j_tap...j_fwd: the
      * routed tap's) */
     int j_tap, j_addr, j_proxyarp, j_proxydelay, j_route, j_cow, j_proc, j_fwd; /* -1: none */

@@ -125,8 +125,10 @@ void lab_shell_guest_started(struct guest *g, char *const *argv, const char *pre
     while (argv[n])
         n++;
     char **copy = calloc(n + 1, sizeof *copy);
-    for (size_t i = 0; copy && i < n; i++)
-        if (!(copy[i] = strdup(argv[i]))) {
+    /* con2=fd:N is umlab's control channel (ctlchan.h): an fd only umlab has,
+     * nothing a person or an exported script could give the guest */
+    for (size_t i = 0, j = 0; copy && i < n; i++)
+        if (strncmp(argv[i], "con2=fd:", 8) != 0 && !(copy[j++] = strdup(argv[i]))) {
             free_argv(copy);
             copy = NULL;
         }

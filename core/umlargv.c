@@ -28,7 +28,8 @@ __attribute__((format(printf, 3, 4))) static int push(char **argv, int *n, const
  *   con1 (tty1) is the pty and the kernel console (console=tty1), so
  *   /dev/console, a Buildroot inittab's `console::` getty, systemd's
  *   getty@tty1 and a sysvinit inittab's tty1 getty all land on it, with the
- *   kernel's messages; every other console goes nowhere. */
+ *   kernel's messages; every other console goes nowhere, but for con2 (tty2)
+ *   when umlab gives it its control channel (ctlchan.h). */
 static int push_console(char **argv, int *n)
 {
     return push(argv, n, "con=null") || push(argv, n, "con1=fd:0,fd:1") ||
@@ -175,6 +176,7 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
         push(argv, &n, "ubd0=%s,%s", p->cow, p->rootfs) || push(argv, &n, "root=/dev/ubda") ||
         (p->init && push(argv, &n, "init=%s", p->init)) || push(argv, &n, "umid=%s", p->umid) ||
         push(argv, &n, "uml_dir=%s", p->uml_dir) || push_console(argv, &n) ||
+        (p->ctl_fd >= 3 && push(argv, &n, "con2=fd:%d,fd:%d", p->ctl_fd, p->ctl_fd)) ||
         push(argv, &n, "ssl=null") || push(argv, &n, "quiet") || push_nics(argv, &n, p) ||
         (p->hostname && push(argv, &n, "umlab.hostname=%s", p->hostname)) ||
         push_addrs(argv, &n, p) || (p->gateway && push(argv, &n, "umlab.gw=%s", p->gateway)) ||

@@ -50,6 +50,7 @@ struct uml_params {
      * umlab.share=SHARE_MOUNT (and umlab.share_rw=1) tells the embedded
      * image's init to mount it. SHARE_IMAGE NULL: none. */
     const char *share_image, *share_cow, *share_mount;
+    int ctl_fd; /* >= 3: con2=fd:N,fd:N, umlab's control channel (ctlchan.h); else none */
 };
 
 /* A NULL-terminated argv, malloc'd (free with uml_argv_free). */

@@ -2,7 +2,7 @@
 # Builds umlab's default guest rootfs: an ext2 image holding a static busybox,
 # its applet links and umlab's init script (/sbin/init). No root and no download (mke2fs -d).
 #   usage: mkrootfs.sh SRCDIR OUT.ext2
-# SRCDIR holds init, inittab, profile and optionally passwd.
+# SRCDIR holds init, inittab, profile and optionally passwd and umlab-ctl.
 set -eu
 src=$1
 out=$2
@@ -27,6 +27,7 @@ rm -f "$root/sbin/init"
 install -m 0755 "$src/init" "$root/sbin/init"
 install -m 0755 "$src/init" "$root/init"
 install -m 0644 "$src/inittab" "$root/etc/inittab"
+[ -f "$src/umlab-ctl" ] && install -m 0755 "$src/umlab-ctl" "$root/sbin/umlab-ctl"
 install -m 0644 "$src/profile" "$root/etc/profile"
 echo umlab >"$root/etc/hostname"
 if [ -f "$src/passwd" ]; then
