@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include "core/fwdshare.h"
+#include "core/checklist.h"
 #include "core/ctlchan.h"
 #include "core/guest.h"
 #include "core/image.h"
 #include "core/lab_internal.h"
 #include "core/lab_shell.h"
+#include "core/lesson.h"
 #include "base/rmtree.h"
 #include "core/undo.h"
 #include "netcfg/link.h"
@@ -281,6 +283,9 @@ static void lab_tick(void *ctx)
         guest_kick_if_stalled(lab->guests[i], now);
         ctlchan_tick(lab->guests[i]->ctl, now);
     }
+    checklist_tick(lab->checklist, now);
+    if (lab->lesson)
+        checklist_tick(lab->lesson->cl, now);
     snapshot_tick(lab);
 }
 
@@ -355,6 +360,14 @@ int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, stru
     return 0;
 }
 
+void lab_checks_stop(struct lab *lab)
+{
+    lesson_free(lab->lesson);
+    lab->lesson = NULL;
+    checklist_free(lab->checklist);
+    lab->checklist = NULL;
+}
+
 static bool all_exited(void *ctx)
 {
     struct lab *lab = ctx;
@@ -370,6 +383,7 @@ int lab_close(struct lab *lab, struct err *e)
         return 0;
     lab_shell_detach(lab); /* the front end may be going: no shell lines while closing */
     loop_remove_tick(lab->loop, lab_tick, lab);
+    lab_checks_stop(lab);
     if (lab->applied && lab->applied_free)
         lab->applied_free(lab->applied);
     lab->applied = NULL;

@@ -33,8 +33,10 @@
 #define SANDBOX_UPLINK_ADDR "198.51.100.2"
 #define SANDBOX_UPLINK      "uplink0"
 
+struct checklist;
 struct ctlchan;
 struct lab;
+struct lesson;
 struct nlconn;
 struct out;
 
@@ -200,6 +202,11 @@ struct lab {
      * freed by lab_close through applied_free; NULL: none. */
     void *applied;
     void (*applied_free)(void *applied);
+    /* Its checks evaluated live (checklist.h) while the console shows them
+     * (checklist_shown), and a running lesson (lesson.h); NULL: none. */
+    struct checklist *checklist;
+    bool checklist_shown;
+    struct lesson *lesson;
     int quit_signal;      /* set when INT/TERM/HUP arrived: waits stop, front ends exit */
     bool cancel;          /* a front end asks the running command to stop waiting */
     struct snapshot snap; /* what the panes show (snapshot.h) */
@@ -214,6 +221,9 @@ void lab_set_term_size(struct lab *lab, int rows, int cols);
 void lab_cancel(struct lab *lab);
 /* A quit signal arrived: waits stop, front ends exit, the lab is closed. */
 void lab_quit(struct lab *lab, int signo);
+
+/* Ends the live checklist and the lesson (before the spec they read goes). */
+void lab_checks_stop(struct lab *lab);
 
 /* Sets up the lab: state directory and lock, journal, namespaces. */
 int lab_open(struct lab **out, const struct lab_opts *opts, struct loop *loop, struct err *e);

@@ -127,6 +127,7 @@ int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk
     }
     a->nk = nk;
     a->spec = nk ? nk->spec : spec;
+    lab_checks_stop(lab); /* they read the spec about to go */
     if (lab->applied && lab->applied_free)
         lab->applied_free(lab->applied);
     lab->applied = a;

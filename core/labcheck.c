@@ -153,23 +153,29 @@ static bool has_inet(const char *text, const char *want)
     return false;
 }
 
+static void judge_addr(const struct lab_spec *s, const struct labfile_check *c, int st,
+                       const char *out, struct labcheck_result *r)
+{
+    char want[40], as[INET_ADDRSTRLEN];
+    snprintf(want, sizeof want, "%s/%d", addr_str(c->addr, as), c->prefix);
+    r->pass = st == 0 && has_inet(out, want);
+    if (r->pass)
+        why(r, "eth%d has %s", c->nic, want);
+    else if (st != 0)
+        why(r, "no eth%d in %s", c->nic, s->guests[c->guest].name);
+    else
+        why(r, "eth%d does not have %s", c->nic, want);
+}
+
 static void check_addr(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
                        struct labcheck_result *r)
 {
-    char cmd[64], want[40], as[INET_ADDRSTRLEN];
+    char cmd[64];
     snprintf(cmd, sizeof cmd, "ip -o -4 addr show dev eth%d", c->nic);
-    snprintf(want, sizeof want, "%s/%d", addr_str(c->addr, as), c->prefix);
     struct strbuf out = {0};
     int st;
-    if (run_in_guest(lab, s, c, cmd, &st, &out, r) == 0) {
-        r->pass = st == 0 && has_inet(sb_str(&out), want);
-        if (r->pass)
-            why(r, "eth%d has %s", c->nic, want);
-        else if (st != 0)
-            why(r, "no eth%d in %s", c->nic, s->guests[c->guest].name);
-        else
-            why(r, "eth%d does not have %s", c->nic, want);
-    }
+    if (run_in_guest(lab, s, c, cmd, &st, &out, r) == 0)
+        judge_addr(s, c, st, sb_str(&out), r);
     sb_free(&out);
 }
 
@@ -191,31 +197,34 @@ static bool same_dest(const char *w, size_t n, const struct labfile_check *c)
     return a.s_addr == c->addr.s_addr && (p < 0 ? 32 : p) == c->prefix;
 }
 
+static void judge_route(const struct labfile_check *c, const char *out, struct labcheck_result *r)
+{
+    char gw[INET_ADDRSTRLEN], via[64];
+    addr_str(c->gw, gw);
+    snprintf(via, sizeof via, " via %s ", gw);
+    r->pass = false;
+    for (const char *p = out; *p;) {
+        size_t len = strcspn(p, "\n");
+        size_t n = strcspn(p, " \n");
+        /* the row with a blank after it, so "via 10.0.0.1" is not "via 10.0.0.10" */
+        struct strbuf row = {0};
+        sb_append(&row, p, len);
+        sb_append(&row, " ", 1);
+        if (same_dest(p, n, c) && strstr(sb_str(&row), via))
+            r->pass = true;
+        sb_free(&row);
+        p += len + (p[len] == '\n');
+    }
+    why(r, r->pass ? "the route is there" : "no such route in `ip route`");
+}
+
 static void check_route(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
                         struct labcheck_result *r)
 {
     struct strbuf out = {0};
     int st;
-    char gw[INET_ADDRSTRLEN];
-    addr_str(c->gw, gw);
-    if (run_in_guest(lab, s, c, "ip -4 route show", &st, &out, r) == 0) {
-        r->pass = false;
-        for (const char *p = sb_str(&out); *p;) {
-            size_t len = strcspn(p, "\n");
-            size_t n = strcspn(p, " \n");
-            char via[64];
-            snprintf(via, sizeof via, " via %s ", gw);
-            /* the row with a blank after it, so "via 10.0.0.1" is not "via 10.0.0.10" */
-            struct strbuf row = {0};
-            sb_append(&row, p, len);
-            sb_append(&row, " ", 1);
-            if (same_dest(p, n, c) && strstr(sb_str(&row), via))
-                r->pass = true;
-            sb_free(&row);
-            p += len + (p[len] == '\n');
-        }
-        why(r, r->pass ? "the route is there" : "no such route in `ip route`");
-    }
+    if (run_in_guest(lab, s, c, "ip -4 route show", &st, &out, r) == 0)
+        judge_route(c, sb_str(&out), r);
     sb_free(&out);
 }
 
@@ -275,20 +284,130 @@ static void check_screen(struct lab *lab, const struct lab_spec *s, const struct
     sb_free(&trimmed);
 }
 
+static void judge_exec(int st, const char *o, struct labcheck_result *r)
+{
+    r->pass = st == 0;
+    size_t n = strcspn(o, "\n");
+    if (n > 80)
+        n = 80;
+    why(r, "exit %d%s%.*s", st, n ? ": " : "", (int)n, o);
+}
+
 static void check_exec(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
                        struct labcheck_result *r)
 {
     struct strbuf out = {0};
     int st;
-    if (run_in_guest(lab, s, c, c->text, &st, &out, r) == 0) {
-        r->pass = st == 0;
-        const char *o = sb_str(&out);
-        size_t n = strcspn(o, "\n");
-        if (n > 80)
-            n = 80;
-        why(r, "exit %d%s%.*s", st, n ? ": " : "", (int)n, o);
-    }
+    if (run_in_guest(lab, s, c, c->text, &st, &out, r) == 0)
+        judge_exec(st, sb_str(&out), r);
     sb_free(&out);
+}
+
+/* The address a reach check pings, as the `ping` command resolves it. */
+static int reach_addr(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
+                      struct in_addr *a, struct labcheck_result *r)
+{
+    struct err e;
+    switch (c->to) {
+    case LABFILE_TO_HOST:
+        *a = lab->host;
+        return 0;
+    case LABFILE_TO_INTERNET:
+        if (!lab->inet_netns[0]) {
+            why(r, "'internet' is the sandbox's stand-in (only with --sandbox)");
+            return -1;
+        }
+        return addr_parse(SANDBOX_INET, a, NULL, &e) < 0 ? -1 : 0;
+    case LABFILE_TO_ADDR:
+        *a = c->to_addr;
+        return 0;
+    case LABFILE_TO_GUEST: {
+        const char *name = s->guests[c->to_guest].name;
+        const struct guest *t = lab_find_guest(lab, name);
+        if (!t || !t->addr.s_addr) {
+            why(r, t ? "%s has no address yet" : "no guest named '%s' in the lab", name);
+            return -1;
+        }
+        *a = t->addr;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+static void negate(const struct labfile_check *c, struct labcheck_result *r)
+{
+    if (c->negate) {
+        r->pass = !r->pass;
+        char inner[LABCHECK_WHY_MAX];
+        snprintf(inner, sizeof inner, "%s", r->why);
+        why(r, "%s (expected to fail)", inner);
+    }
+}
+
+int labcheck_guest_cmd(struct lab *lab, const struct lab_spec *s, size_t i, char *cmd, size_t cmdsz,
+                       struct labcheck_result *r)
+{
+    const struct labfile_check *c = &s->checks[i];
+    r->pass = false;
+    r->why[0] = '\0';
+    struct in_addr a;
+    char as[INET_ADDRSTRLEN];
+    int n;
+    switch (c->kind) {
+    case LABFILE_CHECK_REACH:
+        if (reach_addr(lab, s, c, &a, r) < 0) {
+            negate(c, r);
+            return -1;
+        }
+        n = snprintf(cmd, cmdsz, "ping -c 1 -W 2 %s", addr_str(a, as));
+        break;
+    case LABFILE_CHECK_ADDR:
+        n = snprintf(cmd, cmdsz, "ip -o -4 addr show dev eth%d", c->nic);
+        break;
+    case LABFILE_CHECK_ROUTE:
+        n = snprintf(cmd, cmdsz, "ip -4 route show");
+        break;
+    case LABFILE_CHECK_EXEC:
+        n = snprintf(cmd, cmdsz, "%s", c->text);
+        break;
+    default:
+        return 0;
+    }
+    if (n < 0 || (size_t)n >= cmdsz) {
+        why(r, "the check's command is too long");
+        return -1;
+    }
+    return 1;
+}
+
+void labcheck_judge(struct lab *lab, const struct lab_spec *s, size_t i, int status,
+                    const char *output, struct labcheck_result *r)
+{
+    const struct labfile_check *c = &s->checks[i];
+    struct in_addr a;
+    char as[INET_ADDRSTRLEN];
+    r->pass = false;
+    r->why[0] = '\0';
+    switch (c->kind) {
+    case LABFILE_CHECK_REACH:
+        r->pass = status == 0;
+        if (reach_addr(lab, s, c, &a, r) == 0)
+            why(r, r->pass ? "%s answered" : "no answer from %s", addr_str(a, as));
+        break;
+    case LABFILE_CHECK_ADDR:
+        judge_addr(s, c, status, output, r);
+        break;
+    case LABFILE_CHECK_ROUTE:
+        judge_route(c, output, r);
+        break;
+    case LABFILE_CHECK_EXEC:
+        judge_exec(status, output, r);
+        break;
+    default:
+        break;
+    }
+    negate(c, r);
 }
 
 void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
@@ -317,10 +436,5 @@ void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labch
         check_exec(lab, s, c, r);
         break;
     }
-    if (c->negate) {
-        r->pass = !r->pass;
-        char inner[LABCHECK_WHY_MAX];
-        snprintf(inner, sizeof inner, "%s", r->why);
-        why(r, "%s (expected to fail)", inner);
-    }
+    negate(c, r);
 }

@@ -38,4 +38,15 @@ void labcheck_base_free(struct labcheck_base *b);
 void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
                    size_t i, struct labcheck_result *r);
 
+/* For live evaluation (checklist.h), which runs a guest's part through its
+ * control channel instead of typing: the command check I runs in its guest
+ * into CMD (1), none because it needs none (0: counter, screen: use
+ * labcheck_eval), or -1 with R judged already (e.g. a target without an
+ * address). */
+int labcheck_guest_cmd(struct lab *lab, const struct lab_spec *s, size_t i, char *cmd, size_t cmdsz,
+                       struct labcheck_result *r);
+/* Judges check I from its command's exit STATUS and OUTPUT (`!` applied). */
+void labcheck_judge(struct lab *lab, const struct lab_spec *s, size_t i, int status,
+                    const char *output, struct labcheck_result *r);
+
 #endif

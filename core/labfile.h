@@ -64,6 +64,7 @@ struct labfile_guest {
     bool forward;
     char **startup; /* commands typed at its shell, in order */
     size_t nstartup;
+    bool later; /* a lesson's guest the student adds: checks may name it, nothing builds it */
     int line;
 };
 

@@ -274,6 +274,8 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
+        if (s->guests[i].later)
+            continue;
         guest_add_line(s, &s->guests[i], &b);
         rc = emit(&b, fn, ctx);
     }
@@ -284,11 +286,15 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
+        if (s->guests[i].later)
+            continue;
         sb_printf(&b, "wait %s", s->guests[i].name);
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
         const struct labfile_guest *g = &s->guests[i];
+        if (g->later)
+            continue;
         for (size_t k = 0; k < g->nroutes && !rc; k++) {
             sb_printf(&b, "route %s add ", g->name);
             lf_format_dest(&b, g->routes[k].dest, g->routes[k].prefix);
@@ -303,6 +309,8 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
         const struct labfile_guest *g = &s->guests[i];
+        if (g->later)
+            continue;
         for (size_t k = 0; k < g->nstartup && !rc; k++) {
             sb_printf(&b, "exec %s", g->name);
             put_word(&b, g->startup[k]);

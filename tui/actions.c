@@ -134,7 +134,8 @@ static const char *ping_target(const struct tui *t, const struct guest *g)
 /* The binding's command line for the focused tab (see key_binding). */
 static int fill_cmd(struct tui *t, const char *tpl, char *out, size_t outsz, struct err *e)
 {
-    struct key_vars v = {.nat = t->lab->nat ? "off" : "on"};
+    struct key_vars v = {.nat = t->lab->nat ? "off" : "on",
+                         .checklist = t->lab->checklist_shown ? "off" : "on"};
     char as[INET_ADDRSTRLEN];
     struct tab *tab = tab_focused(t);
     if (tab && tab->kind == TAB_GUEST) {

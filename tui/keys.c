@@ -55,6 +55,7 @@ const struct key_binding keys_table[] = {
     {{PCHR('}')}, ACT_SIDE_DOWN, NULL, NULL, "scroll the side pane down"},
     {{PCHR('l')}, ACT_LOG, NULL, NULL, "bigger / smaller log"},
     {{PCHR('$')}, ACT_SHELL_LINES, NULL, NULL, "shell commands in log"},
+    {{PCHR('k')}, ACT_RUN, "checklist %c", NULL, "checklist on / off"},
     {{PCHR('c')}, ACT_CANCEL, NULL, NULL, "cancel the running command"},
     {{{KEYS_PREFIX, 0, false, true, KEYS_PREFIX_NAME}}, ACT_SEND_CHAR, NULL, NULL,
      "send " KEYS_PREFIX_NAME " to the console"},
@@ -322,6 +323,9 @@ int keys_fill(const char *tpl, const struct key_vars *v, char *out, size_t outsz
                 break;
             case 'd':
                 add = v->dump;
+                break;
+            case 'c':
+                add = v->checklist;
                 break;
             case '%':
                 add = "%";

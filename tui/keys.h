@@ -106,7 +106,7 @@ const char *keys_name(const struct key_spec *k, char *buf);
  * percent sign. Returns the length, or -1 when OUTSZ is too small, a field
  * is unknown or V lacks it. */
 struct key_vars {
-    const char *guest, *addr, *target, *nat, *dump;
+    const char *guest, *addr, *target, *nat, *dump, *checklist;
 };
 int keys_fill(const char *tpl, const struct key_vars *v, char *out, size_t outsz);
 

@@ -52,6 +52,7 @@ static void usage(FILE *f)
           "\n"
           "Console options:\n"
           "  --guests N         guests to boot when the console opens (default 1)\n"
+          "  --lesson FILE      start the lesson in FILE (docs/LESSONS.md) when the console opens\n"
           "\n"
           "Batch options:\n"
           "  --batch FILE       read commands from FILE (- for standard input)\n"
@@ -72,6 +73,7 @@ struct cli {
     const char *batch;
     struct batch_opts bo;
     int guests;
+    const char *lesson;                             /* --lesson FILE */
     char kernel[PATH_MAX], rootfs[PATH_MAX];        /* absolute: guests run elsewhere */
     struct netkit_image images[LABOPEN_MAX_IMAGES]; /* --image NAME=IMAGE */
     size_t nimages;
@@ -120,19 +122,31 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         O_KEEP,
         O_QUIET,
         O_IMAGE,
+        O_LESSON,
         O_VERSION
     };
     static const struct option opts[] = {
-        {"lab", required_argument, 0, O_LAB},        {"sandbox", no_argument, 0, O_SANDBOX},
-        {"netns", required_argument, 0, O_NETNS},    {"subnet", required_argument, 0, O_SUBNET},
-        {"host-addr", required_argument, 0, O_HOST}, {"kernel", required_argument, 0, O_KERNEL},
-        {"rootfs", required_argument, 0, O_ROOTFS},  {"mem", required_argument, 0, O_MEM},
-        {"cpus", required_argument, 0, O_CPUS},      {"no-pin", no_argument, 0, O_NOPIN},
-        {"login", required_argument, 0, O_LOGIN},    {"guests", required_argument, 0, O_GUESTS},
-        {"batch", required_argument, 0, O_BATCH},    {"json", no_argument, 0, O_JSON},
-        {"keep-going", no_argument, 0, O_KEEP},      {"quiet", no_argument, 0, O_QUIET},
-        {"image", required_argument, 0, O_IMAGE},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, O_VERSION},      {0, 0, 0, 0},
+        {"lab", required_argument, 0, O_LAB},
+        {"sandbox", no_argument, 0, O_SANDBOX},
+        {"netns", required_argument, 0, O_NETNS},
+        {"subnet", required_argument, 0, O_SUBNET},
+        {"host-addr", required_argument, 0, O_HOST},
+        {"kernel", required_argument, 0, O_KERNEL},
+        {"rootfs", required_argument, 0, O_ROOTFS},
+        {"mem", required_argument, 0, O_MEM},
+        {"cpus", required_argument, 0, O_CPUS},
+        {"no-pin", no_argument, 0, O_NOPIN},
+        {"login", required_argument, 0, O_LOGIN},
+        {"guests", required_argument, 0, O_GUESTS},
+        {"batch", required_argument, 0, O_BATCH},
+        {"json", no_argument, 0, O_JSON},
+        {"keep-going", no_argument, 0, O_KEEP},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"image", required_argument, 0, O_IMAGE},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},
+        {"lesson", required_argument, 0, O_LESSON},
+        {0, 0, 0, 0},
     };
     c->bo.echo = true;
     c->guests = 1;
@@ -177,6 +191,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             break;
         case O_LOGIN:
             c->lab.login = optarg; /* checked by lab_open, before anything is created */
+            break;
+        case O_LESSON:
+            c->lesson = optarg; /* read by the `lesson` command, as the sudo user */
             break;
         case O_GUESTS:
             if (parse_int("--guests", optarg, 0, 256, &c->guests) < 0)
@@ -461,7 +478,8 @@ int main(int argc, char **argv)
             .history_path = have_hist ? hist : NULL,
             .history_owner = have_hist ? &owner : NULL,
             .history_error = have_hist ? NULL : he.msg,
-            .boot_guests = labpath ? 0 : c.guests,
+            .boot_guests = labpath || c.lesson ? 0 : c.guests,
+            .lesson = c.lesson,
             .user = have_owner ? &owner : NULL, /* `record` files too */
             .user_error = have_owner ? NULL : he.msg,
         };

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/checklist.h"
+#include "core/lesson.h"
 #include "tui/spark.h"
 #include "tui/ui.h"
 
@@ -180,11 +182,81 @@ static void nic_lines(struct pen *p, const struct guest *g)
 }
 
 /* Every line of the pane, through the pen (which shows the visible ones). */
+/* TEXT word-wrapped to the pane's width, INDENT blanks before each row. */
+static void wrapped(struct pen *p, attr_t a, int pair, int indent, const char *text)
+{
+    int w = p->w - indent;
+    if (w < 10)
+        w = 10;
+    for (const char *s = text; *s;) {
+        size_t n = strlen(s);
+        if (n > (size_t)w) {
+            n = (size_t)w;
+            while (n > 0 && s[n] != ' ')
+                n--;
+            if (n == 0)
+                n = (size_t)w;
+        }
+        line(p, a, pair, "%*s%.*s", indent, "", (int)n, s);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+/* One check: a mark, the check as its lab-file line, why on the next row. */
+static void check_row(struct pen *p, const struct checklist *cl, size_t i)
+{
+    const struct checklist_item *it = &cl->items[i];
+    static const char *const mark[] = {"[ ]", "[\u2713]", "[\u2717]", "[?]"};
+    int pair = it->state == CHECKLIST_PASS   ? ui_pair(COLOR_GREEN, -1)
+               : it->state == CHECKLIST_FAIL ? ui_pair(COLOR_RED, -1)
+                                             : ui_pair(COLOR_YELLOW, -1);
+    struct strbuf what = {0};
+    labfile_check_format(cl->spec, &cl->spec->checks[i], &what);
+    line(p, it->state == CHECKLIST_PASS ? A_BOLD : A_NORMAL, pair, "%s %s", mark[it->state],
+         sb_str(&what));
+    sb_free(&what);
+    wrapped(p, A_DIM, 0, 4, it->why);
+}
+
+/* The lesson's current step, and the checklist while it is shown: at the
+ * top, where a learner looks. */
+static void checks_lines(struct tui *t, struct pen *p, int title)
+{
+    const struct lab *lab = t->lab;
+    const struct lesson *ls = lab->lesson;
+    if (ls) {
+        bool done = ls->cur >= ls->nsteps;
+        line(p, A_BOLD, title, "Lesson: %s", ls->title ? ls->title : ls->source);
+        if (done) {
+            line(p, A_BOLD, ui_pair(COLOR_GREEN, -1), " done: all %zu steps", ls->nsteps);
+        } else {
+            line(p, A_BOLD, 0, " step %zu of %zu", ls->cur + 1, ls->nsteps);
+            wrapped(p, A_NORMAL, 0, 1, ls->steps[ls->cur].text);
+            check_row(p, ls->cl, ls->steps[ls->cur].check);
+        }
+        p->n++;
+    }
+    if (lab->checklist && lab->checklist_shown) {
+        const struct checklist *cl = lab->checklist;
+        size_t pass = 0;
+        for (size_t i = 0; i < cl->n; i++)
+            pass += cl->items[i].state == CHECKLIST_PASS;
+        line(p, A_BOLD, title, "Checklist %zu/%zu (" KEYS_PREFIX_NAME " k: hide)", pass, cl->n);
+        for (size_t i = 0; i < cl->n; i++)
+            check_row(p, cl, i);
+        p->n++;
+    }
+}
+
 static void side_lines(struct tui *t, struct pen *p, int h)
 {
     int title = ui_pair(COLOR_CYAN, -1);
     const struct lab *lab = t->lab;
     const struct snapshot *snap = &lab->snap;
+
+    checks_lines(t, p, title);
 
     int ng = 0;
     for (size_t i = 0; i < snap->nifs; i++)

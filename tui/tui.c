@@ -10,6 +10,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "core/labfile.h"
 #include "tui/ui.h"
 
 static bool needs_frame(struct tui *t)
@@ -222,6 +223,14 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
     for (int i = 0; opts && i < opts->boot_guests; i++)
         tui_queue(t, "guest add --ip auto");
     t->boot_pending = opts && opts->boot_guests > 0 ? opts->boot_guests : 0;
+    if (opts && opts->lesson) {
+        struct strbuf cmd = {0};
+        sb_printf(&cmd, "lesson ");
+        labfile_quote(&cmd, opts->lesson);
+        if (!cmd.oom)
+            tui_queue(t, sb_str(&cmd));
+        sb_free(&cmd);
+    }
     tui_mark(t, D_ALL);
 
     int rc = 0;

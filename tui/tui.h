@@ -14,6 +14,7 @@ struct tui_opts {
     int boot_guests;                            /* guests to add at start (the run command: 1) */
     const struct histfile_owner *user; /* whose files `record` writes (as them); NULL: refused */
     const char *user_error;            /* why there is no user, or NULL */
+    const char *lesson;                /* a lesson file to start (`lesson FILE`), or NULL */
 };
 
 /* Runs the console until the user quits or a quit signal arrives. The terminal
