@@ -366,6 +366,7 @@ void lab_checks_stop(struct lab *lab)
     lab->lesson = NULL;
     checklist_free(lab->checklist);
     lab->checklist = NULL;
+    lab->checklist_shown = false;
 }
 
 static bool all_exited(void *ctx)
