@@ -1,60 +1,7 @@
 /* cmd_exec.c — `exec GUEST CMD…`: run a command in a guest's shell, wait for
  * it to end, print its output; fails when it exits non-zero. */
 #include "core/cmds.h"
-#include "core/ctlchan.h"
 #include "core/guest_exec.h"
-
-struct hidden_wait {
-    bool done, ok;
-    int status;
-    struct strbuf output;
-    char error[200];
-};
-
-static void hidden_done(void *ctx, const struct ctlchan_result *r)
-{
-    struct hidden_wait *w = ctx;
-    w->done = true;
-    w->ok = r->ok;
-    w->status = r->status;
-    sb_append(&w->output, r->output, strlen(r->output));
-    snprintf(w->error, sizeof w->error, "%s", r->error ? r->error : "");
-}
-
-static bool hidden_ended(void *ctx)
-{
-    return ((struct hidden_wait *)ctx)->done;
-}
-
-/* CMD on G's control channel: nothing typed into its console. */
-static int exec_hidden(struct lab *lab, struct guest *g, const char *cmd, int timeout, int *status,
-                       struct strbuf *output, struct err *e)
-{
-    if (!g->ctl)
-        return err_set(e, "%s has no control channel (only umlab's embedded image has one)",
-                       g->name);
-    struct hidden_wait w = {0};
-    if (ctlchan_exec(g->ctl, cmd, timeout, hidden_done, &w, e) < 0)
-        return -1;
-    char what[64];
-    snprintf(what, sizeof what, "%s to finish the command", g->name);
-    /* the channel times the command out itself; the wait only for a stop */
-    if (lab_wait(lab, hidden_ended, &w, timeout + 2000, what, e) < 0) {
-        if (!w.done)
-            ctlchan_forget(g->ctl, &w);
-        sb_free(&w.output);
-        return -1;
-    }
-    int rc = 0;
-    if (!w.ok)
-        rc = err_set(e, "%s: control channel: %s", g->name, w.error);
-    else {
-        *status = w.status;
-        sb_append(output, sb_str(&w.output), w.output.len);
-    }
-    sb_free(&w.output);
-    return rc;
-}
 
 static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
@@ -72,7 +19,7 @@ static int exec_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
     int status = -1;
     int rc = cmd.oom ? err_set(e, "exec: out of memory")
              : cmd_flag(a, "hidden")
-                 ? exec_hidden(lab, g, sb_str(&cmd), timeout, &status, &output, e)
+                 ? guest_exec_hidden(lab, g, sb_str(&cmd), timeout, &status, &output, e)
                  : guest_exec(lab, g, sb_str(&cmd), timeout, &status, &output, e);
     if (rc == 0) {
         out_int(o, "exit", NULL, status);

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "core/console.h"
+#include "core/ctlchan.h"
 
 #define BUSY_MS 3000
 
@@ -132,5 +133,56 @@ int guest_exec(struct lab *lab, struct guest *g, const char *cmd, int timeout_ms
     int rc = t.oom ? err_set(e, "exec: out of memory")
                    : collect(sb_str(&t), begin, w.end, status, out, e);
     sb_free(&t);
+    return rc;
+}
+
+struct hidden_wait {
+    bool done, ok;
+    int status;
+    struct strbuf output;
+    char error[200];
+};
+
+static void hidden_done(void *ctx, const struct ctlchan_result *r)
+{
+    struct hidden_wait *w = ctx;
+    w->done = true;
+    w->ok = r->ok;
+    w->status = r->status;
+    sb_append(&w->output, r->output, strlen(r->output));
+    snprintf(w->error, sizeof w->error, "%s", r->error ? r->error : "");
+}
+
+static bool hidden_ended(void *ctx)
+{
+    return ((struct hidden_wait *)ctx)->done;
+}
+
+int guest_exec_hidden(struct lab *lab, struct guest *g, const char *cmd, int timeout_ms,
+                      int *status, struct strbuf *out, struct err *e)
+{
+    if (!g->ctl)
+        return err_set(e, "%s has no control channel (only umlab's embedded image has one)",
+                       g->name);
+    struct hidden_wait w = {0};
+    if (ctlchan_exec(g->ctl, cmd, timeout_ms, hidden_done, &w, e) < 0)
+        return -1;
+    char what[64];
+    snprintf(what, sizeof what, "%s to finish the command", g->name);
+    /* the channel times the command out itself: this wait ends on a stop */
+    if (lab_wait(lab, hidden_ended, &w, timeout_ms + 2000, what, e) < 0) {
+        if (!w.done)
+            ctlchan_forget(g->ctl, &w);
+        sb_free(&w.output);
+        return -1;
+    }
+    int rc = 0;
+    if (!w.ok) {
+        rc = err_set(e, "%s: control channel: %s", g->name, w.error);
+    } else {
+        *status = w.status;
+        sb_append(out, sb_str(&w.output), w.output.len);
+    }
+    sb_free(&w.output);
     return rc;
 }

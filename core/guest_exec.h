@@ -24,4 +24,9 @@
 int guest_exec(struct lab *lab, struct guest *g, const char *cmd, int timeout_ms, int *status,
                struct strbuf *out, struct err *e);
 
+/* The same on G's hidden control channel (ctlchan.h): nothing is typed into
+ * its console. Fails when G has none (only umlab's embedded image has one). */
+int guest_exec_hidden(struct lab *lab, struct guest *g, const char *cmd, int timeout_ms,
+                      int *status, struct strbuf *out, struct err *e);
+
 #endif

@@ -1,7 +1,8 @@
 /* labcheck.h — evaluating a lab file's checks against the running lab: each
  * one pass or fail with a one-line why. A check looks at the lab as a person
  * would: `reach` pings (as the `ping` command), `addr` and `route` read the
- * guest's own `ip -o -4 addr` / `ip -4 route` (guest_exec), `counter` compares
+ * guest's own `ip -o -4 addr` / `ip -4 route` (on its control channel when it
+ * has one, else typed: guest_exec.h), `counter` compares
  * a counter with the one taken before the lab was built (labcheck_baseline),
  * `screen` matches the guest's screen, `exec` runs a command. */
 #ifndef UMLAB_LABCHECK_H

@@ -63,6 +63,7 @@ check "checklist: addr passes" test "$(st 4 5)" = pass
 check "checklist: exec fails before the file exists" test "$(st 4 6)" = FAIL
 check "checklist: ... and passes once a command made it" test "$(st 6 6)" = pass
 check "checklist: all 4 pass" test "$(j 6 .result.passed)" = 4
+check "screen gives the console's text" sh -c "jq -r 'select(.line == 1) | .result.text' '$work/out.json' | grep -q 'g1:/#'"
 check "the console's screen is unchanged by all of it" test "$(j 1 .result.text)" = "$(j 7 .result.text)"
 check "nothing umlab ran shows on the console" sh -c "! echo '$(j 7 .result.text)' | grep -q umlab-"
 check "lesson: started with 2 steps" test "$(j 8 .result.steps)" = 2
