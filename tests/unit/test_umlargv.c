@@ -425,6 +425,29 @@ static void test_command_line_length(void **state)
     uml_argv_free(argv);
 }
 
+/* The control channel (ctlchan.h): con2 on the fd umlab hands over, right
+ * after the guest's own console; none for fds 0..2 (unset). */
+static void test_control_channel(void **state)
+{
+    (void)state;
+    struct uml_params p = full();
+    struct err e = {""};
+    p.ctl_fd = 7;
+    char **argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    size_t i = 0;
+    while (argv[i] && strcmp(argv[i], "console=tty1") != 0)
+        i++;
+    assert_non_null(argv[i]);
+    assert_string_equal(argv[i + 1], "con2=fd:7,fd:7");
+    uml_argv_free(argv);
+    p.ctl_fd = 0;
+    argv = uml_argv_build(&p, &e);
+    for (i = 0; argv[i]; i++)
+        assert_null(strstr(argv[i], "con2"));
+    uml_argv_free(argv);
+}
+
 static void test_nic_mconsole_commands(void **state)
 {
     (void)state;
@@ -471,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_refuses_bad_nics_and_routes),
         cmocka_unit_test(test_command_line_length),
         cmocka_unit_test(test_nic_mconsole_commands),
+        cmocka_unit_test(test_control_channel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
