@@ -109,8 +109,7 @@ static int lesson_open(struct lab *lab, const char *path, struct out *o, struct 
     if (lesson_start(lab, ls, o->progress, o->progress_ctx, e) < 0)
         return -1;
     out_int(o, "steps", "%lld steps; ", (long long)n);
-    out_printf(o, "the console shows the current step ("
-                  "checklist pane)\n");
+    out_printf(o, "the console shows the current step at the top of the side pane\n");
     return 0;
 }
 
