@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <termios.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define CTLCHAN_BUF_MAX (2 * CTLCHAN_OUTPUT_MAX)
@@ -41,30 +41,21 @@ int ctlchan_new(struct ctlchan **out, struct loop *loop, struct err *e)
     if (!c)
         return err_sys(e, "control channel");
     c->loop = loop;
-    c->slave = -1;
-    c->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-    if (c->master < 0) {
+    /* A socket pair, not a pty: UML starts a SIGWINCH thread for a console on
+     * a tty, which takes it as its controlling terminal in a session of its
+     * own (setsid), and so outlives the guest's process group being killed. */
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         free(c);
-        return err_sys(e, "control channel: posix_openpt");
+        return err_sys(e, "control channel: socketpair");
     }
-    char name[64];
-    if (grantpt(c->master) < 0 || unlockpt(c->master) < 0 ||
-        ptsname_r(c->master, name, sizeof name) != 0) {
-        err_sys(e, "control channel: pty");
+    c->master = sv[0];
+    c->slave = sv[1];
+    int fl = fcntl(c->master, F_GETFL);
+    if (fl < 0 || fcntl(c->master, F_SETFL, fl | O_NONBLOCK) < 0) {
+        err_sys(e, "control channel: O_NONBLOCK");
         ctlchan_free(c);
         return -1;
-    }
-    c->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (c->slave < 0) {
-        err_sys(e, "control channel: open %s", name);
-        ctlchan_free(c);
-        return -1;
-    }
-    /* umlab's side stays raw: no echo of what it writes, bytes as they are */
-    struct termios t;
-    if (tcgetattr(c->slave, &t) == 0) {
-        cfmakeraw(&t);
-        (void)tcsetattr(c->slave, TCSANOW, &t); /* UML sets it raw again anyway */
     }
     *out = c;
     return 0;

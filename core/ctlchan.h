@@ -1,5 +1,5 @@
 /* ctlchan.h — a guest's hidden control channel: a second UML console (con2,
- * the guest's /dev/tty2) on a pty umlab owns and never shows. The embedded
+ * the guest's /dev/tty2) on a socket pair umlab owns and never shows. The embedded
  * image's init runs a shell loop there (/sbin/umlab-ctl: no prompt, no echo),
  * so umlab can run commands in the guest without typing into the student's
  * console and without blocking the event loop: a command is written with
@@ -31,7 +31,7 @@ struct ctlchan_result {
 };
 typedef void (*ctlchan_done_fn)(void *ctx, const struct ctlchan_result *r);
 
-/* A channel with its pty; hand ctlchan_guest_fd() to linux.uml as
+/* A channel with its socket pair; hand ctlchan_guest_fd() to linux.uml as
  * con2=fd:N,fd:N, then call ctlchan_started() once it was forked. */
 int ctlchan_new(struct ctlchan **out, struct loop *loop, struct err *e);
 int ctlchan_guest_fd(const struct ctlchan *c);
