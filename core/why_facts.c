@@ -12,6 +12,7 @@
 
 #include "base/json.h"
 #include "core/console.h"
+#include "core/guest_exec.h"
 #include "core/ping_parse.h"
 #include "core/why_guest.h"
 #include "netcfg/bridge.h"
@@ -115,13 +116,23 @@ static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_gues
     if (!w->running)
         return;
     struct err e;
-    uint64_t start = 0;
-    if (run_ip(lab, g, &start, &e) < 0) {
-        snprintf(w->unknown_why, sizeof w->unknown_why, "%s", e.msg);
-        return;
-    }
     struct strbuf text = {0};
-    pane_text(&g->pane, start, &text);
+    if (g->ctl) {
+        /* The hidden control channel: nothing typed into the student's console. */
+        int status;
+        if (guest_exec_hidden(lab, g, WHY_GUEST_CMD, GUEST_CMD_MS, &status, &text, &e) < 0) {
+            snprintf(w->unknown_why, sizeof w->unknown_why, "%s", e.msg);
+            sb_free(&text);
+            return;
+        }
+    } else {
+        uint64_t start = 0;
+        if (run_ip(lab, g, &start, &e) < 0) {
+            snprintf(w->unknown_why, sizeof w->unknown_why, "%s", e.msg);
+            return;
+        }
+        pane_text(&g->pane, start, &text);
+    }
     if (why_guest_parse(sb_str(&text), w) < 0)
         snprintf(w->unknown_why, sizeof w->unknown_why,
                  "its answer to `ip` was not understood (is `ip` in the image?)");

@@ -100,6 +100,10 @@ check "the root namespace's ip_forward is as it was ($root_fwd)" \
 run why g1 g2
 check "why: every hop named in the JSON" test "$(res '.result.hops | length')" -ge 10
 check "why: a healthy lab is reachable" test "$(res .result.reachable)" = true
+run screen g1
+check "why asked g1 through its control channel: nothing typed on its console" \
+    sh -c "jq -r 'select(.line == $nline) | .result.text' '$out' >'$dir/screen' &&
+        grep -q 'g1:/#' '$dir/screen' && ! grep -q umlab-why '$dir/screen'"
 
 exec 3>&-
 wait "$pid"
