@@ -96,6 +96,12 @@ int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
     if (users)
         return err_set(e, "LAN %s has %zu NIC(s) on it: remove them first (`nic del GUEST ethN`)",
                        lan->name, users);
+    /* This host's VXLAN port only; the other hosts keep theirs. */
+    if (lan->stretched) {
+        if (lab_lan_vxlan_del(lab, &lan->vx, e) < 0)
+            return -1;
+        lan->stretched = false;
+    }
     struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, lan->bridge);
     if (dump)
         lab_pane_close(lab, dump);
@@ -110,4 +116,35 @@ int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
         }
     free(lan);
     return 0;
+}
+
+int lab_lan_stretch(struct lab *lab, struct lab_lan *lan, uint32_t vni,
+                    const struct in_addr *remotes, size_t nremotes, const char *underlay,
+                    struct err *e)
+{
+    if (lan->stretched)
+        return err_set(e, "LAN %s is stretched already (%s, VNI %u)", lan->name, lan->vx.name,
+                       lan->vx.vni);
+    if (lab_lan_users(lab, lan))
+        return err_set(e, "LAN %s has NICs on it: stretch it before guests join (their MTU)",
+                       lan->name);
+    if (lab_lan_vxlan_add(lab, lan->bridge, vni, remotes, nremotes, underlay, &lan->vx, e) < 0)
+        return -1;
+    lan->stretched = true;
+    memcpy(lan->vx_remotes, remotes, nremotes * sizeof *remotes);
+    lan->vx_nremotes = nremotes;
+    return 0;
+}
+
+uint32_t lab_lan_default_vni(const char *name)
+{
+    uint32_t h = 2166136261U; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619U;
+    return h % 16777215U + 1;
+}
+
+unsigned lab_lan_nic_mtu(const struct lab_lan *lan)
+{
+    return lan && lan->stretched && lan->vx.nic_mtu ? lan->vx.nic_mtu : 1500;
 }
