@@ -8,6 +8,9 @@
 #include "core/lab_fault.h"
 #include "core/lab_lan.h"
 #include "netcfg/link.h"
+#include "netcfg/sysctl.h"
+
+#define BRIDGE_NF_KEY "net/bridge/bridge-nf-call-iptables"
 
 struct lab_lan *lab_find_lan(const struct lab *lab, const char *name)
 {
@@ -49,6 +52,24 @@ static bool subnets_overlap(const struct subnet *a, const struct subnet *b)
     return (a->net.s_addr & m) == (b->net.s_addr & m);
 }
 
+/* A LAN's frames must not go through the lab's iptables as bridged frames
+ * (br_netfilter, on by default in each namespace once loaded): the conntrack
+ * entry a bridged frame makes has no NAT, and when a router guest then sends
+ * that packet on to the host, its MASQUERADE is skipped. Only in the lab's
+ * own namespace (journaled; undone with it): on the host it would change
+ * everyone's bridges. */
+static int bridge_nf_off(struct lab *lab, struct err *e)
+{
+    char old[16];
+    struct err none;
+    if (!lab->netns[0] || sysctl_read(BRIDGE_NF_KEY, old, sizeof old, &none) < 0 ||
+        strcmp(old, "0") == 0) /* not ours, no br_netfilter, or off already */
+        return 0;
+    if (journal_add(&lab->journal, J_SYSCTL, e, 2, BRIDGE_NF_KEY, old) < 0)
+        return -1;
+    return sysctl_write(BRIDGE_NF_KEY, "0", e);
+}
+
 int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
                 struct lab_lan **out, struct err *e)
 {
@@ -67,6 +88,8 @@ int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
             return err_set(e, "subnet %s/%d overlaps LAN %s's %s/%d", addr_str(subnet->net, ns),
                            subnet->prefix, lab->lans[i]->name,
                            addr_str(lab->lans[i]->subnet.net, os), lab->lans[i]->subnet.prefix);
+    if (bridge_nf_off(lab, e) < 0)
+        return -1;
     struct lab_lan *lan = calloc(1, sizeof *lan);
     struct lab_lan **nl = lan ? realloc(lab->lans, (lab->nlans + 1) * sizeof *nl) : NULL;
     if (!nl) {

@@ -101,6 +101,9 @@ static int run_line(void *ctx, const char *line)
         return err_set(r->e, "%s: stopped by signal %d", r->spec->source, r->lab->quit_signal);
     struct out o;
     out_init(&o);
+    /* what the command says as it runs (a stretched LAN's MTU decision) */
+    o.progress = r->progress;
+    o.progress_ctx = r->pctx;
     struct err ce = {""};
     int rc = strncmp(line, "share ", 6) == 0 ? share_line(r->lab, line, &ce)
                                              : cmd_run_line(r->lab, line, &o, &ce);

@@ -130,7 +130,7 @@ static void check_reach(struct lab *lab, const struct lab_spec *s, const struct 
     const char *from = s->guests[c->guest].name;
     struct in_addr ra;
     if (c->to != LABFILE_TO_GUEST || labfile_guest_here(s, (size_t)c->to_guest) ||
-        !labfile_remote_addr(s, (size_t)c->to_guest, &ra)) {
+        !labfile_remote_addr(s, (size_t)c->guest, (size_t)c->to_guest, &ra)) {
         ping_once(lab, from, to, r);
         return;
     }

@@ -194,8 +194,9 @@ bool labfile_nat_here(const struct lab_spec *s);
  * here), into WHY; false when it can. A reach to a guest elsewhere can: by
  * its address (labfile_remote_addr). */
 bool labfile_check_elsewhere(const struct lab_spec *s, size_t ci, char *why, size_t whysz);
-/* Guest GI is on another host: its first address, for a reach check. */
-bool labfile_remote_addr(const struct lab_spec *s, size_t gi, struct in_addr *out);
+/* Guest GI is on another host: the address guest FROM pings it at (on a LAN
+ * they share, else its first), for a reach check. */
+bool labfile_remote_addr(const struct lab_spec *s, size_t from, size_t gi, struct in_addr *out);
 /* The `host NAME ADDR` lines of S, for the writer. */
 void labfile_format_hosts(const struct lab_spec *s, struct strbuf *out);
 

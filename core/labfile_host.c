@@ -142,15 +142,23 @@ bool labfile_nat_here(const struct lab_spec *s)
     return false;
 }
 
-bool labfile_remote_addr(const struct lab_spec *s, size_t gi, struct in_addr *out)
+bool labfile_remote_addr(const struct lab_spec *s, size_t from, size_t gi, struct in_addr *out)
 {
-    const struct labfile_guest *g = &s->guests[gi];
-    for (size_t k = 0; k < g->nnics; k++)
-        if (g->nics[k].has_addr) {
+    const struct labfile_guest *g = &s->guests[gi], *f = &s->guests[from];
+    bool found = false;
+    for (size_t k = 0; k < g->nnics; k++) {
+        if (!g->nics[k].has_addr)
+            continue;
+        for (size_t j = 0; j < f->nnics; j++)
+            if (g->nics[k].lan >= 0 && f->nics[j].lan == g->nics[k].lan) {
+                *out = g->nics[k].addr; /* on a LAN they share: the direct way */
+                return true;
+            }
+        if (!found)
             *out = g->nics[k].addr;
-            return true;
-        }
-    return false;
+        found = true;
+    }
+    return found;
 }
 
 bool labfile_check_elsewhere(const struct lab_spec *s, size_t ci, char *why, size_t whysz)
@@ -173,7 +181,7 @@ bool labfile_check_elsewhere(const struct lab_spec *s, size_t ci, char *why, siz
     struct in_addr a;
     if (c->kind == LABFILE_CHECK_REACH && c->to == LABFILE_TO_GUEST &&
         !labfile_guest_here(s, (size_t)c->to_guest) &&
-        !labfile_remote_addr(s, (size_t)c->to_guest, &a)) {
+        !labfile_remote_addr(s, (size_t)c->guest, (size_t)c->to_guest, &a)) {
         snprintf(why, whysz, "%s runs on host %s and has no address in the lab file to ping",
                  s->guests[c->to_guest].name, s->hosts[s->guests[c->to_guest].host].name);
         return true;
