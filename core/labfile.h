@@ -66,7 +66,7 @@ struct labfile_guest {
     char **startup; /* commands typed at its shell, in order */
     size_t nstartup;
     bool later; /* a lesson's guest the student adds: checks may name it, nothing builds it */
-    int host;                         /* index into lab_spec.hosts (0 unless `host H`) */
+    int host;   /* index into lab_spec.hosts (0 unless `host H`) */
     char host_name[LABFILE_NAME_MAX]; /* as written, until the parser resolves it */
     int line;
 };
