@@ -25,6 +25,27 @@ static void put_nic_rows(struct out *o, const struct guest *g)
     }
 }
 
+/* A stretched LAN's VXLAN port, a line under it ("vxlan": null when not). */
+static void lan_vxlan(struct out *o, const struct lab_lan *l)
+{
+    if (!l->stretched) {
+        out_str(o, "vxlan", NULL, NULL);
+        return;
+    }
+    char as[INET_ADDRSTRLEN];
+    out_obj_begin(o, "vxlan");
+    out_str(o, "device", "  vxlan %s", l->vx.name);
+    out_uint(o, "vni", " VNI %llu", l->vx.vni);
+    out_str(o, "dev", " over %s", l->vx.underlay);
+    out_uint(o, "mtu", ", NIC MTU %llu, remotes", l->vx.nic_mtu);
+    out_arr_begin(o, "remotes");
+    for (size_t k = 0; k < l->vx_nremotes; k++)
+        out_str(o, NULL, " %s", addr_str(l->vx_remotes[k], as));
+    out_arr_end(o);
+    out_printf(o, "\n");
+    out_obj_end(o);
+}
+
 /* The LANs: bridge, subnet, how many NICs are on each. */
 static void put_lans(struct lab *lab, struct out *o)
 {
@@ -40,6 +61,7 @@ static void put_lans(struct lab *lab, struct out *o)
         out_str(o, "bridge", "%-15s ", l->bridge);
         out_str(o, "subnet", "%-18s ", l->has_subnet ? sub : NULL);
         out_uint(o, "nics", "%llu\n", lab_lan_users(lab, l));
+        lan_vxlan(o, l);
         out_obj_end(o);
     }
     out_arr_end(o);

@@ -1,7 +1,9 @@
 /* cmd_lan.c — LANs and a guest's NICs, routes and forwarding: lan add/del,
  * nic add/del, route, forward. The host side is the lab's (lab_lans.c,
  * lab_nics.c); the guest side is typed into the guest's console. */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/cmds.h"
 #include "core/console.h"
@@ -16,17 +18,104 @@ static void put_lan(struct out *o, const struct lab_lan *lan, const char *fmt_na
     out_str(o, "subnet", ", subnet %s)", lan->has_subnet ? sub : NULL);
 }
 
+/* --vxlan REMOTE[,REMOTE...]: IPv4 addresses, at most LAB_VXLAN_MAX_REMOTES. */
+static int parse_remotes(const char *list, struct in_addr *out, size_t *n, struct err *e)
+{
+    *n = 0;
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char word[INET_ADDRSTRLEN];
+        if (len == 0 || len >= sizeof word)
+            return err_set(e, "--vxlan '%s': give REMOTE[,REMOTE...] (IPv4 addresses)", list);
+        memcpy(word, p, len);
+        word[len] = '\0';
+        if (*n == LAB_VXLAN_MAX_REMOTES)
+            return err_set(e, "--vxlan: at most %d remotes", LAB_VXLAN_MAX_REMOTES);
+        if (inet_pton(AF_INET, word, &out[*n]) != 1)
+            return err_set(e, "--vxlan: '%s' is not an IPv4 address", word);
+        for (size_t i = 0; i < *n; i++)
+            if (out[i].s_addr == out[*n].s_addr)
+                return err_set(e, "--vxlan: %s given twice", word);
+        (*n)++;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+/* The VXLAN options of `lan add`, checked before anything is made. */
+struct vx_req {
+    bool on;
+    struct in_addr remotes[LAB_VXLAN_MAX_REMOTES];
+    size_t n;
+    uint32_t vni;
+    const char *dev;
+};
+
+static int parse_vx(const struct cmd_args *a, const char *name, struct vx_req *r, struct err *e)
+{
+    const char *list = cmd_opt(a, "vxlan"), *vni = cmd_opt(a, "vni");
+    r->dev = cmd_opt(a, "dev");
+    r->on = list != NULL;
+    if (!r->on)
+        return (vni || r->dev) ? err_set(e, "--vni and --dev go with --vxlan REMOTE[,...]") : 0;
+    if (parse_remotes(list, r->remotes, &r->n, e) < 0)
+        return -1;
+    r->vni = lab_lan_default_vni(name);
+    if (vni) {
+        char *end;
+        unsigned long v = strtoul(vni, &end, 10);
+        if (!*vni || *end || v < 1 || v > 16777215)
+            return err_set(e, "--vni '%s': give a number between 1 and 16777215", vni);
+        r->vni = (uint32_t)v;
+    }
+    return 0;
+}
+
+/* A stretched LAN's port, peers and MTU, for the log and --json. */
+static void put_vxlan(struct out *o, const struct lab_lan *lan)
+{
+    char as[INET_ADDRSTRLEN];
+    out_obj_begin(o, "vxlan");
+    out_str(o, "device", "%s", lan->vx.name);
+    out_uint(o, "vni", " VNI %llu to", lan->vx.vni);
+    out_arr_begin(o, "remotes");
+    for (size_t i = 0; i < lan->vx_nremotes; i++)
+        out_str(o, NULL, i ? ",%s" : " %s", addr_str(lan->vx_remotes[i], as));
+    out_arr_end(o);
+    out_str(o, "dev", " over %s", lan->vx.underlay);
+    out_uint(o, "mtu", ", NIC MTU %llu", lan->vx.nic_mtu);
+    out_obj_end(o);
+}
+
 static int lan_add(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     const char *cidr = cmd_opt(a, "subnet");
     struct subnet sn;
     if (cidr && subnet_parse(cidr, &sn, e) < 0)
         return -1;
+    struct vx_req vx;
+    if (parse_vx(a, a->argv[0], &vx, e) < 0)
+        return -1;
     struct lab_lan *lan;
     if (lab_lan_add(lab, a->argv[0], cidr ? &sn : NULL, &lan, e) < 0)
         return -1;
+    if (vx.on && lab_lan_stretch(lab, lan, vx.vni, vx.remotes, vx.n, vx.dev, e) < 0) {
+        struct err e2;
+        if (lab_lan_del(lab, lan, &e2) < 0)
+            out_progress(o, "LAN %s: could not remove it again: %s", a->argv[0], e2.msg);
+        return -1;
+    }
+    if (vx.on)
+        out_progress(o, "LAN %s: %s", lan->name, lan->vx.mtu_note);
     put_lan(o, lan, "LAN %s");
-    out_printf(o, " added\n");
+    out_printf(o, " added");
+    if (lan->stretched) {
+        out_printf(o, ", stretched: ");
+        put_vxlan(o, lan);
+    }
+    out_printf(o, "\n");
     return 0;
 }
 
@@ -35,13 +124,17 @@ static int lan_del(struct lab *lab, const struct cmd_args *a, struct out *o, str
     struct lab_lan *lan = lab_find_lan(lab, a->argv[0]);
     if (!lan)
         return err_set(e, "no LAN named '%s'", a->argv[0]);
-    char name[LAN_NAME_MAX], bridge[16];
+    char name[LAN_NAME_MAX], bridge[16], vx[16] = "";
     snprintf(name, sizeof name, "%s", lan->name);
     snprintf(bridge, sizeof bridge, "%s", lan->bridge);
+    if (lan->stretched)
+        snprintf(vx, sizeof vx, "%s", lan->vx.name);
     if (lab_lan_del(lab, lan, e) < 0)
         return -1;
     out_str(o, "lan", "LAN %s removed", name);
-    out_str(o, "bridge", " (bridge %s is gone)\n", bridge);
+    out_str(o, "bridge", " (bridge %s is gone", bridge);
+    out_str(o, "vxlan", ", and this host's VXLAN port %s", vx[0] ? vx : NULL);
+    out_printf(o, ")\n");
     return 0;
 }
 
@@ -58,6 +151,9 @@ static int type_nic_addr(struct lab *lab, struct guest *g, unsigned idx, bool wa
                        "for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth%u ] && break; "
                        "sleep 0.2; done; ",
                        idx);
+    if (lab_lan_nic_mtu(n->lan) != 1500) /* a stretched LAN: VXLAN's 50 bytes */
+        len += snprintf(line + len, sizeof line - (size_t)len, "ip link set eth%u mtu %u; ", idx,
+                        lab_lan_nic_mtu(n->lan));
     if (n->addr.s_addr)
         snprintf(line + len, sizeof line - (size_t)len,
                  "ip addr flush dev eth%u; ip link set eth%u up; ip addr add %s/%d dev eth%u", idx,
@@ -219,16 +315,17 @@ static int forward_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
 
 const struct cmd_entry cmd_lan_add = {
     .name = "lan add",
-    .usage = "NAME [--subnet CIDR]",
+    .usage = "NAME [--subnet CIDR] [--vxlan REMOTE[,REMOTE...] [--vni N] [--dev UNDERLAY]]",
     .summary = "an Ethernet segment (a bridge) guests' NICs join; addresses on it stay inside "
-               "CIDR",
-    .args = {.min = 1, .max = 1, .opts = "subnet="},
+               "CIDR; --vxlan stretches it to other hosts (docs/MULTIHOST.md)",
+    .args = {.min = 1, .max = 1, .opts = "subnet= vxlan= vni= dev="},
     .exec = lan_add,
 };
 const struct cmd_entry cmd_lan_del = {
     .name = "lan del",
     .usage = "NAME",
-    .summary = "remove a LAN and its bridge (refused while NICs are on it)",
+    .summary = "remove a LAN, its bridge and this host's VXLAN port (refused while NICs are on "
+               "it)",
     .args = {.min = 1, .max = 1},
     .exec = lan_del,
 };

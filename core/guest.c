@@ -255,6 +255,8 @@ int guest_start(struct guest *g, struct err *e)
         if (!n->present)
             continue;
         nics[i].tap = n->tap;
+        if (lab_lan_nic_mtu(n->lan) != 1500) /* a stretched LAN: VXLAN's 50 bytes */
+            nics[i].mtu = lab_lan_nic_mtu(n->lan);
         if (n->addr.s_addr) {
             char as[INET_ADDRSTRLEN];
             snprintf(cidrs[i], sizeof cidrs[i], "%s/%d", addr_str(n->addr, as), n->prefix);

@@ -13,6 +13,7 @@
 #include "core/cpuplace.h"
 #include "base/err.h"
 #include "core/journal.h"
+#include "core/lab_lan.h"
 #include "core/login.h"
 #include "core/nicspec.h"
 #include "core/loop.h"
@@ -52,6 +53,12 @@ struct lab_lan {
     bool has_subnet;
     struct subnet subnet; /* addresses on it must be inside (when has_subnet) */
     int j_bridge;         /* journal record of the bridge */
+    /* Stretched to other hosts over VXLAN (lab_lan_stretch): its port, the
+     * peers it was given. */
+    bool stretched;
+    struct lab_vxlan vx;
+    struct in_addr vx_remotes[LAB_VXLAN_MAX_REMOTES];
+    size_t vx_nremotes;
 };
 
 /* A guest's ethN: a tap on the host, routed (the seed's way: host as gateway,
@@ -273,7 +280,19 @@ struct lab_lan *lab_find_lan(const struct lab *lab, const char *name);
 /* A LAN: its bridge, up (SUBNET NULL: any address goes). */
 int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
                 struct lab_lan **out, struct err *e);
-/* Removes a LAN no NIC is on. */
+/* Stretches LAN to other hosts: a VXLAN port (VNI, the NREMOTES REMOTES,
+ * UNDERLAY or NULL) on its bridge, journaled (lab_lan_vxlan_add). Only a LAN
+ * without NICs yet: the guests' NICs take its MTU when they are made. */
+int lab_lan_stretch(struct lab *lab, struct lab_lan *lan, uint32_t vni,
+                    const struct in_addr *remotes, size_t nremotes, const char *underlay,
+                    struct err *e);
+/* The VNI a LAN named NAME gets when none is given: from its name, so every
+ * host that stretches that LAN agrees without being told. 1..16777215. */
+uint32_t lab_lan_default_vni(const char *name);
+/* The MTU guest NICs on LAN must use: a stretched LAN's (1450 on a 1500
+ * underlay), else 1500. LAN may be NULL (a routed tap). */
+unsigned lab_lan_nic_mtu(const struct lab_lan *lan);
+/* Removes a LAN no NIC is on (its VXLAN port first: only this host's). */
 int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e);
 /* How many NICs are on LAN. */
 size_t lab_lan_users(const struct lab *lab, const struct lab_lan *lan);

@@ -8,6 +8,9 @@
 #include "core/lab_fault.h"
 #include "core/lab_lan.h"
 #include "netcfg/link.h"
+#include "netcfg/sysctl.h"
+
+#define BRIDGE_NF_KEY "net/bridge/bridge-nf-call-iptables"
 
 struct lab_lan *lab_find_lan(const struct lab *lab, const char *name)
 {
@@ -49,6 +52,24 @@ static bool subnets_overlap(const struct subnet *a, const struct subnet *b)
     return (a->net.s_addr & m) == (b->net.s_addr & m);
 }
 
+/* A LAN's frames must not go through the lab's iptables as bridged frames
+ * (br_netfilter, on by default in each namespace once loaded): the conntrack
+ * entry a bridged frame makes has no NAT, and when a router guest then sends
+ * that packet on to the host, its MASQUERADE is skipped. Only in the lab's
+ * own namespace (journaled; undone with it): on the host it would change
+ * everyone's bridges. */
+static int bridge_nf_off(struct lab *lab, struct err *e)
+{
+    char old[16];
+    struct err none;
+    if (!lab->netns[0] || sysctl_read(BRIDGE_NF_KEY, old, sizeof old, &none) < 0 ||
+        strcmp(old, "0") == 0) /* not ours, no br_netfilter, or off already */
+        return 0;
+    if (journal_add(&lab->journal, J_SYSCTL, e, 2, BRIDGE_NF_KEY, old) < 0)
+        return -1;
+    return sysctl_write(BRIDGE_NF_KEY, "0", e);
+}
+
 int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
                 struct lab_lan **out, struct err *e)
 {
@@ -67,6 +88,8 @@ int lab_lan_add(struct lab *lab, const char *name, const struct subnet *subnet,
             return err_set(e, "subnet %s/%d overlaps LAN %s's %s/%d", addr_str(subnet->net, ns),
                            subnet->prefix, lab->lans[i]->name,
                            addr_str(lab->lans[i]->subnet.net, os), lab->lans[i]->subnet.prefix);
+    if (bridge_nf_off(lab, e) < 0)
+        return -1;
     struct lab_lan *lan = calloc(1, sizeof *lan);
     struct lab_lan **nl = lan ? realloc(lab->lans, (lab->nlans + 1) * sizeof *nl) : NULL;
     if (!nl) {
@@ -96,6 +119,12 @@ int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
     if (users)
         return err_set(e, "LAN %s has %zu NIC(s) on it: remove them first (`nic del GUEST ethN`)",
                        lan->name, users);
+    /* This host's VXLAN port only; the other hosts keep theirs. */
+    if (lan->stretched) {
+        if (lab_lan_vxlan_del(lab, &lan->vx, e) < 0)
+            return -1;
+        lan->stretched = false;
+    }
     struct lab_pane *dump = lab_find_pane(lab, LAB_PANE_DUMP, lan->bridge);
     if (dump)
         lab_pane_close(lab, dump);
@@ -110,4 +139,35 @@ int lab_lan_del(struct lab *lab, struct lab_lan *lan, struct err *e)
         }
     free(lan);
     return 0;
+}
+
+int lab_lan_stretch(struct lab *lab, struct lab_lan *lan, uint32_t vni,
+                    const struct in_addr *remotes, size_t nremotes, const char *underlay,
+                    struct err *e)
+{
+    if (lan->stretched)
+        return err_set(e, "LAN %s is stretched already (%s, VNI %u)", lan->name, lan->vx.name,
+                       lan->vx.vni);
+    if (lab_lan_users(lab, lan))
+        return err_set(e, "LAN %s has NICs on it: stretch it before guests join (their MTU)",
+                       lan->name);
+    if (lab_lan_vxlan_add(lab, lan->bridge, vni, remotes, nremotes, underlay, &lan->vx, e) < 0)
+        return -1;
+    lan->stretched = true;
+    memcpy(lan->vx_remotes, remotes, nremotes * sizeof *remotes);
+    lan->vx_nremotes = nremotes;
+    return 0;
+}
+
+uint32_t lab_lan_default_vni(const char *name)
+{
+    uint32_t h = 2166136261U; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619U;
+    return h % 16777215U + 1;
+}
+
+unsigned lab_lan_nic_mtu(const struct lab_lan *lan)
+{
+    return lan && lan->stretched && lan->vx.nic_mtu ? lan->vx.nic_mtu : 1500;
 }

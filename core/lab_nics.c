@@ -252,6 +252,8 @@ void guest_net_lines(const struct guest *g, char *out, size_t outsz)
         const struct guest_nic *nic = &g->nics[i];
         if (!nic->present)
             continue;
+        if (lab_lan_nic_mtu(nic->lan) != 1500)
+            PUT("%sip link set eth%u mtu %u", n ? "; " : "", i, lab_lan_nic_mtu(nic->lan));
         PUT("%sip link set eth%u up", n ? "; " : "", i);
         if (nic->addr.s_addr)
             PUT("; ip addr flush dev eth%u; ip addr add %s/%d dev eth%u", i,

@@ -98,16 +98,11 @@ void labcheck_base_free(struct labcheck_base *b)
     b->n = 0;
 }
 
-static void check_reach(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
-                        struct labcheck_result *r)
+/* One ping of the check's guest to TO; R says how it went. */
+static int ping_once(struct lab *lab, const char *from, const char *to, struct labcheck_result *r)
 {
     struct strbuf line = {0};
-    char as[INET_ADDRSTRLEN];
-    const char *to = c->to == LABFILE_TO_HOST       ? "host"
-                     : c->to == LABFILE_TO_INTERNET ? "internet"
-                     : c->to == LABFILE_TO_GUEST    ? s->guests[c->to_guest].name
-                                                    : addr_str(c->to_addr, as);
-    sb_printf(&line, "ping %s %s --count 2", s->guests[c->guest].name, to);
+    sb_printf(&line, "ping %s %s --count 2", from, to);
     struct out o;
     out_init(&o);
     struct err e = {""};
@@ -121,6 +116,39 @@ static void check_reach(struct lab *lab, const struct lab_spec *s, const struct 
     }
     out_free(&o);
     sb_free(&line);
+    return rc;
+}
+
+static void check_reach(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
+                        struct labcheck_result *r)
+{
+    char as[INET_ADDRSTRLEN];
+    const char *to = c->to == LABFILE_TO_HOST       ? "host"
+                     : c->to == LABFILE_TO_INTERNET ? "internet"
+                     : c->to == LABFILE_TO_GUEST    ? s->guests[c->to_guest].name
+                                                    : addr_str(c->to_addr, as);
+    const char *from = s->guests[c->guest].name;
+    struct in_addr ra;
+    if (c->to != LABFILE_TO_GUEST || labfile_guest_here(s, (size_t)c->to_guest) ||
+        !labfile_remote_addr(s, (size_t)c->guest, (size_t)c->to_guest, &ra)) {
+        ping_once(lab, from, to, r);
+        return;
+    }
+    /* A guest on another host (a multi-host lab's part): by its address, and
+     * while that host's part may still be starting, for a while. */
+    addr_str(ra, as);
+    const char *host = s->hosts[s->guests[c->to_guest].host].name;
+    for (int t = 0; t < LABCHECK_PEER_TRIES; t++) {
+        if (ping_once(lab, from, as, r) == 0 || c->negate || lab->quit_signal)
+            break;
+        if (t == 0 && lab->cur_out)
+            out_progress(lab->cur_out, "waiting for %s (%s) on host %s to answer", to, as, host);
+    }
+    if (!r->pass) {
+        char inner[LABCHECK_WHY_MAX];
+        snprintf(inner, sizeof inner, "%s", r->why);
+        why(r, "%s (on host %s) %s", to, host, inner);
+    }
 }
 
 /* Runs CMD in the check's guest; 0 with its output, -1 with R failed. */

@@ -17,6 +17,9 @@
 struct lab;
 
 #define LABCHECK_WHY_MAX 200
+/* A reach check to a guest on another host (labfile_set_as) pings up to this
+ * many times (2 s each when unanswered) while that host's part starts. */
+#define LABCHECK_PEER_TRIES 30
 
 struct labcheck_result {
     bool pass;

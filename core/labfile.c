@@ -321,7 +321,8 @@ static int kw_lan(struct lf_parser *p, const char *line)
 
 static int kw_guest(struct lf_parser *p, const char *line)
 {
-    static const char usage[] = "usage: guest NAME [image PATH] [mem MIB] [login USER[:PW]|none]";
+    static const char usage[] =
+        "usage: guest NAME [image PATH] [mem MIB] [login USER[:PW]|none] [host HOST]";
     struct lf_words ws;
     if (lf_split(p, line, LF_MAX_WORDS, &ws) < 0)
         return -1;
@@ -346,6 +347,8 @@ static int kw_guest(struct lf_parser *p, const char *line)
             rc = mem_value(p, v, &g->mem_mb);
         else if (!strcmp(k, "login") && !g->login)
             rc = login_value(p, v, &g->login);
+        else if (!strcmp(k, "host") && !g->host_name[0] && strlen(v) < sizeof g->host_name && *v)
+            rc = snprintf(g->host_name, sizeof g->host_name, "%s", v) < 0 ? -1 : 0;
         else
             rc = lf_fail(p, "%s", usage);
         if (rc < 0)
@@ -473,6 +476,7 @@ static const struct keyword keywords[] = {
     {"guest", 1, kw_guest},     {"nic", 2, kw_nic},
     {"route", 3, kw_route},     {"forward", 3, kw_forward},
     {"startup", 3, kw_startup}, {"check", 3, lf_kw_check},
+    {"host", 1, lf_kw_host},
 };
 
 static int run_line(struct lf_parser *p, const char *line, int pass)
@@ -502,12 +506,14 @@ struct lab_spec *labfile_new(const char *source)
     if (!s)
         return NULL;
     s->nat = -1;
+    s->as_host = -1;
     s->source = strdup(source ? source : "-");
     s->desc = calloc(LABFILE_MAX_DESC, sizeof *s->desc);
     s->lans = calloc(LABFILE_MAX_LANS, sizeof *s->lans);
     s->guests = calloc(LABFILE_MAX_GUESTS, sizeof *s->guests);
     s->checks = calloc(LABFILE_MAX_CHECKS, sizeof *s->checks);
-    if (!s->source || !s->desc || !s->lans || !s->guests || !s->checks ||
+    s->hosts = calloc(LABFILE_MAX_HOSTS, sizeof *s->hosts);
+    if (!s->source || !s->desc || !s->lans || !s->guests || !s->checks || !s->hosts ||
         subnet_parse(LABFILE_DEFAULT_NET, &s->subnet, NULL) < 0) {
         labfile_free(s);
         return NULL;
@@ -539,6 +545,7 @@ void labfile_free(struct lab_spec *s)
     free(s->lans);
     free(s->guests);
     free(s->checks);
+    free(s->hosts);
     free(s->source);
     free(s->dir);
     free(s->title);
@@ -605,6 +612,8 @@ int labfile_parse(const char *name, const char *text, size_t len, struct lab_spe
                 goto out;
         }
     }
+    if (lf_resolve_hosts(p) < 0)
+        goto out;
     struct err sub;
     if (lf_find_loop(p->s, &p->line, &sub) < 0) {
         lf_fail(p, "%s", sub.msg);

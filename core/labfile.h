@@ -30,6 +30,7 @@
 #define LABFILE_MAX_STARTUP   64 /* startup lines per guest */
 #define LABFILE_MAX_CHECKS    256
 #define LABFILE_MAX_DESC      64 /* description lines */
+#define LABFILE_MAX_HOSTS     65 /* `host` lines: a full VXLAN mesh of 64 remotes each */
 #define LABFILE_REGEX_MAX     256
 #define LABFILE_REGEX_ATOMS   2000             /* once repetitions are expanded (regex_size.h) */
 #define LABFILE_REGEX_LOOPS   100              /* *, + and ? once expanded */
@@ -65,6 +66,16 @@ struct labfile_guest {
     char **startup; /* commands typed at its shell, in order */
     size_t nstartup;
     bool later; /* a lesson's guest the student adds: checks may name it, nothing builds it */
+    int host;   /* index into lab_spec.hosts (0 unless `host H`) */
+    char host_name[LABFILE_NAME_MAX]; /* as written, until the parser resolves it */
+    int line;
+};
+
+/* A machine a multi-host lab runs on (docs/MULTIHOST.md): its name and the
+ * underlay address the other hosts send its LANs' VXLAN packets to. */
+struct labfile_host {
+    char name[LABFILE_NAME_MAX];
+    struct in_addr addr;
     int line;
 };
 
@@ -128,6 +139,9 @@ struct lab_spec {
     size_t nguests;
     struct labfile_check *checks;
     size_t nchecks;
+    struct labfile_host *hosts; /* none: a lab on one machine */
+    size_t nhosts;
+    int as_host; /* -1: the whole lab here; else only this host's part (labfile_set_as) */
 };
 
 /* Parses LEN bytes of TEXT; NAME is the file name used in messages and for the
@@ -159,6 +173,32 @@ void labfile_check_format(const struct lab_spec *s, const struct labfile_check *
  * on; its non-zero return stops and is returned. */
 typedef int (*labfile_line_fn)(void *ctx, const char *line);
 int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx);
+
+/* ---- multi-host labs (labfile_host.c) ---- */
+
+/* Builds only host NAME's part of S from now on: its guests, the LANs they
+ * are on (stretched over VXLAN to the other hosts with guests on them), NAT
+ * when one of its guests has a routed tap. Fails when S has no such host. */
+int labfile_set_as(struct lab_spec *s, const char *name, struct err *e);
+/* Guest GI runs here (always, without labfile_set_as). */
+bool labfile_guest_here(const struct lab_spec *s, size_t gi);
+/* LAN LI is made here: a guest here has a NIC on it (a LAN without guests:
+ * on the first host). */
+bool labfile_lan_here(const struct lab_spec *s, size_t li);
+/* " --vxlan A,B" for LAN LI: the other hosts with guests on it; nothing
+ * when it stays on this host. */
+void labfile_lan_vxlan_opt(const struct lab_spec *s, size_t li, struct strbuf *out);
+/* NAT is set up here: the whole lab, or this part has a routed tap. */
+bool labfile_nat_here(const struct lab_spec *s);
+/* Why check CI cannot run on this host (a guest or LAN it needs is not
+ * here), into WHY; false when it can. A reach to a guest elsewhere can: by
+ * its address (labfile_remote_addr). */
+bool labfile_check_elsewhere(const struct lab_spec *s, size_t ci, char *why, size_t whysz);
+/* Guest GI is on another host: the address guest FROM pings it at (on a LAN
+ * they share, else its first), for a reach check. */
+bool labfile_remote_addr(const struct lab_spec *s, size_t from, size_t gi, struct in_addr *out);
+/* The `host NAME ADDR` lines of S, for the writer. */
+void labfile_format_hosts(const struct lab_spec *s, struct strbuf *out);
 
 /* Appends WORD so that cmd_split (and the lab-file parser) read it back as
  * one word: as is when safe, else in single quotes. */

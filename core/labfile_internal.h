@@ -66,6 +66,11 @@ int lf_addr_value(struct lf_parser *p, const char *w, struct in_addr *a);
 /* `default` or NET/LEN with no host bits. */
 int lf_dest_value(struct lf_parser *p, const char *w, struct in_addr *dest, int *prefix);
 
+/* A `host NAME ADDR` line (labfile_host.c), and the guests' placement once
+ * every line is read: -1 with P's error naming the guest's line. */
+int lf_kw_host(struct lf_parser *p, const char *line);
+int lf_resolve_hosts(struct lf_parser *p);
+
 /* A `check` line. */
 int lf_kw_check(struct lf_parser *p, const char *line);
 

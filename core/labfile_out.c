@@ -98,6 +98,8 @@ static void format_guest(const struct lab_spec *s, const struct labfile_guest *g
     if (g->mem_mb)
         sb_printf(o, " mem %d", g->mem_mb);
     put_opt(o, "login", g->login);
+    if (s->nhosts)
+        sb_printf(o, " host %s", s->hosts[g->host].name);
     sb_printf(o, "\n");
     for (size_t i = 0; i < g->nnics; i++) {
         const struct labfile_nic *n = &g->nics[i];
@@ -159,6 +161,7 @@ void labfile_format(const struct lab_spec *s, struct strbuf *o)
             put_word(o, s->uplink);
         sb_printf(o, "\n");
     }
+    labfile_format_hosts(s, o);
     if (s->nlans)
         sb_printf(o, "\n");
     for (size_t i = 0; i < s->nlans; i++) {
@@ -259,11 +262,14 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
     int rc = 0;
     for (size_t i = 0; i < s->nlans && !rc; i++) {
         const struct labfile_lan *l = &s->lans[i];
+        if (!labfile_lan_here(s, i)) /* a multi-host lab's part: another host's LAN */
+            continue;
         sb_printf(&b, "lan add %s", l->name);
         if (l->has_subnet) {
             sb_printf(&b, " --subnet ");
             put_addr(&b, l->subnet.net, l->subnet.prefix);
         }
+        labfile_lan_vxlan_opt(s, i, &b);
         rc = emit(&b, fn, ctx);
     }
     if (s->share_dir && !rc) {
@@ -274,26 +280,26 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
-        if (s->guests[i].later)
+        if (s->guests[i].later || !labfile_guest_here(s, i))
             continue;
         guest_add_line(s, &s->guests[i], &b);
         rc = emit(&b, fn, ctx);
     }
-    if (s->nat == 1 && !rc) {
+    if (s->nat == 1 && labfile_nat_here(s) && !rc) {
         sb_printf(&b, "nat on");
         if (s->uplink)
             put_word(&b, s->uplink);
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
-        if (s->guests[i].later)
+        if (s->guests[i].later || !labfile_guest_here(s, i))
             continue;
         sb_printf(&b, "wait %s", s->guests[i].name);
         rc = emit(&b, fn, ctx);
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
         const struct labfile_guest *g = &s->guests[i];
-        if (g->later)
+        if (g->later || !labfile_guest_here(s, i))
             continue;
         for (size_t k = 0; k < g->nroutes && !rc; k++) {
             sb_printf(&b, "route %s add ", g->name);
@@ -309,7 +315,7 @@ int labfile_to_commands(const struct lab_spec *s, labfile_line_fn fn, void *ctx)
     }
     for (size_t i = 0; i < s->nguests && !rc; i++) {
         const struct labfile_guest *g = &s->guests[i];
-        if (g->later)
+        if (g->later || !labfile_guest_here(s, i))
             continue;
         for (size_t k = 0; k < g->nstartup && !rc; k++) {
             sb_printf(&b, "exec %s", g->name);

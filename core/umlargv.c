@@ -120,6 +120,9 @@ static int push_addrs(char **argv, int *n, const struct uml_params *p)
         if (a &&
             (i == 0 ? push(argv, n, "umlab.ip=%s", a) : push(argv, n, "umlab.eth%zu=%s", i, a)))
             return -1;
+        if (p->nics[i].tap && p->nics[i].mtu &&
+            push(argv, n, "umlab.mtu=eth%zu,%u", i, p->nics[i].mtu))
+            return -1;
     }
     return 0;
 }

@@ -17,6 +17,7 @@
 struct uml_nic {
     const char *tap;     /* NULL: no ethN (a gap, e.g. where a NIC was unplugged) */
     const char *ip_cidr; /* its address, for the embedded image's init; NULL: none */
+    unsigned mtu;        /* umlab.mtu=ethN,MTU for the init (a stretched LAN); 0: its own */
 };
 
 /* A route the embedded image's init adds: DEST/LEN (or "default") via GW. */

@@ -60,7 +60,9 @@ static bool cidr_ok(const char *s)
  * (or all/default) the forwarding, proxy ARP and redirect knobs. */
 static bool sysctl_key_ok(const char *k)
 {
-    if (strcmp(k, "net/ipv4/ip_forward") == 0)
+    /* the second: off in a lab's own namespace with LANs (lab_lans.c) */
+    if (strcmp(k, "net/ipv4/ip_forward") == 0 ||
+        strcmp(k, "net/bridge/bridge-nf-call-iptables") == 0)
         return true;
     static const struct {
         const char *prefix;

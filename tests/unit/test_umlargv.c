@@ -299,6 +299,27 @@ static void test_several_nics(void **state)
     tail_is(&p, want, sizeof want / sizeof want[0]);
 }
 
+/* A NIC on a LAN stretched over VXLAN: its MTU for the embedded image's
+ * init, after its address (none on a gap or a NIC that keeps its own). */
+static void test_nic_mtu(void **state)
+{
+    (void)state;
+    const struct uml_nic nics[] = {{"tap0", "192.168.0.1/24", 0},
+                                   {"tap1", "10.79.1.2/24", 1450},
+                                   {NULL, NULL, 1450},
+                                   {"tap3", NULL, 1370}};
+    struct uml_params p = full();
+    p.tap = p.ip_cidr = p.gateway = NULL;
+    p.nics = nics;
+    p.nnics = 4;
+    static const char *const want[] = {
+        "eth0=tuntap,tap0",    "eth1=tuntap,tap1",        "eth3=tuntap,tap3",
+        "umlab.hostname=g1",   "umlab.ip=192.168.0.1/24", "umlab.eth1=10.79.1.2/24",
+        "umlab.mtu=eth1,1450", "umlab.mtu=eth3,1370",
+    };
+    tail_is(&p, want, sizeof want / sizeof want[0]);
+}
+
 /* One NIC in the list is the same command line as the single tap of before,
  * so images whose init reads umlab.ip= keep working. */
 static void test_one_nic_in_the_list_is_the_old_line(void **state)
@@ -489,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_mem_range),
         cmocka_unit_test(test_free_null),
         cmocka_unit_test(test_several_nics),
+        cmocka_unit_test(test_nic_mtu),
         cmocka_unit_test(test_one_nic_in_the_list_is_the_old_line),
         cmocka_unit_test(test_most_nics_and_routes),
         cmocka_unit_test(test_refuses_bad_nics_and_routes),
