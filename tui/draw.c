@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "core/labapply.h"
 #include "tui/ui.h"
 
 int draw_text(int y, int x, int w, attr_t attr, int pair, const char *s)
@@ -93,6 +94,17 @@ static void draw_tabs(struct tui *t)
     snprintf(right, sizeof right, " lab %s | NAT %s ", t->lab->name, t->lab->nat ? "on" : "off");
     int rw = (int)strlen(right);
     int avail = r->w > rw + 20 ? r->w - rw : r->w;
+    /* the lab's title (its lab file's `title`, a Netkit LAB_DESCRIPTION) left
+     * of its name, at most TITLE_COLS, when the tabs keep 20 columns */
+    enum { TITLE_COLS = 30 };
+    const struct lab_spec *spec = labapply_spec(t->lab);
+    const char *title = spec && spec->title && spec->title[0] ? spec->title : NULL;
+    int tcols = title ? draw_width(title) : 0;
+    tcols = tcols > TITLE_COLS ? TITLE_COLS : tcols;
+    int tw = tcols + 3; /* " TITLE |" before " lab" */
+    if (!title || r->w <= rw + tw + 20)
+        tw = 0;
+    avail -= tw;
     t->ntab_hits = 0;
     if (t->ntabs > 0) {
         int *widths = malloc(t->ntabs * sizeof *widths);
@@ -129,6 +141,13 @@ static void draw_tabs(struct tui *t)
     }
     if (avail < r->w)
         draw_text(r->y, r->w - rw, rw, A_BOLD, bar, right);
+    if (avail < r->w && tw > 0) {
+        int x = r->w - rw - tw;
+        draw_text(r->y, x, 1, A_NORMAL, bar, " ");
+        if (draw_text(r->y, x + 1, tcols, A_NORMAL, bar, title) < draw_width(title))
+            draw_text(r->y, x + tcols, 1, A_NORMAL, bar, "\u2026"); /* clipped */
+        draw_text(r->y, r->w - rw - 1, 1, A_NORMAL, bar, "|");
+    }
 }
 
 static void draw_empty(const struct rect *r)
