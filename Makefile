@@ -88,7 +88,13 @@ $(BUILD)/tests/prog/%: tests/prog/%.c $(BUILD)/libumlab.a
 
 progs: $(PROG_BIN)
 
-.PHONY: all deps need-root run check unit progs integration check-one asan format format-check layers \
+# The side pane's drawing cost alone (bench/sidebench.c): make sidebench.
+$(BUILD)/sidebench: bench/sidebench.c $(BUILD)/libumlab.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+sidebench: $(BUILD)/sidebench
+
+.PHONY: all deps need-root run check unit progs sidebench integration check-one asan format format-check layers \
         install uninstall clean bench fuzz fuzz-check
 
 deps:
