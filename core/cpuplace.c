@@ -2,7 +2,6 @@
 #include "core/cpuplace.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 static int parse_cpu(const char **s, int *out)
@@ -154,15 +153,4 @@ int cpuplace_init(struct cpuplace *p, const char *list, bool pin, struct err *e)
             return err_sys(e, "pin umlab to CPU %d", p->self_cpu);
     }
     return 0;
-}
-
-int bench_nice(int which, int def)
-{
-    const char *v = getenv("UMLAB_BENCH_NICE");
-    int n[2];
-    char end;
-    if (!v || sscanf(v, "%d %d%c", &n[0], &n[1], &end) != 2 || n[0] < 0 || n[0] > 19 || n[1] < 0 ||
-        n[1] > 19)
-        return def;
-    return n[which ? 1 : 0];
 }

@@ -46,18 +46,6 @@ int cpuplace_choose(struct cpuplace *p, const int *in_use, size_t nused, int pre
  * umlab's affinity, then umlab pinned to its own CPU. PIN false: nothing. */
 int cpuplace_init(struct cpuplace *p, const char *list, bool pin, struct err *e);
 
-/* Priorities (issue 10): booting guests are CPU-bound, and with 2 CPUs half
- * of them share the console's CPU; the console's key echo waited for its turn
- * (p99 130 ms with 32 guests booting). The console raises its own priority by
- * CONSOLE_NICE_UP (its children get it back); GUEST_NICE is added to each
- * guest's nice value. See docs/PERFORMANCE.md. */
-#define CONSOLE_NICE_UP 5
-#define GUEST_NICE      0
-
-/* For bench/nice.sh only: UMLAB_BENCH_NICE="UP GUEST" (two numbers 0..19)
- * overrides the two above; WHICH 0 = UP, 1 = GUEST; DEF when unset or bad. */
-int bench_nice(int which, int def);
-
 /* One CPU as a set, for the child to apply before exec. */
 void cpuplace_set(int cpu, cpu_set_t *set);
 

@@ -329,7 +329,6 @@ int guest_start(struct guest *g, struct err *e)
         .drop_priv = lab->drop_priv,
         .cwd = lab->statedir,
         .keep_fds = {g->ctl ? ctlchan_guest_fd(g->ctl) : -1, -1, -1, -1},
-        .nice = bench_nice(1, GUEST_NICE),
     };
     cpu_set_t one;
     g->cpu = place_guest(g);

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -25,7 +24,6 @@ enum child_step {
     STEP_SETUID,
     STEP_CHDIR,
     STEP_AFFINITY,
-    STEP_NICE,
     STEP_EXEC,
 };
 
@@ -37,13 +35,6 @@ struct child_report {
 #define N_KEEP (sizeof(((struct pty_spawn_opts *)0)->keep_fds) / sizeof(int))
 
 /* Child side of the exec pipe: only async-signal-safe calls from here on. */
-static int child_nice_base; /* pty_child_nice_base */
-
-void pty_child_nice_base(int inc)
-{
-    child_nice_base = inc > 0 ? inc : 0;
-}
-
 static _Noreturn void child_fail(int fd, int step)
 {
     struct child_report r = {.step = step, .err = errno};
@@ -136,13 +127,6 @@ static _Noreturn void child(const char *slave_name, int errfd, char *const argv[
         child_fail(errfd, STEP_CHDIR);
     if (o->affinity && sched_setaffinity(0, sizeof *o->affinity, o->affinity) < 0)
         child_fail(errfd, STEP_AFFINITY);
-    int inc = child_nice_base + (o->nice > 0 ? o->nice : 0);
-    if (inc > 0) { /* raising one's own nice value needs no privilege */
-        errno = 0;
-        int cur = getpriority(PRIO_PROCESS, 0);
-        if (errno || setpriority(PRIO_PROCESS, 0, cur + inc) < 0)
-            child_fail(errfd, STEP_NICE);
-    }
     if (o->env)
         execvpe(argv[0], argv, o->env);
     else
@@ -175,8 +159,6 @@ static int report_error(const struct child_report *r, char *const argv[],
         return err_sys(e, "spawn %s: chdir %s", argv[0], o->cwd);
     case STEP_AFFINITY:
         return err_sys(e, "spawn %s: sched_setaffinity", argv[0]);
-    case STEP_NICE:
-        return err_sys(e, "spawn %s: setpriority +%d", argv[0], o->nice);
     case STEP_EXEC:
         return err_sys(e, "exec %s", argv[0]);
     default:

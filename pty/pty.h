@@ -18,7 +18,6 @@ struct pty_spawn_opts {
     char *const *env;          /* NULL: inherit; else the whole environment */
     int keep_fds[4];           /* fds the child keeps (besides 0..2), -1 = unused */
     const cpu_set_t *affinity; /* NULL: inherit; else set before exec (children inherit it) */
-    int nice;                  /* added to the child's nice value before exec (>= 0) */
 };
 
 /* At most this much input waits for a child that does not read (a guest
@@ -32,11 +31,6 @@ struct ptyproc {
     size_t wq_len, wq_cap;
     unsigned long long dropped; /* bytes refused because the queue was full */
 };
-
-/* Every child started from now on also gets INC (>= 0) added to its nice
- * value: the console raised its own priority by INC (tui.c), its children do
- * not keep it. */
-void pty_child_nice_base(int inc);
 
 /* Starts ARGV[0] (searched on PATH) on a new pty. The child is a session leader
  * with the pty as controlling terminal. */

@@ -181,7 +181,6 @@ void input_on_stdin(void *ctx, int fd, short revents)
         if (rc == ERR)
             break;
         one_key(t, rc == KEY_CODE_YES, (int)wc);
-        t->key_frame = true;
         if (t->quit)
             break;
     }

@@ -6,15 +6,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "core/cpuplace.h"
 #include "core/labfile.h"
-#include "pty/pty.h"
 #include "tui/ui.h"
 
 static bool needs_frame(struct tui *t)
@@ -30,11 +26,7 @@ static bool needs_frame(struct tui *t)
 
 /* After every batch of events: draw when something changed, at most once per
  * FRAME_MS, and never spending more than a quarter of the time drawing (a
- * slow terminal or build); a frame not due yet is caught by a one-shot timer.
- * A key's echo is drawn at once: frame_cost is wall time, and a frame
- * preempted by busy guests on umlab's CPU (32 booting) counted 30 ms and
- * held the next one back 120 ms (key echo p99 190 ms; keys come at a
- * typist's pace, so this costs nothing in a flood). */
+ * slow terminal or build); a frame not due yet is caught by a one-shot timer. */
 static void on_idle(void *ctx)
 {
     struct tui *t = ctx;
@@ -42,9 +34,8 @@ static void on_idle(void *ctx)
         return;
     int64_t now = loop_now_ms();
     int64_t interval = FRAME_MS > 4 * t->frame_cost ? FRAME_MS : 4 * t->frame_cost;
-    int64_t wait = t->key_frame ? 0 : interval - (now - t->last_frame);
+    int64_t wait = interval - (now - t->last_frame);
     if (wait <= 0) {
-        t->key_frame = false;
         draw_frame(t);
         record_pump(t);
         t->last_frame = now;
@@ -186,21 +177,6 @@ static void teardown(struct tui *t, SCREEN *scr)
     free(t);
 }
 
-/* The console raises its own priority so that its wake-ups (a key, a frame)
- * preempt the guests that share its CPU (2 CPUs: half of them), whose boots
- * are CPU-bound; its children get it back (pty_child_nice_base). Measured in
- * docs/PERFORMANCE.md (bench/nice.sh). Best effort: without CAP_SYS_NICE it
- * stays as it is. */
-static void raise_priority(void)
-{
-    int up = bench_nice(0, CONSOLE_NICE_UP);
-    errno = 0;
-    int cur = getpriority(PRIO_PROCESS, 0);
-    if (up <= 0 || errno || setpriority(PRIO_PROCESS, 0, cur - up) < 0)
-        return;
-    pty_child_nice_base(up);
-}
-
 int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -211,7 +187,6 @@ int tui_run(struct lab *lab, const struct tui_opts *opts, struct err *e)
     t->lab = lab;
     t->loop = lab->loop;
     t->opts = opts;
-    raise_priority();
     t->timerfd = -1;
     t->curses_fd = -1;
     SCREEN *scr = NULL;

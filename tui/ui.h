@@ -73,7 +73,6 @@ struct tui {
     unsigned dirty;
     int64_t last_frame;
     int64_t frame_cost; /* how long the last frame took to draw, ms */
-    bool key_frame;     /* a key came since the last frame: it is drawn at once */
     int timerfd;
     bool timer_armed;
     struct keystate ks;

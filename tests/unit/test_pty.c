@@ -6,11 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -417,43 +415,6 @@ static void test_drop_priv(void **state)
     free(out.data);
 }
 
-/* The nice value the child reports (coreutils `nice` prints its own). */
-static int child_nice(int nice)
-{
-    char *argv[] = {"nice", NULL};
-    struct pty_spawn_opts o = opts(24, 80);
-    o.nice = nice;
-    struct ptyproc p;
-    struct err e = {{0}};
-    assert_int_equal(pty_spawn(&p, argv, &o, &e), 0);
-    struct buf out = {0};
-    assert_true(pump(&p, &out, NULL));
-    reap(&p);
-    pty_close(&p);
-    int v = atoi(out.data);
-    free(out.data);
-    return v;
-}
-
-/* A guest gets its own nice increment, and every child gets back what the
- * console took for itself (pty_child_nice_base). */
-static void test_nice(void **state)
-{
-    (void)state;
-    errno = 0;
-    int mine = getpriority(PRIO_PROCESS, 0);
-    assert_int_equal(errno, 0);
-    if (mine > 10)
-        skip(); /* no room to add 5 */
-    assert_int_equal(child_nice(0), mine);
-    assert_int_equal(child_nice(3), mine + 3);
-    pty_child_nice_base(2);
-    assert_int_equal(child_nice(0), mine + 2);
-    assert_int_equal(child_nice(3), mine + 5);
-    pty_child_nice_base(0);
-    assert_int_equal(child_nice(0), mine);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,7 +422,7 @@ int main(void)
         cmocka_unit_test(test_write_queue),     cmocka_unit_test(test_big_write),
         cmocka_unit_test(test_queue_cap),       cmocka_unit_test(test_size_and_resize),
         cmocka_unit_test(test_exec_errors),     cmocka_unit_test(test_fds_env_cwd_signals),
-        cmocka_unit_test(test_drop_priv),       cmocka_unit_test(test_nice),
+        cmocka_unit_test(test_drop_priv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
