@@ -191,6 +191,8 @@ static void read_host(struct snapshot *s, struct lab *lab)
 {
     if (sysctl_read(SYSCTL_FORWARD, s->ip_forward, sizeof s->ip_forward, NULL) < 0)
         snprintf(s->ip_forward, sizeof s->ip_forward, "?");
+    struct route_table routes;
+    route_table_load(lab->nl, &routes);
     for (size_t i = 0; i < s->nifs; i++) {
         struct snap_iface *f = &s->ifs[i];
         if (f->kind != SNAP_TAP)
@@ -198,8 +200,9 @@ static void read_host(struct snapshot *s, struct lab *lab)
         char key[SYSCTL_KEYSZ], val[16];
         snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", f->name);
         f->proxy_arp = sysctl_read(key, val, sizeof val, NULL) == 0 && strcmp(val, "1") == 0;
-        f->route = f->addr.s_addr && route_exists(lab->nl, f->addr, 32, f->name);
+        f->route = f->addr.s_addr && route_table_has(&routes, f->addr, 32, f->name);
     }
+    route_table_free(&routes);
     /* The faults are in the journal: only the faulted links are read. */
     struct lab_fault faults[16];
     size_t nf = lab_faults(lab, faults, sizeof faults / sizeof *faults);

@@ -469,24 +469,48 @@ static bool route_matches(struct rtnl_route *r, struct in_addr dst, int prefix, 
 
 bool route_exists(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname)
 {
-    if (prefix < 0 || prefix > 32)
+    struct route_table t;
+    route_table_load(c, &t);
+    bool found = route_table_has(&t, dst, prefix, ifname);
+    route_table_free(&t);
+    return found;
+}
+
+void route_table_load(struct nlconn *c, struct route_table *t)
+{
+    t->routes = t->links = NULL;
+    if (rtnl_route_alloc_cache(c->sk, AF_INET, 0, &t->routes) < 0)
+        t->routes = NULL;
+    if (rtnl_link_alloc_cache(c->sk, AF_UNSPEC, &t->links) < 0)
+        t->links = NULL;
+}
+
+bool route_table_has(const struct route_table *t, struct in_addr dst, int prefix,
+                     const char *ifname)
+{
+    if (!t->routes || prefix < 0 || prefix > 32)
         return false;
     int idx = 0;
     if (ifname && *ifname) {
-        if (netcfg_ifname_problem(ifname))
+        if (netcfg_ifname_problem(ifname) || !t->links)
             return false;
-        idx = netcfg_lookup_ifindex(c->sk, ifname);
+        idx = rtnl_link_name2i(t->links, ifname);
         if (idx <= 0)
             return false;
     }
-    struct nl_cache *cache = NULL;
-    if (rtnl_route_alloc_cache(c->sk, AF_INET, 0, &cache) < 0)
-        return false;
-    bool found = false;
-    for (struct nl_object *o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o))
-        found = route_matches((struct rtnl_route *)o, dst, prefix, idx);
-    nl_cache_free(cache);
-    return found;
+    for (struct nl_object *o = nl_cache_get_first(t->routes); o; o = nl_cache_get_next(o))
+        if (route_matches((struct rtnl_route *)o, dst, prefix, idx))
+            return true;
+    return false;
+}
+
+void route_table_free(struct route_table *t)
+{
+    if (t->routes)
+        nl_cache_free(t->routes);
+    if (t->links)
+        nl_cache_free(t->links);
+    t->routes = t->links = NULL;
 }
 
 /* ---- counters ---- */
