@@ -301,8 +301,9 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_wait,      &cmd_ip,        &cmd_nat,           &cmd_lan_add,    &cmd_lan_del,
     &cmd_nic_add,   &cmd_nic_del,   &cmd_route,         &cmd_forward,    &cmd_topology,
     &cmd_exec,      &cmd_send,      &cmd_expect,        &cmd_screen,     &cmd_ping,
-    &cmd_pingall,   &cmd_why,       &cmd_link,          &cmd_netem,      &cmd_check,
-    &cmd_checklist, &cmd_lesson,    &cmd_save,          &cmd_status,     &cmd_counters,
-    &cmd_rules,     &cmd_host,      &cmd_shell,         &cmd_dump,       &cmd_record,
-    &cmd_export,    &cmd_sleep,     &cmd_echo,          &cmd_help,       NULL,
+    &cmd_pingall,   &cmd_matrix,    &cmd_why,           &cmd_link,       &cmd_netem,
+    &cmd_check,     &cmd_checklist, &cmd_lesson,        &cmd_save,       &cmd_status,
+    &cmd_counters,  &cmd_rules,     &cmd_host,          &cmd_shell,      &cmd_dump,
+    &cmd_record,    &cmd_export,    &cmd_sleep,         &cmd_echo,       &cmd_help,
+    NULL,
 };

@@ -7,6 +7,10 @@
 #include "core/console.h"
 #include "base/parse.h"
 #include "core/ping_parse.h"
+#include "core/pktwalk.h"
+#include "core/why_facts.h"
+#include "netcfg/iptc.h"
+#include "netcfg/link.h"
 
 /* TARGET: a guest name, "host", "internet" (sandbox) or an IPv4 address. */
 static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, struct err *e)
@@ -33,16 +37,71 @@ static int resolve_target(struct lab *lab, const char *t, struct in_addr *out, s
     return 0;
 }
 
-static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+/* The packet walk's counters now: the source's tap, the way out, the rules.
+ * RULES_FROM: the rules already read (the walk's "before"), else read here
+ * into FWD/POST (the caller frees them). */
+static void walk_counts(struct lab *lab, const struct why_facts *f, struct pktwalk_counts *c,
+                        struct rule_info **fwd, struct rule_info **post)
 {
-    struct guest *g = a->guest;
-    struct in_addr dst;
-    if (resolve_target(lab, a->argv[1], &dst, e) < 0)
-        return -1;
-    long count = 3;
-    const char *n = cmd_opt(a, "count");
-    if (n && parse_long(n, 1, 100, &count) < 0)
-        return err_set(e, "--count '%s': give 1..100", n);
+    memset(c, 0, sizeof *c);
+    struct why_path p;
+    why_path_of(f, &p);
+    struct link_stats s;
+    if (link_get_stats(lab->nl, f->src_tap.name, &s, NULL) == 0) {
+        c->src_rx = s.rx_packets;
+        c->src_tx = s.tx_packets;
+    }
+    if (p.out_dev && link_get_stats(lab->nl, p.out_dev, &s, NULL) == 0) {
+        c->out_rx = s.rx_packets;
+        c->out_tx = s.tx_packets;
+    }
+    if (!fwd) {
+        c->fwd = f->fwd;
+        c->nfwd = f->nfwd;
+        c->post = f->post;
+        c->npost = f->npost;
+        return;
+    }
+    if (iptc_rule_list("filter", "FORWARD", fwd, &c->nfwd, NULL) < 0)
+        *fwd = NULL, c->nfwd = 0;
+    if (iptc_rule_list("nat", "POSTROUTING", post, &c->npost, NULL) < 0)
+        *post = NULL, c->npost = 0;
+    c->fwd = *fwd;
+    c->post = *post;
+}
+
+static void put_walk(struct out *o, const struct pktwalk *w)
+{
+    out_printf(o, "walk (packets each counter moved, in path order):\n");
+    out_obj_begin(o, "walk");
+    out_arr_begin(o, "steps");
+    for (size_t i = 0; i < w->n; i++) {
+        const struct pktwalk_step *s = &w->steps[i];
+        out_obj_begin(o, NULL);
+        out_printf(o, "  %s ", (int)i == w->stop ? "STOP" : s->reached ? "  ok" : "   -");
+        out_str(o, "dir", "%-8s ", s->dir);
+        out_str(o, "kind", NULL, s->kind);
+        out_str(o, "where", "%-18s ", s->where);
+        if (s->counted)
+            out_uint(o, "delta", "+%-5llu ", (unsigned long long)s->delta);
+        else
+            out_printf(o, "%-7s", "");
+        out_bool(o, "counted", NULL, s->counted);
+        out_bool(o, "reached", NULL, s->reached);
+        out_str(o, "note", "%s\n", s->note);
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+    out_str(o, "stopped_at", NULL, w->stop >= 0 ? w->steps[w->stop].where : NULL);
+    out_str(o, "summary", "  %s\n", w->summary);
+    out_obj_end(o);
+}
+
+/* Types the ping and reports it; R gets its counts (R->sent -1: none read). */
+static int ping_run(struct lab *lab, struct guest *g, const struct cmd_args *a, struct in_addr dst,
+                    long count, struct out *o, struct ping_result *res, struct err *e)
+{
+    res->sent = -1;
     char ds[INET_ADDRSTRLEN], line[128];
     addr_str(dst, ds);
     snprintf(line, sizeof line, "ping -c %ld -i 0.2 -w %ld %s", count, count + 2, ds);
@@ -70,9 +129,45 @@ static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, st
         out_double(o, "rtt_max_ms", "/%.3f ms", r.max);
     }
     out_printf(o, "\n");
+    *res = r;
     if (r.received == 0)
         return err_set(e, "%s -> %s (%s): 100%% packet loss", g->name, a->argv[1], ds);
     return 0;
+}
+
+static int ping_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
+{
+    struct guest *g = a->guest;
+    struct in_addr dst;
+    if (resolve_target(lab, a->argv[1], &dst, e) < 0)
+        return -1;
+    long count = 3;
+    const char *n = cmd_opt(a, "count");
+    if (n && parse_long(n, 1, 100, &count) < 0)
+        return err_set(e, "--count '%s': give 1..100", n);
+    bool walk = cmd_flag(a, "walk");
+    struct why_gathered wg;
+    struct pktwalk_counts before;
+    if (walk) {
+        if (why_gather_host(lab, g, a->argv[1], &wg, e) < 0)
+            return -1;
+        walk_counts(lab, &wg.f, &before, NULL, NULL);
+    }
+    struct ping_result r;
+    int rc = ping_run(lab, g, a, dst, count, o, &r, e);
+    if (walk) {
+        struct pktwalk_counts after;
+        struct rule_info *fwd = NULL, *post = NULL;
+        walk_counts(lab, &wg.f, &after, &fwd, &post);
+        struct pktwalk w;
+        pktwalk_build(&wg.f, &before, &after, r.sent >= 0 ? r.sent : count,
+                      r.sent >= 0 ? r.received : 0, &w);
+        put_walk(o, &w);
+        free(fwd);
+        free(post);
+        why_gathered_free(&wg);
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 /* pingall: every guest pings every other guest and the host, all guests at once. */
@@ -192,10 +287,10 @@ static int pingall_cmd(struct lab *lab, const struct cmd_args *a, struct out *o,
 
 const struct cmd_entry cmd_ping = {
     .name = "ping",
-    .usage = "GUEST TARGET [--count N]",
-    .summary =
-        "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% loss)",
-    .args = {.min = 2, .max = 2, .opts = "count="},
+    .usage = "GUEST TARGET [--count N] [--walk]",
+    .summary = "ping from a guest to a guest, 'host', 'internet' or an address (fails on 100% "
+               "loss); --walk: the counters it moved, in path order",
+    .args = {.min = 2, .max = 2, .opts = "count= walk"},
     .target = CMD_TARGET_GUEST,
     .exec = ping_cmd,
 };

@@ -11,7 +11,7 @@ extern const struct cmd_entry cmd_ip, cmd_nat;
 extern const struct cmd_entry cmd_lan_add, cmd_lan_del, cmd_nic_add, cmd_nic_del, cmd_route,
     cmd_forward, cmd_topology;
 extern const struct cmd_entry cmd_exec, cmd_send, cmd_expect, cmd_screen, cmd_sleep, cmd_echo;
-extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_why, cmd_check, cmd_save;
+extern const struct cmd_entry cmd_ping, cmd_pingall, cmd_matrix, cmd_why, cmd_check, cmd_save;
 extern const struct cmd_entry cmd_checklist, cmd_lesson;
 extern const struct cmd_entry cmd_link, cmd_netem;
 extern const struct cmd_entry cmd_status, cmd_counters, cmd_rules, cmd_help, cmd_host;

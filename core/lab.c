@@ -14,6 +14,7 @@
 #include "core/checklist.h"
 #include "core/ctlchan.h"
 #include "core/guest.h"
+#include "core/matrix.h"
 #include "core/image.h"
 #include "core/lab_internal.h"
 #include "core/lab_shell.h"
@@ -287,6 +288,7 @@ static void lab_tick(void *ctx)
     if (lab->lesson)
         checklist_tick(lab->lesson->cl, now);
     snapshot_tick(lab);
+    matrix_tick(lab);
 }
 
 int lab_open(struct lab **out, const struct lab_opts *o, struct loop *loop, struct err *e)
@@ -385,6 +387,7 @@ int lab_close(struct lab *lab, struct err *e)
     lab_shell_detach(lab); /* the front end may be going: no shell lines while closing */
     loop_remove_tick(lab->loop, lab_tick, lab);
     lab_checks_stop(lab);
+    matrix_free(lab);
     if (lab->applied && lab->applied_free)
         lab->applied_free(lab->applied);
     lab->applied = NULL;

@@ -218,6 +218,9 @@ struct lab {
     bool cancel;          /* a front end asks the running command to stop waiting */
     struct snapshot snap; /* what the panes show (snapshot.h) */
     struct out *cur_out;  /* the running command's output (its JSON gets the shell lines) */
+
+    /* The ping matrix (matrix.h), NULL: never made. */
+    struct matrix_state *matrix;
 };
 
 /* What a front end sets (lab_front.c); it only reads struct lab. */

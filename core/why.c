@@ -242,6 +242,31 @@ static enum why_verdict xt_masq(const struct why_facts *fa, const struct why_flo
     return WHY_V_DROP;
 }
 
+bool why_xt_may_count(const struct rule_info *r, const struct why_flow *f)
+{
+    return xt_matches(r, f) != XT_NO;
+}
+
+bool why_xt_terminal(const struct rule_info *r)
+{
+    return !xt_passes_on(r->target_name);
+}
+
+void why_path_of(const struct why_facts *f, struct why_path *p)
+{
+    memset(p, 0, sizeof *p);
+    p->to_host = f->kind == WHY_T_HOST;
+    p->lan = f->kind == WHY_T_GUEST && f->src_tap.bridge[0] &&
+             strcmp(f->src_tap.bridge, f->dst_tap.bridge) == 0;
+    if (p->to_host)
+        return;
+    if (f->kind == WHY_T_GUEST)
+        p->out_dev = f->dst_tap.name;
+    else if (!subnet_contains(&f->subnet, f->dst) && f->uplink[0])
+        p->out_dev = f->uplink;
+    p->masq = p->out_dev && !p->lan && f->uplink[0] && strcmp(p->out_dev, f->uplink) == 0;
+}
+
 /* ---- the walk ---- */
 
 struct walk {
@@ -732,9 +757,10 @@ void why_diagnose(const struct why_facts *f, struct why_report *r)
     memset(r, 0, sizeof *r);
     r->first_fail = -1;
     struct walk w = {.f = f, .r = r};
-    w.to_host = f->kind == WHY_T_HOST;
-    w.lan = f->kind == WHY_T_GUEST && f->src_tap.bridge[0] &&
-            strcmp(f->src_tap.bridge, f->dst_tap.bridge) == 0;
+    struct why_path path;
+    why_path_of(f, &path);
+    w.to_host = path.to_host;
+    w.lan = path.lan;
     char ds[INET_ADDRSTRLEN];
 
     bool known = guest_ready(&w, &f->src, "guest", "the source is running");

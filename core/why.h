@@ -153,6 +153,20 @@ struct why_report {
 
 void why_diagnose(const struct why_facts *f, struct why_report *r);
 
+/* The host's part of the path, as why_diagnose walks it: OUT_DEV is where the
+ * host sends the request (the target's tap, the uplink; NULL: nowhere umlab
+ * knows, or the host itself), LAN when both ends are ports of one bridge
+ * (nothing is routed), MASQ when the request leaves by the uplink. */
+struct why_path {
+    const char *out_dev;
+    bool lan, to_host, masq;
+};
+void why_path_of(const struct why_facts *f, struct why_path *p);
+/* Whether x_tables rule R may count a packet of F (a match umlab does not read
+ * counts as may), and whether its target ends the chain for it. */
+bool why_xt_may_count(const struct rule_info *r, const struct why_flow *f);
+bool why_xt_terminal(const struct rule_info *r);
+
 const char *why_status_name(enum why_status s);
 
 #endif

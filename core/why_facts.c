@@ -141,6 +141,58 @@ static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_gues
     sb_free(&text);
 }
 
+/* What umlab set up in G, as if its own `ip` had said so: its NICs up with
+ * their addresses, the default route via the host on the routed tap, the
+ * static routes umlab typed. Looked at through NIC K. */
+static void guest_assumed(struct lab *lab, struct guest *g, int k, struct why_guest *w)
+{
+    memset(w, 0, sizeof *w);
+    snprintf(w->name, sizeof w->name, "%s", g->name);
+    snprintf(w->nic, sizeof w->nic, "eth%d", k);
+    w->want = nic_addr(g, k);
+    w->want_prefix =
+        g->nics[k].present && g->nics[k].addr.s_addr ? g->nics[k].prefix : lab->subnet.prefix;
+    w->running = g->state != GUEST_EXITED;
+    if (!w->running)
+        return;
+    if (g->state != GUEST_RUNNING) {
+        snprintf(w->unknown_why, sizeof w->unknown_why, "still booting");
+        return;
+    }
+    w->known = true;
+    for (int i = 0; i < GUEST_MAX_NICS && w->nlinks < WHY_MAX_LINKS; i++) {
+        if (!g->nics[i].present && i != k)
+            continue;
+        struct why_link *l = &w->links[w->nlinks++];
+        snprintf(l->dev, sizeof l->dev, "eth%d", i);
+        l->up = l->lower_up = true;
+        struct in_addr a = nic_addr(g, i);
+        int prefix =
+            g->nics[i].present && g->nics[i].addr.s_addr ? g->nics[i].prefix : lab->subnet.prefix;
+        if (!a.s_addr || w->naddrs >= WHY_MAX_ADDRS || w->nroutes + 2 > WHY_MAX_ROUTES)
+            continue;
+        struct why_addr *ad = &w->addrs[w->naddrs++];
+        snprintf(ad->dev, sizeof ad->dev, "eth%d", i);
+        ad->addr = a;
+        ad->prefix = prefix;
+        uint32_t m = prefix ? htonl(0xffffffffU << (32 - prefix)) : 0;
+        struct why_route *rt = &w->routes[w->nroutes++];
+        *rt = (struct why_route){{a.s_addr & m}, prefix, {0}, ""};
+        snprintf(rt->dev, sizeof rt->dev, "eth%d", i);
+        if (i == (g->routed >= 0 ? g->routed : 0) && !g->nics[i].lan) {
+            rt = &w->routes[w->nroutes++];
+            *rt = (struct why_route){{0}, 0, lab->host, ""};
+            snprintf(rt->dev, sizeof rt->dev, "eth%d", i);
+        }
+    }
+    for (size_t i = 0; i < g->nroutes && w->nroutes < WHY_MAX_ROUTES; i++) {
+        int n = guest_nic_for(g, g->routes[i].gw);
+        struct why_route *rt = &w->routes[w->nroutes++];
+        *rt = (struct why_route){g->routes[i].dest, g->routes[i].prefix, g->routes[i].gw, ""};
+        snprintf(rt->dev, sizeof rt->dev, "eth%d", n < 0 ? 0 : n);
+    }
+}
+
 /* The address the guest really sends from: umlab's when it has it. */
 static struct in_addr guest_source(const struct why_guest *w)
 {
@@ -413,13 +465,12 @@ static int resolve(struct lab *lab, struct guest *src, const char *t, struct why
     return 0;
 }
 
-int why_gather(struct lab *lab, struct guest *src, const char *target, struct why_gathered *out,
-               struct err *e)
+static int gather_start(struct lab *lab, struct guest *src, const char *target,
+                        struct why_gathered *out, struct guest **tg, struct err *e)
 {
     memset(out, 0, sizeof *out);
     struct why_facts *f = &out->f;
-    struct guest *tg;
-    if (resolve(lab, src, target, f, &tg, e) < 0)
+    if (resolve(lab, src, target, f, tg, e) < 0)
         return -1;
     snprintf(f->lab, sizeof f->lab, "%s", lab->name);
     f->subnet = lab->subnet;
@@ -436,20 +487,62 @@ int why_gather(struct lab *lab, struct guest *src, const char *target, struct wh
         f->uplink_up = s.up;
         f->uplink_carrier = s.carrier;
     }
+    return 0;
+}
 
-    int k = why_nic(src, f->dst);
-    guest_facts(lab, src, k, &f->src);
-    tap_facts(lab, src, k, &f->src, &f->src_tap);
-    if (tg) {
-        k = why_nic(tg, f->dst); /* the NIC holding the target's address */
-        guest_facts(lab, tg, k, &f->dst_guest);
-        tap_facts(lab, tg, k, &f->dst_guest, &f->dst_tap);
-    }
+/* The NICs why looks at: the source's towards the target, the target's
+ * holding its address. */
+static void nics_of(struct guest *src, struct guest *tg, struct in_addr dst, int *ks, int *kt)
+{
+    *ks = why_nic(src, dst);
+    *kt = tg ? why_nic(tg, dst) : 0;
+}
+
+static void host_facts(struct lab *lab, struct guest *src, int ks, struct guest *tg, int kt,
+                       struct why_gathered *out)
+{
+    struct why_facts *f = &out->f;
+    tap_facts(lab, src, ks, &f->src, &f->src_tap);
+    if (tg)
+        tap_facts(lab, tg, kt, &f->dst_guest, &f->dst_tap);
     f->ip_forward = sysctl_int("%s", SYSCTL_FORWARD);
     f->rp_filter_all = sysctl_int("net/ipv4/conf/%s/rp_filter", "all");
     xt_facts(out);
+}
+
+int why_gather(struct lab *lab, struct guest *src, const char *target, struct why_gathered *out,
+               struct err *e)
+{
+    struct guest *tg;
+    if (gather_start(lab, src, target, out, &tg, e) < 0)
+        return -1;
+    struct why_facts *f = &out->f;
+    int ks, kt;
+    nics_of(src, tg, f->dst, &ks, &kt);
+    guest_facts(lab, src, ks, &f->src);
+    if (tg)
+        guest_facts(lab, tg, kt, &f->dst_guest);
+    host_facts(lab, src, ks, tg, kt, out);
     nft_facts(out);
     probe(lab, src, f);
+    return 0;
+}
+
+int why_gather_host(struct lab *lab, struct guest *src, const char *target,
+                    struct why_gathered *out, struct err *e)
+{
+    struct guest *tg;
+    if (gather_start(lab, src, target, out, &tg, e) < 0)
+        return -1;
+    struct why_facts *f = &out->f;
+    int ks, kt;
+    nics_of(src, tg, f->dst, &ks, &kt);
+    guest_assumed(lab, src, ks, &f->src);
+    if (tg)
+        guest_assumed(lab, tg, kt, &f->dst_guest);
+    host_facts(lab, src, ks, tg, kt, out);
+    f->nft_state = WHY_NFT_ERROR;
+    snprintf(f->nft_error, sizeof f->nft_error, "not read (inferred from umlab's side)");
     return 0;
 }
 

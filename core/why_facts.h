@@ -18,6 +18,12 @@ struct why_gathered {
  * Fails only on a bad TARGET; whatever cannot be read is left unknown. */
 int why_gather(struct lab *lab, struct guest *src, const char *target, struct why_gathered *out,
                struct err *e);
+/* The same from umlab's side alone, at once: no guest is asked (their views
+ * are what umlab set up in them: address, prefix, routes, marked known), no
+ * probe is sent and nf_tables is not read (its hop stays unknown). For the
+ * ping matrix's inferred cells and the packet walk's path. */
+int why_gather_host(struct lab *lab, struct guest *src, const char *target,
+                    struct why_gathered *out, struct err *e);
 void why_gathered_free(struct why_gathered *g);
 
 #endif

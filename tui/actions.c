@@ -332,6 +332,19 @@ void tui_action(struct tui *t, const struct key_event *ev)
         }
         side_scroll(t, (act == ACT_SIDE_UP ? -1 : 1) * (t->lay.side.h > 3 ? t->lay.side.h / 2 : 1));
         break;
+    case ACT_MATRIX:
+        t->matrix = !t->matrix;
+        if (t->matrix && !t->side) {
+            t->side = true;
+            tabs_apply_sizes(t);
+        }
+        set_status(t, false,
+                   t->matrix
+                       ? "ping matrix: host row pinged, ~ inferred by `why` (" KEYS_PREFIX_NAME
+                         " m hides it)"
+                       : "ping matrix off");
+        tui_mark(t, D_ALL);
+        break;
     case ACT_LOG:
         t->log_big = !t->log_big;
         tabs_apply_sizes(t);

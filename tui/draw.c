@@ -456,6 +456,7 @@ void draw_frame(struct tui *t)
         }
     }
     lab_snapshot_watch(t->lab, t->lay.side.w > 0); /* the lab reads it only while shown */
+    lab_matrix_watch(t->lab, t->matrix && t->lay.side.w > 0);
     if (t->lay.side.w > 0 && (d & D_SIDE))
         side_draw(t);
     if (d & D_LOG)

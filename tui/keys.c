@@ -53,6 +53,7 @@ const struct key_binding keys_table[] = {
     {{PCHR('s')}, ACT_SIDE, NULL, NULL, "side pane on / off"},
     {{PCHR('{')}, ACT_SIDE_UP, NULL, NULL, "scroll the side pane up"},
     {{PCHR('}')}, ACT_SIDE_DOWN, NULL, NULL, "scroll the side pane down"},
+    {{PCHR('m')}, ACT_MATRIX, NULL, NULL, "ping matrix on / off"},
     {{PCHR('l')}, ACT_LOG, NULL, NULL, "bigger / smaller log"},
     {{PCHR('$')}, ACT_SHELL_LINES, NULL, NULL, "shell commands in log"},
     {{PCHR('k')}, ACT_RUN, "checklist %c", NULL, "checklist on / off"},

@@ -42,6 +42,7 @@ enum tui_action {
     ACT_SIDE,
     ACT_SIDE_UP, /* scroll the side pane */
     ACT_SIDE_DOWN,
+    ACT_MATRIX, /* the ping matrix at the top of the side pane */
     ACT_LOG,
     ACT_SHELL_LINES, /* the shell equivalents in the log on / off */
     ACT_MOUSE,

@@ -345,13 +345,19 @@ static void side_lines(struct tui *t, struct pen *p, int h)
 
 void side_draw(struct tui *t)
 {
-    const struct rect *r = &t->lay.side;
+    struct rect below = t->lay.side;
+    const struct rect *r = &below;
     draw_fill(r, A_NORMAL, 0);
     cchar_t v;
     wchar_t bar[2] = {L'\u2502', L'\0'};
     int bp = ui_pair(COLOR_CYAN, -1);
     if (setcchar(&v, bar, A_NORMAL, 0, &bp) != ERR)
         mvwvline_set(stdscr, r->y, r->x, &v, r->h);
+    if (t->matrix) {
+        int used = mxpane_draw(t, r->y, r->x + 2, r->w - 2, r->h / 2);
+        below.y += used;
+        below.h -= used;
+    }
     struct pen p = {.t = t, .x = r->x + 2, .w = r->w - 2, .count_only = true};
     side_lines(t, &p, r->h);
     struct vscroll vs;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/lab.h"
+#include "core/matrix.h"
 #include "tui/curses_inc.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
@@ -65,6 +66,7 @@ struct tui {
     FILE *curses_out;
     struct recording *rec; /* `record FILE` running, else NULL */
     bool side, log_big;
+    bool matrix;     /* the ping matrix shows atop the side pane */
     bool hide_shell; /* the log leaves out the shell equivalents (LOG_SHELL) */
     int side_scroll; /* lines of the side pane scrolled out at the top */
     int rows, cols;
@@ -123,6 +125,8 @@ void draw_fill(const struct rect *r, attr_t attr, int pair);
 
 /* side.c */
 void side_draw(struct tui *t);
+/* mxpane.c: the ping matrix in rows Y.. of width W (at most H rows); the rows used. */
+int mxpane_draw(struct tui *t, int y, int x, int w, int h);
 /* Scrolls the side pane down by LINES (up when negative). */
 void side_scroll(struct tui *t, int lines);
 

@@ -331,10 +331,10 @@ static void test_resolve_option_errors(void **state)
 static void test_resolve_arg_counts(void **state)
 {
     (void)state;
-    resolve_fails("ping g1", "usage: ping GUEST TARGET [--count N]");
-    resolve_fails("ping", "usage: ping GUEST TARGET [--count N]");
-    resolve_fails("ping g1 g2 g3", "usage: ping GUEST TARGET [--count N]");
-    resolve_fails("ping --count 3 g1", "usage: ping GUEST TARGET [--count N]");
+    resolve_fails("ping g1", "usage: ping GUEST TARGET [--count N] [--walk]");
+    resolve_fails("ping", "usage: ping GUEST TARGET [--count N] [--walk]");
+    resolve_fails("ping g1 g2 g3", "usage: ping GUEST TARGET [--count N] [--walk]");
+    resolve_fails("ping --count 3 g1", "usage: ping GUEST TARGET [--count N] [--walk]");
     resolve_fails("status now", "usage: status ");
     resolve_fails("guest del", "usage: guest del NAME");
     resolve_fails("guest del a b", "usage: guest del NAME");
