@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +35,10 @@ static void mke2fs_child(const struct lab *lab, int dirfd, const char *image, co
     int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (nul < 0 || dup2(nul, STDIN_FILENO) < 0)
         _exit(126);
-    if (lab->drop_priv && (setgroups(1, &lab->guest_gid) < 0 || setgid(lab->guest_gid) < 0 ||
-                           setuid(lab->guest_uid) < 0)) {
-        fprintf(stderr, "cannot become uid %u: %s\n", (unsigned)lab->guest_uid, strerror(errno));
+    struct useropen_who who = {lab->guest_uid, lab->guest_gid, lab->drop_priv};
+    struct err ce;
+    if (who.drop && useropen_become(&who, &ce) < 0) {
+        fprintf(stderr, "%s\n", ce.msg);
         _exit(126);
     }
     int fd = open(image, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -57,17 +57,28 @@ static int open_here(const char *path, int flags, mode_t mode, struct err *e)
     return fd;
 }
 
+int useropen_become(const struct useropen_who *w, struct err *e)
+{
+    if (setgroups(1, &w->gid) < 0 || setgid(w->gid) < 0 || setuid(w->uid) < 0)
+        return err_sys(e, "cannot become uid %u", (unsigned)w->uid);
+    return 0;
+}
+
 /* In the child: become the user, open, send the descriptor (or the error
  * text) back over SOCK. Never returns. */
-static void open_as_user(const struct useropen_who *w, const char *path, int flags, mode_t mode,
-                         int sock)
+static void open_as_user(const struct useropen_who *w, const char *what, const char *path,
+                         useropen_fn opener, const void *arg, int sock)
 {
     struct err ce = {""};
     int fd = -1;
-    if (setgroups(1, &w->gid) < 0 || setgid(w->gid) < 0 || setuid(w->uid) < 0)
-        err_sys(&ce, "cannot become uid %u", (unsigned)w->uid);
-    else
-        fd = open_here(path, flags, mode, &ce);
+    if (useropen_become(w, &ce) < 0) {
+        if (what) {
+            struct err why = ce;
+            err_set(&ce, "%s: %s", what, why.msg);
+        }
+    } else {
+        fd = opener(path, arg, &ce);
+    }
     struct iovec iov = {.iov_base = ce.msg, .iov_len = strlen(ce.msg) + 1};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
@@ -86,23 +97,26 @@ static void open_as_user(const struct useropen_who *w, const char *path, int fla
     _exit(sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? 1 : 0);
 }
 
-int useropen(const struct useropen_who *w, const char *path, int flags, mode_t mode, struct err *e)
+int useropen_with(const struct useropen_who *w, const char *what, const char *path,
+                  useropen_fn opener, const void *arg, struct err *e)
 {
     if (!w->drop)
-        return open_here(path, flags, mode, e);
+        return opener(path, arg, e);
+    /* "history PATH" or "PATH": what the handover's own errors start with */
+    const char *pre = what ? what : "", *sp = what ? " " : "";
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return err_sys(e, "%s: socketpair", path);
+        return err_sys(e, "%s%s%s: socketpair", pre, sp, path);
     pid_t pid = fork();
     if (pid < 0) {
-        err_sys(e, "%s: fork", path);
+        err_sys(e, "%s%s%s: fork", pre, sp, path);
         close(sv[0]);
         close(sv[1]);
         return -1;
     }
     if (pid == 0) {
         close(sv[0]);
-        open_as_user(w, path, flags, mode, sv[1]);
+        open_as_user(w, what, path, opener, arg, sv[1]);
     }
     close(sv[1]);
     struct err ce = {""};
@@ -130,9 +144,28 @@ int useropen(const struct useropen_who *w, const char *path, int flags, mode_t m
         return fd;
     if (n <= 0) {
         errno = n < 0 ? saved : EIO;
-        return err_sys(e, "%s: no answer from the opener", path);
+        return err_sys(e, "%s%s%s: no answer from the opener", pre, sp, path);
     }
-    return err_set(e, "%s", ce.msg[0] ? ce.msg : "cannot open");
+    if (ce.msg[0])
+        return err_set(e, "%s", ce.msg);
+    return err_set(e, "%s%s%s: cannot open", pre, sp, path);
+}
+
+struct open_how {
+    int flags;
+    mode_t mode;
+};
+
+static int open_how_here(const char *path, const void *arg, struct err *e)
+{
+    const struct open_how *how = arg;
+    return open_here(path, how->flags, how->mode, e);
+}
+
+int useropen(const struct useropen_who *w, const char *path, int flags, mode_t mode, struct err *e)
+{
+    struct open_how how = {flags, mode};
+    return useropen_with(w, NULL, path, open_how_here, &how, e);
 }
 
 int useropen_run(const struct useropen_who *w, int (*fn)(void *ctx, struct err *e), void *ctx,

@@ -24,6 +24,21 @@ struct useropen_who {
  * ourselves (drop false). */
 void useropen_who(struct useropen_who *w);
 
+/* Opens PATH with the caller's ARG; runs as the user (in the child). The
+ * descriptor, or -1 with E set. */
+typedef int (*useropen_fn)(const char *path, const void *arg, struct err *e);
+
+/* Calls OPENER(PATH, ARG) as W's user when W->drop, in a short child that
+ * drops to the user's uid/gid and hands the descriptor back over a socket;
+ * else here. WHAT, when not NULL, starts the errors of the handover
+ * ("history"). The one way umlab opens what a user named. */
+int useropen_with(const struct useropen_who *w, const char *what, const char *path,
+                  useropen_fn opener, const void *arg, struct err *e);
+
+/* In a child: becomes W's user (supplementary groups, gid, uid); -1 with
+ * "cannot become uid N: why" in E. */
+int useropen_become(const struct useropen_who *w, struct err *e);
+
 /* open(PATH, FLAGS | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, MODE) as W's user.
  * The descriptor, or -1 with "PATH: why" in E. */
 int useropen(const struct useropen_who *w, const char *path, int flags, mode_t mode, struct err *e);

@@ -4,7 +4,8 @@
  * directory the user controls, where a link could point root's writes
  * anywhere. So the open runs in a short child that drops to the user's
  * uid/gid and hands the descriptor back over a socket: root gets exactly what
- * the user could have opened. */
+ * the user could have opened. The mechanism is core/useropen.c's; this
+ * takes the console's notion of the user (struct histfile_owner). */
 #ifndef UMLAB_ASUSER_H
 #define UMLAB_ASUSER_H
 
