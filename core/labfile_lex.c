@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "base/utf8.h"
 #include "core/labfile_internal.h"
 
 int lf_fail(struct lf_parser *p, const char *fmt, ...)
@@ -80,50 +81,23 @@ int lf_text_field(struct lf_parser *p, const struct lf_words *ws, bool may_be_em
     return 0;
 }
 
-/* The length of the UTF-8 sequence at S (N bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned min;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, min = 0x80;
-    else if ((s[0] & 0xf0) == 0xe0)
-        len = 3, min = 0x800;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    unsigned v = s[0] & (0x7f >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* Checks one line's bytes: no control characters (C0, DEL, C1) but tabs,
  * valid UTF-8. */
 int lf_line_bytes_ok(struct lf_parser *p, const char *line, size_t len)
 {
     if (len >= LABFILE_LINE_MAX)
         return lf_fail(p, "line longer than %d characters", LABFILE_LINE_MAX - 1);
+    size_t at;
     const unsigned char *u = (const unsigned char *)line;
-    for (size_t i = 0; i < len;) {
-        if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
-            return lf_fail(p, "control character 0x%02x", u[i]);
-        size_t n = utf8_len(u + i, len - i);
-        if (!n)
-            return lf_fail(p, "invalid UTF-8");
-        if (u[i] == 0xc2 && u[i + 1] < 0xa0) /* C1: U+009B is a terminal's CSI */
-            return lf_fail(p, "control character U+%04X", u[i + 1]);
-        i += n;
+    switch (utf8_text_check(line, len, &at)) {
+    case UTF8_TEXT:
+        break;
+    case UTF8_CONTROL:
+        return lf_fail(p, "control character 0x%02x", u[at]);
+    case UTF8_INVALID:
+        return lf_fail(p, "invalid UTF-8");
+    case UTF8_C1:
+        return lf_fail(p, "control character U+%04X", u[at + 1]);
     }
     return 0;
 }

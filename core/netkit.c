@@ -5,6 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "base/utf8.h"
 #include "core/lab.h"
 #include "core/netkit_internal.h"
 
@@ -29,34 +30,6 @@ void nk_lines_init(struct nk_lines *it, const char *text, size_t len)
         it->p += 3;
 }
 
-/* The length of the UTF-8 sequence at S (N bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned min;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, min = 0x80;
-    else if ((s[0] & 0xf0) == 0xe0)
-        len = 3, min = 0x800;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    unsigned v = s[0] & (0x7fu >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3fu);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (v >= 0x80 && v < 0xa0))
-        return 0; /* C1 controls (U+009B is a terminal's CSI) count as invalid */
-    return len;
-}
-
 int nk_next_line(struct nk_lines *it, char *buf, const char *file, struct err *e)
 {
     if (it->p >= it->end)
@@ -71,16 +44,17 @@ int nk_next_line(struct nk_lines *it, char *buf, const char *file, struct err *e
         n--;
     if (n >= NK_LINE_MAX)
         return nk_fail(e, file, it->line, "line longer than %d characters", NK_LINE_MAX - 1);
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        if (u[i] == 0)
+    size_t at;
+    switch (utf8_text_check(s, n, &at)) {
+    case UTF8_TEXT:
+        break;
+    case UTF8_CONTROL:
+        if (!s[at])
             return nk_fail(e, file, it->line, "NUL byte");
-        if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
-            return nk_fail(e, file, it->line, "control character 0x%02x", u[i]);
-        size_t k = utf8_len(u + i, n - i);
-        if (!k)
-            return nk_fail(e, file, it->line, "invalid UTF-8 (or a C1 control character)");
-        i += k;
+        return nk_fail(e, file, it->line, "control character 0x%02x", (unsigned char)s[at]);
+    case UTF8_INVALID:
+    case UTF8_C1:
+        return nk_fail(e, file, it->line, "invalid UTF-8 (or a C1 control character)");
     }
     memcpy(buf, s, n);
     buf[n] = '\0';
