@@ -91,11 +91,12 @@ bool bridge_exists(struct nlconn *c, const char *name)
     return yes;
 }
 
-/* Reads bridge BRIDGE and interface PORT for CTX: 1 both there, 0 one missing
- * (*WHICH says which), -1 error. */
-static int get_pair(struct nlconn *c, const char *ctx, const char *bridge, const char *port,
+/* Reads bridge BRIDGE and interface PORT; CTX (CTXSZ bytes) gets the errors'
+ * start. 1 both there, 0 one missing (*WHICH says which), -1 error. */
+static int get_pair(struct nlconn *c, char *ctx, size_t ctxsz, const char *bridge, const char *port,
                     struct rtnl_link **bl, struct rtnl_link **pl, const char **which, struct err *e)
 {
+    snprintf(ctx, ctxsz, "bridge %s: port %s", bridge ? bridge : "", port ? port : "");
     *bl = *pl = NULL;
     /* Both names are checked before anything is looked up. */
     const char *bad = netcfg_ifname_problem(bridge);
@@ -118,10 +119,9 @@ static int get_pair(struct nlconn *c, const char *ctx, const char *bridge, const
 int bridge_enslave(struct nlconn *c, const char *bridge, const char *port, struct err *e)
 {
     char ctx[64];
-    snprintf(ctx, sizeof ctx, "bridge %s: port %s", bridge ? bridge : "", port ? port : "");
     struct rtnl_link *bl, *pl;
     const char *which = NULL;
-    int found = get_pair(c, ctx, bridge, port, &bl, &pl, &which, e);
+    int found = get_pair(c, ctx, sizeof ctx, bridge, port, &bl, &pl, &which, e);
     if (found < 0)
         return -1;
     if (found == 0)
@@ -156,10 +156,9 @@ int bridge_enslave(struct nlconn *c, const char *bridge, const char *port, struc
 int bridge_release(struct nlconn *c, const char *bridge, const char *port, struct err *e)
 {
     char ctx[64];
-    snprintf(ctx, sizeof ctx, "bridge %s: port %s", bridge ? bridge : "", port ? port : "");
     struct rtnl_link *bl, *pl;
     const char *which = NULL;
-    int found = get_pair(c, ctx, bridge, port, &bl, &pl, &which, e);
+    int found = get_pair(c, ctx, sizeof ctx, bridge, port, &bl, &pl, &which, e);
     if (found <= 0)
         return found; /* either one gone: PORT is not BRIDGE's any more */
     int pidx = rtnl_link_get_ifindex(pl);

@@ -100,7 +100,9 @@ int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struc
 }
 
 /* Like lookup_ifindex, with the error (missing included) in E under CTX. */
-static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
+/* NAME's index, 0 when there is no such link, -1 with E set on a bad name or
+ * a failed lookup. */
+static int find_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
 {
     const char *bad = netcfg_ifname_problem(name);
     if (bad)
@@ -108,6 +110,22 @@ static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, s
     int idx = netcfg_lookup_ifindex(sk, name);
     if (idx < 0)
         return err_set(e, "%s: looking up %s: %s", ctx, name, nl_geterror(idx));
+    return idx;
+}
+
+/* The answer to an NLM_F_EXCL add of WHAT ("route"): 0, or -1 with E set. */
+static int added(const char *ctx, const char *what, int rc, struct err *e)
+{
+    if (rc == -NLE_EXIST)
+        return err_set(e, "%s: %s already exists", ctx, what);
+    if (rc < 0)
+        return err_set(e, "%s: %s", ctx, nl_geterror(rc));
+    return 0;
+}
+
+static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
+{
+    int idx = find_ifindex(sk, ctx, name, e);
     if (idx == 0)
         return err_set(e, "%s: no such interface %s", ctx, name);
     return idx;
@@ -126,18 +144,34 @@ int link_ifindex(struct nlconn *c, const char *name)
     return idx > 0 ? idx : 0;
 }
 
-int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e)
+/* NAME's link as the kernel has it, or NULL with "link NAME: why" in E
+ * (WHAT, when not NULL, says what it was read for: "stats"). */
+static struct rtnl_link *get_named_link(struct nlconn *c, const char *name, const char *what,
+                                        struct err *e)
 {
     const char *bad = netcfg_ifname_problem(name);
-    if (bad)
-        return err_set(e, "link %s: %s", name ? name : "", bad);
-    struct rtnl_link *orig = NULL;
-    int rc = rtnl_link_get_kernel(c->sk, 0, name, &orig);
-    if (rc < 0 || !orig) {
-        if (rc == 0 || netcfg_nl_missing(rc))
-            return err_set(e, "link %s: no such interface", name);
-        return err_set(e, "link %s: %s", name, nl_geterror(rc));
+    if (bad) {
+        err_set(e, "link %s: %s", name ? name : "", bad);
+        return NULL;
     }
+    struct rtnl_link *link = NULL;
+    int rc = rtnl_link_get_kernel(c->sk, 0, name, &link);
+    if (rc < 0 || !link) {
+        if (rc == 0 || netcfg_nl_missing(rc))
+            err_set(e, "link %s: no such interface", name);
+        else
+            err_set(e, "link %s: %s%s%s", name, what ? what : "", what ? ": " : "",
+                    nl_geterror(rc));
+        return NULL;
+    }
+    return link;
+}
+
+int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e)
+{
+    struct rtnl_link *orig = get_named_link(c, name, NULL, e);
+    if (!orig)
+        return -1;
     struct rtnl_link *change = rtnl_link_alloc();
     if (!change) {
         rtnl_link_put(orig);
@@ -147,7 +181,7 @@ int link_set_up(struct nlconn *c, const char *name, bool up, struct err *e)
         rtnl_link_set_flags(change, IFF_UP);
     else
         rtnl_link_unset_flags(change, IFF_UP);
-    rc = rtnl_link_change(c->sk, orig, change, 0);
+    int rc = rtnl_link_change(c->sk, orig, change, 0);
     rtnl_link_put(change);
     rtnl_link_put(orig);
     if (rc < 0)
@@ -251,11 +285,7 @@ int addr_add(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     /* EXCL: the kernel reports an existing address instead of accepting it. */
     int rc = rtnl_addr_add(c->sk, ra, NLM_F_EXCL);
     rtnl_addr_put(ra);
-    if (rc == -NLE_EXIST)
-        return err_set(e, "%s: address already exists", ctx);
-    if (rc < 0)
-        return err_set(e, "%s: %s", ctx, nl_geterror(rc));
-    return 0;
+    return added(ctx, "address", rc, e);
 }
 
 int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int prefix, struct err *e)
@@ -264,14 +294,9 @@ int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     addr_ctx(ctx, sizeof ctx, ifname, addr, prefix);
     if (prefix < 0 || prefix > 32)
         return err_set(e, "%s: prefix length must be 0..32", ctx);
-    const char *bad = netcfg_ifname_problem(ifname);
-    if (bad)
-        return err_set(e, "%s: %s", ctx, bad);
-    int idx = netcfg_lookup_ifindex(c->sk, ifname);
-    if (idx < 0)
-        return err_set(e, "%s: looking up %s: %s", ctx, ifname, nl_geterror(idx));
-    if (idx == 0)
-        return 0; /* no interface, no address */
+    int idx = find_ifindex(c->sk, ctx, ifname, e);
+    if (idx <= 0)
+        return idx; /* no interface, no address */
     struct rtnl_addr *ra = addr_build(idx, addr, prefix);
     if (!ra)
         return err_set(e, "%s: out of memory", ctx);
@@ -390,54 +415,51 @@ static int check_route_dst(const char *ctx, struct in_addr dst, int prefix, stru
     return 0;
 }
 
-int route_add(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname,
-              struct in_addr gw, struct err *e)
+/* What route_add and route_del share: CTX names the route, the destination is
+ * checked and the route built into *R (for a delete: matching any protocol
+ * and scope). 1 with *R, 0 when IFNAME names no link, -1 with E set. */
+static int route_prepare(struct nlconn *c, char *ctx, size_t ctxsz, struct in_addr dst, int prefix,
+                         const char *ifname, struct in_addr gw, bool del, struct rtnl_route **r,
+                         struct err *e)
 {
-    char ctx[128];
-    route_ctx(ctx, sizeof ctx, dst, prefix, ifname, gw);
+    route_ctx(ctx, ctxsz, dst, prefix, ifname, gw);
     if (check_route_dst(ctx, dst, prefix, e) < 0)
         return -1;
     int idx = 0;
     if (ifname && *ifname) {
-        idx = need_ifindex(c->sk, ctx, ifname, e);
-        if (idx < 0)
-            return -1;
-    } else if (gw.s_addr == 0) {
+        idx = find_ifindex(c->sk, ctx, ifname, e);
+        if (idx <= 0)
+            return idx;
+    } else if (!del && gw.s_addr == 0) {
         return err_set(e, "%s: needs an interface or a gateway", ctx);
     }
-    struct rtnl_route *r = route_build(dst, prefix, idx, gw, false);
-    if (!r)
+    *r = route_build(dst, prefix, idx, gw, del);
+    if (!*r)
         return err_set(e, "%s: out of memory", ctx);
+    return 1;
+}
+
+int route_add(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname,
+              struct in_addr gw, struct err *e)
+{
+    char ctx[128];
+    struct rtnl_route *r;
+    int found = route_prepare(c, ctx, sizeof ctx, dst, prefix, ifname, gw, false, &r, e);
+    if (found <= 0)
+        return found < 0 ? -1 : err_set(e, "%s: no such interface %s", ctx, ifname);
     int rc = rtnl_route_add(c->sk, r, NLM_F_EXCL);
     rtnl_route_put(r);
-    if (rc == -NLE_EXIST)
-        return err_set(e, "%s: route already exists", ctx);
-    if (rc < 0)
-        return err_set(e, "%s: %s", ctx, nl_geterror(rc));
-    return 0;
+    return added(ctx, "route", rc, e);
 }
 
 int route_del(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname,
               struct in_addr gw, struct err *e)
 {
     char ctx[128];
-    route_ctx(ctx, sizeof ctx, dst, prefix, ifname, gw);
-    if (check_route_dst(ctx, dst, prefix, e) < 0)
-        return -1;
-    int idx = 0;
-    if (ifname && *ifname) {
-        const char *bad = netcfg_ifname_problem(ifname);
-        if (bad)
-            return err_set(e, "%s: %s", ctx, bad);
-        idx = netcfg_lookup_ifindex(c->sk, ifname);
-        if (idx < 0)
-            return err_set(e, "%s: looking up %s: %s", ctx, ifname, nl_geterror(idx));
-        if (idx == 0)
-            return 0; /* the kernel drops a link's routes with the link */
-    }
-    struct rtnl_route *r = route_build(dst, prefix, idx, gw, true);
-    if (!r)
-        return err_set(e, "%s: out of memory", ctx);
+    struct rtnl_route *r;
+    int found = route_prepare(c, ctx, sizeof ctx, dst, prefix, ifname, gw, true, &r, e);
+    if (found <= 0)
+        return found; /* no link: the kernel dropped its routes with it */
     int rc = rtnl_route_delete(c->sk, r, 0);
     rtnl_route_put(r);
     if (rc < 0 && !netcfg_nl_missing(rc)) /* a missing route is ESRCH */
@@ -517,16 +539,9 @@ void route_table_free(struct route_table *t)
 
 int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out, struct err *e)
 {
-    const char *bad = netcfg_ifname_problem(ifname);
-    if (bad)
-        return err_set(e, "link %s: %s", ifname ? ifname : "", bad);
-    struct rtnl_link *link = NULL;
-    int rc = rtnl_link_get_kernel(c->sk, 0, ifname, &link);
-    if (rc < 0 || !link) {
-        if (rc == 0 || netcfg_nl_missing(rc))
-            return err_set(e, "link %s: no such interface", ifname);
-        return err_set(e, "link %s: stats: %s", ifname, nl_geterror(rc));
-    }
+    struct rtnl_link *link = get_named_link(c, ifname, "stats", e);
+    if (!link)
+        return -1;
     *out = (struct link_stats){
         .rx_bytes = rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES),
         .tx_bytes = rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES),
