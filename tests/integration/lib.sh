@@ -74,3 +74,38 @@ test_prog() {
     fi
     echo "$p"
 }
+
+# The usual cleanup of a test on lab $LAB: umlab ($upid, when started) killed,
+# whatever the lab left removed, the work directory $work deleted.
+lab_cleanup() {
+    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
+    force_cleanup_lab "$LAB"
+    [ -n "${work:-}" ] && rm -rf "$work"
+}
+
+# lab_setup LAB [CLEANUP]: the start of a test on lab LAB: CLEANUP (default
+# lab_cleanup) run now for what an earlier run left and again on exit, a work
+# directory in $work.
+lab_setup() {
+    LAB=$1
+    ${2:-lab_cleanup}
+    work=$(mktemp -d)
+    trap "${2:-lab_cleanup}" EXIT INT TERM
+}
+
+# host_ns H N: namespace H as a host with an uplink up0 (198.51.100.2/24) to
+# namespace N, the stand-in internet (198.51.100.1 on its eth0), and a tap of
+# its own (keep0) with a FORWARD and a NAT rule of its own: what umlab must
+# leave alone.
+host_ns() {
+    ip netns add "$1" && ip netns add "$2" || return 1
+    ip -n "$1" link set lo up &&
+        ip -n "$1" link add up0 type veth peer name eth0 netns "$2" &&
+        ip -n "$1" addr add 198.51.100.2/24 dev up0 &&
+        ip -n "$1" link set up0 up &&
+        ip -n "$2" addr add 198.51.100.1/24 dev eth0 &&
+        ip -n "$2" link set eth0 up &&
+        ip netns exec "$1" ip tuntap add keep0 mode tap &&
+        ip netns exec "$1" iptables-legacy -A FORWARD -i keep0 -j ACCEPT -m comment --comment test-own &&
+        ip netns exec "$1" iptables-legacy -t nat -A POSTROUTING -o up0 -j RETURN -m comment --comment test-own-nat
+}

@@ -5,14 +5,7 @@
 # once-a-second kick (`cat` of 1.5 MB: ~15 s vs ~3 s for `seq`).
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itbigw
-cleanup() {
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itbigw
 
 "$UMLAB" --sandbox --lab $LAB --json --batch - >"$work/out" 2>&1 <<'BATCH'
 guest add g1 --wait

@@ -5,15 +5,7 @@
 # it; --no-pin leaves everything to the scheduler; bad --cpus is refused.
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itcpu
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itcpu
 
 # Bad input: one line, exit 2 / 1, nothing started.
 "$UMLAB" --cpus 1-x --batch - </dev/null >"$work/bad" 2>&1

@@ -31,18 +31,9 @@ trap cleanup EXIT INT TERM
 in_h() { ip netns exec $H "$@"; }
 echo "fault matrix: seed $SEED, $ITER iterations (FAULT_SEED=$SEED to replay)"
 
-ip netns add $H && ip netns add $N || exit 1
-in_h ip link set lo up
-in_h ip link add up0 type veth peer name eth0 netns $N
-in_h ip addr add 198.51.100.2/24 dev up0
-in_h ip link set up0 up
-ip -n $N addr add 198.51.100.1/24 dev eth0
-ip -n $N link set eth0 up
+host_ns $H $N || exit 1
 # someone else's objects
-in_h ip tuntap add keep0 mode tap
 in_h ip route add 10.99.0.0/24 via 198.51.100.1 dev up0
-in_h iptables-legacy -A FORWARD -i keep0 -j ACCEPT -m comment --comment test-own
-in_h iptables-legacy -t nat -A POSTROUTING -o up0 -j RETURN -m comment --comment test-own-nat
 in_h sysctl -qw net.ipv4.conf.up0.accept_redirects=0
 
 snapshot() {

@@ -6,14 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../images/lib.sh"
 need_root
-LAB=itget
-cleanup() {
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itget
 
 img_buildroot "$work/br.ext2" || exit 1
 check "the image has no /init of umlab's" sh -c "! debugfs -R 'stat /init' '$work/br.ext2' 2>&1 | grep -q Inode"

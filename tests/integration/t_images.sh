@@ -9,14 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../images/lib.sh"
 need_root
-LAB=itimg
-cleanup() {
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itimg
 
 img_buildroot "$work/br.ext2" || exit 1
 sd=$(img_debian systemd) || exit 1

@@ -6,15 +6,7 @@
 # `shell off` ends it; bad targets are refused with one line.
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itpane
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itpane
 
 # say COMMANDS... then wait for the echo of MARK: commands run one at a time
 say() {

@@ -7,14 +7,7 @@
 # The same guest also gets the answer to a query it does read.
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itqflood
-cleanup() {
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itqflood
 
 # 5 s of 20 queries per printf (thousands of them), then it drains its input
 # (2 s without any ends cat) and goes back to a normal terminal

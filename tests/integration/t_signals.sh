@@ -5,15 +5,7 @@
 # umlab-itsig).
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itsig
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    force_cleanup_lab $LAB
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itsig
 
 for spec in TERM:15 INT:2 HUP:1 QUIT:3; do
     sig=${spec%:*}
