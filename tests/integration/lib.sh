@@ -109,3 +109,14 @@ host_ns() {
         ip netns exec "$1" iptables-legacy -A FORWARD -i keep0 -j ACCEPT -m comment --comment test-own &&
         ip netns exec "$1" iptables-legacy -t nat -A POSTROUTING -o up0 -j RETURN -m comment --comment test-own-nat
 }
+
+# The cleanup of a test whose lab $LAB runs in host_ns's namespace $H (the
+# internet: $N): umlab killed, the lab undone where it ran, then the usual
+# cleanup, and both namespaces deleted.
+host_lab_cleanup() {
+    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
+    ip netns exec "$H" "$UMLAB" cleanup "$LAB" >/dev/null 2>&1
+    lab_cleanup
+    ip netns del "$H" 2>/dev/null
+    ip netns del "$N" 2>/dev/null
+}

@@ -5,20 +5,9 @@
 # uplink to another (itc-net, 198.51.100.1) standing in for the internet.
 . "$(dirname "$0")/lib.sh"
 need_root
-LAB=itcrash
 H=itc-host
 N=itc-net
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    ip netns exec $H "$UMLAB" cleanup $LAB >/dev/null 2>&1
-    force_cleanup_lab $LAB
-    ip netns del $H 2>/dev/null
-    ip netns del $N 2>/dev/null
-    [ -n "${work:-}" ] && rm -rf "$work"
-}
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup itcrash host_lab_cleanup
 
 in_h() { ip netns exec $H "$@"; }
 

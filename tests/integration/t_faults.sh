@@ -17,17 +17,10 @@ N=itf-net
 SEED=${FAULT_SEED:-$(date +%s)}
 ITER=${FAULT_ITER:-50}
 cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    ip netns exec $H "$UMLAB" cleanup $LAB >/dev/null 2>&1
-    force_cleanup_lab $LAB
+    host_lab_cleanup
     force_cleanup_lab $LABB
-    ip netns del $H 2>/dev/null
-    ip netns del $N 2>/dev/null
-    [ -n "${work:-}" ] && rm -rf "$work"
 }
-cleanup
-work=$(mktemp -d)
-trap cleanup EXIT INT TERM
+lab_setup $LAB cleanup
 in_h() { ip netns exec $H "$@"; }
 echo "fault matrix: seed $SEED, $ITER iterations (FAULT_SEED=$SEED to replay)"
 
