@@ -100,9 +100,7 @@ int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struc
 }
 
 /* Like lookup_ifindex, with the error (missing included) in E under CTX. */
-/* NAME's index, 0 when there is no such link, -1 with E set on a bad name or
- * a failed lookup. */
-static int find_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
+int netcfg_find_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
 {
     const char *bad = netcfg_ifname_problem(name);
     if (bad)
@@ -125,7 +123,7 @@ static int added(const char *ctx, const char *what, int rc, struct err *e)
 
 static int need_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e)
 {
-    int idx = find_ifindex(sk, ctx, name, e);
+    int idx = netcfg_find_ifindex(sk, ctx, name, e);
     if (idx == 0)
         return err_set(e, "%s: no such interface %s", ctx, name);
     return idx;
@@ -294,7 +292,7 @@ int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     addr_ctx(ctx, sizeof ctx, ifname, addr, prefix);
     if (prefix < 0 || prefix > 32)
         return err_set(e, "%s: prefix length must be 0..32", ctx);
-    int idx = find_ifindex(c->sk, ctx, ifname, e);
+    int idx = netcfg_find_ifindex(c->sk, ctx, ifname, e);
     if (idx <= 0)
         return idx; /* no interface, no address */
     struct rtnl_addr *ra = addr_build(idx, addr, prefix);
@@ -427,7 +425,7 @@ static int route_prepare(struct nlconn *c, char *ctx, size_t ctxsz, struct in_ad
         return -1;
     int idx = 0;
     if (ifname && *ifname) {
-        idx = find_ifindex(c->sk, ctx, ifname, e);
+        idx = netcfg_find_ifindex(c->sk, ctx, ifname, e);
         if (idx <= 0)
             return idx;
     } else if (!del && gw.s_addr == 0) {

@@ -22,6 +22,9 @@ const char *netcfg_ifname_problem(const char *name);
 bool netcfg_nl_missing(int rc);
 /* Ifindex of NAME in the socket's namespace: > 0, 0 if missing, or a libnl error < 0. */
 int netcfg_lookup_ifindex(struct nl_sock *sk, const char *name);
+/* The same after checking NAME, for CTX: > 0, 0 if missing, -1 with E set
+ * ("CTX: why") on a bad name or a failed lookup. */
+int netcfg_find_ifindex(struct nl_sock *sk, const char *ctx, const char *name, struct err *e);
 /* Reads link NAME into *OUT (put it with rtnl_link_put): 1 found, 0 missing,
  * -1 error or bad name (E says it under CTX). */
 int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struct rtnl_link **out,

@@ -56,12 +56,7 @@ static bool has_netem(const struct netem_params *p)
 /* The interface's index for CTX: > 0, or -1 with E set (missing is an error). */
 static int ifindex_of(struct nlconn *c, const char *ctx, const char *ifname, struct err *e)
 {
-    const char *bad = netcfg_ifname_problem(ifname);
-    if (bad)
-        return err_set(e, "%s: %s", ctx, bad);
-    int idx = netcfg_lookup_ifindex(c->sk, ifname);
-    if (idx < 0)
-        return err_set(e, "%s: looking up the interface: %s", ctx, nl_geterror(idx));
+    int idx = netcfg_find_ifindex(c->sk, ctx, ifname, e);
     if (idx == 0)
         return err_set(e, "%s: no such interface", ctx);
     return idx;
@@ -283,14 +278,9 @@ int qdisc_netem_clear(struct nlconn *c, const char *ifname, bool *removed, struc
         *removed = false;
     char ctx[64];
     snprintf(ctx, sizeof ctx, "netem on %s", ifname ? ifname : "");
-    const char *bad = netcfg_ifname_problem(ifname);
-    if (bad)
-        return err_set(e, "%s: %s", ctx, bad);
-    int idx = netcfg_lookup_ifindex(c->sk, ifname);
-    if (idx < 0)
-        return err_set(e, "%s: looking up the interface: %s", ctx, nl_geterror(idx));
-    if (idx == 0)
-        return 0; /* the interface took its qdiscs with it */
+    int idx = netcfg_find_ifindex(c->sk, ctx, ifname, e);
+    if (idx <= 0)
+        return idx; /* 0: the interface took its qdiscs with it */
     struct qdisc_root cur;
     if (qdisc_root_get(c, ifname, &cur, e) < 0)
         return -1;
