@@ -60,6 +60,25 @@ static int kind_from_name(const char *s)
     return -1;
 }
 
+/* A zeroed record at the end of *RECS (N of CAP used), grown as needed; NULL
+ * with E set when memory runs out. */
+static struct jrecord *new_record(struct jrecord **recs, size_t *n, size_t *cap, struct err *e)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        struct jrecord *r = realloc(*recs, ncap * sizeof *r);
+        if (!r) {
+            err_sys(e, "journal");
+            return NULL;
+        }
+        *recs = r;
+        *cap = ncap;
+    }
+    struct jrecord *r = &(*recs)[(*n)++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
 /* Splits LINE (modified) into words. */
 static int split_words(char *line, char **words, int max)
 {
@@ -97,16 +116,9 @@ static int parse_line(char *line, int lineno, struct jrecord **recs, size_t *n, 
     int kind = kind_from_name(w[1]);
     if (kind < 0)
         return err_set(e, "journal line %d: unknown record '%s'", lineno, w[1]);
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 32;
-        struct jrecord *r = realloc(*recs, ncap * sizeof *r);
-        if (!r)
-            return err_sys(e, "journal");
-        *recs = r;
-        *cap = ncap;
-    }
-    struct jrecord *r = &(*recs)[(*n)++];
-    memset(r, 0, sizeof *r);
+    struct jrecord *r = new_record(recs, n, cap, e);
+    if (!r)
+        return -1;
     r->seq = (unsigned)seq;
     r->kind = (enum jkind)kind;
     r->nargs = nw - 2;
@@ -135,16 +147,9 @@ static int parse_line(char *line, int lineno, struct jrecord **recs, size_t *n, 
 static int add_invalid(struct jrecord **recs, size_t *n, size_t *cap, const char *why,
                        struct err *e)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 32;
-        struct jrecord *r = realloc(*recs, ncap * sizeof *r);
-        if (!r)
-            return err_sys(e, "journal");
-        *recs = r;
-        *cap = ncap;
-    }
-    struct jrecord *r = &(*recs)[(*n)++];
-    memset(r, 0, sizeof *r);
+    struct jrecord *r = new_record(recs, n, cap, e);
+    if (!r)
+        return -1;
     r->kind = J_KIND_COUNT;
     r->invalid = true;
     snprintf(r->why, sizeof r->why, "%s", why);
