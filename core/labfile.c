@@ -34,7 +34,7 @@ static int dup_word(struct lf_parser *p, const char *w, char **out)
     return 0;
 }
 
-int lf_find_guest(const struct lab_spec *s, const char *name)
+int labfile_find_guest(const struct lab_spec *s, const char *name)
 {
     for (size_t i = 0; i < s->nguests; i++)
         if (strcmp(s->guests[i].name, name) == 0)
@@ -42,7 +42,7 @@ int lf_find_guest(const struct lab_spec *s, const char *name)
     return -1;
 }
 
-int lf_find_lan(const struct lab_spec *s, const char *name)
+int labfile_find_lan(const struct lab_spec *s, const char *name)
 {
     for (size_t i = 0; i < s->nlans; i++)
         if (strcmp(s->lans[i].name, name) == 0)
@@ -52,7 +52,7 @@ int lf_find_lan(const struct lab_spec *s, const char *name)
 
 int lf_guest_ref(struct lf_parser *p, const char *name, int *out)
 {
-    if ((*out = lf_find_guest(p->s, name)) < 0)
+    if ((*out = labfile_find_guest(p->s, name)) < 0)
         return lf_fail(p, "unknown guest '%s'", name);
     return 0;
 }
@@ -76,7 +76,7 @@ static int new_name(struct lf_parser *p, const char *what, const char *name)
                        "%s name '%s': use up to %d letters, digits, '-' or '_', starting with a "
                        "letter",
                        what, name, LABFILE_NAME_MAX - 1);
-    int g = lf_find_guest(p->s, name), l = lf_find_lan(p->s, name);
+    int g = labfile_find_guest(p->s, name), l = labfile_find_lan(p->s, name);
     if (g >= 0)
         return lf_fail(p, "'%s' is already a guest (line %d)", name, p->s->guests[g].line);
     if (l >= 0)
@@ -372,7 +372,7 @@ static int kw_nic(struct lf_parser *p, const char *line)
     if (lf_guest_ref(p, ws.w[1], &gi) < 0)
         return -1;
     struct labfile_nic n = {.lan = -1, .prefix = -1, .line = p->line};
-    if (strcmp(ws.w[2], "tap") != 0 && (n.lan = lf_find_lan(s, ws.w[2])) < 0)
+    if (strcmp(ws.w[2], "tap") != 0 && (n.lan = labfile_find_lan(s, ws.w[2])) < 0)
         return lf_fail(p, "unknown LAN '%s'", ws.w[2]);
     if (ws.n == 4) {
         if (addr_parse(ws.w[3], &n.addr, &n.prefix, &sub) < 0)

@@ -158,6 +158,9 @@ int labfile_read_fd(int fd, const char *name, struct lab_spec **out, struct err 
  * a caller that fills one itself (save); NULL when out of memory. */
 struct lab_spec *labfile_new(const char *source);
 void labfile_free(struct lab_spec *s);
+/* The index of guest (LAN) NAME in S, or -1. */
+int labfile_find_guest(const struct lab_spec *s, const char *name);
+int labfile_find_lan(const struct lab_spec *s, const char *name);
 
 /* The canonical text of S: parsing it and formatting again gives the same
  * text. labfile_write writes it to F: 0, or -1 (errno) on a write error. */

@@ -57,7 +57,7 @@ static int check_reach(struct lf_parser *p, struct lf_words *ws, int at, struct 
         c->to = LABFILE_TO_HOST;
     else if (!strcmp(t, "internet"))
         c->to = LABFILE_TO_INTERNET;
-    else if ((c->to_guest = lf_find_guest(p->s, t)) >= 0)
+    else if ((c->to_guest = labfile_find_guest(p->s, t)) >= 0)
         c->to = LABFILE_TO_GUEST;
     else if (t[0] >= '0' && t[0] <= '9') {
         c->to = LABFILE_TO_ADDR;
@@ -102,14 +102,14 @@ static int check_counter(struct lf_parser *p, struct lf_words *ws, int at, struc
     if ((strcmp(dir, "rx") != 0 && strcmp(dir, "tx") != 0) || strcmp(what, "moved") != 0)
         return lf_fail(p, "%s", usage);
     c->tx = dir[0] == 't';
-    c->guest = lf_find_guest(p->s, t);
+    c->guest = labfile_find_guest(p->s, t);
     if (c->guest >= 0)
         return left == 4 ? nic_value(p, c->guest, ws->w[at + 1], &c->nic) : 0;
     if (left == 4)
         return lf_fail(p, "%s", usage);
     if (!strcmp(t, "uplink"))
         c->uplink = true;
-    else if ((c->lan = lf_find_lan(p->s, t)) < 0)
+    else if ((c->lan = labfile_find_lan(p->s, t)) < 0)
         return lf_fail(p, "unknown LAN or guest '%s'", t);
     return 0;
 }

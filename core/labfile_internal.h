@@ -59,8 +59,6 @@ int lf_text_field(struct lf_parser *p, const struct lf_words *ws, bool may_be_em
 /* LEN bytes of LINE: no control character but tabs, valid UTF-8. */
 int lf_line_bytes_ok(struct lf_parser *p, const char *line, size_t len);
 
-int lf_find_guest(const struct lab_spec *s, const char *name); /* index, or -1 */
-int lf_find_lan(const struct lab_spec *s, const char *name);
 int lf_guest_ref(struct lf_parser *p, const char *name, int *out); /* or "unknown guest" */
 int lf_addr_value(struct lf_parser *p, const char *w, struct in_addr *a);
 /* `default` or NET/LEN with no host bits. */

@@ -13,22 +13,6 @@ static int dup_to(char **dst, const char *src)
     return *dst ? 0 : -1;
 }
 
-static int find_guest(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nguests; i++)
-        if (strcmp(s->guests[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int find_lan(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nlans; i++)
-        if (strcmp(s->lans[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 static int carry_startup(struct labfile_guest *g, const struct labfile_guest *from)
 {
     if (!from->nstartup || g->nstartup)
@@ -49,7 +33,7 @@ static bool map_guest(const struct lab_spec *s, const struct lab_spec *from, int
 {
     if (*idx < 0)
         return true;
-    *idx = find_guest(s, from->guests[*idx].name);
+    *idx = labfile_find_guest(s, from->guests[*idx].name);
     return *idx >= 0;
 }
 
@@ -57,7 +41,7 @@ static bool map_lan(const struct lab_spec *s, const struct lab_spec *from, int *
 {
     if (*idx < 0)
         return true;
-    *idx = find_lan(s, from->lans[*idx].name);
+    *idx = labfile_find_lan(s, from->lans[*idx].name);
     return *idx >= 0;
 }
 
@@ -92,7 +76,7 @@ int labsave_carry(struct lab_spec *s, const struct lab_spec *from)
         s->ndesc++;
     }
     for (size_t i = 0; i < s->nguests; i++) {
-        int k = find_guest(from, s->guests[i].name);
+        int k = labfile_find_guest(from, s->guests[i].name);
         if (k >= 0 && carry_startup(&s->guests[i], &from->guests[k]) < 0)
             return -1;
     }

@@ -189,22 +189,6 @@ static int split_line(struct conf *c, const char *line, struct conf_line *cl)
     return fail(c, "%s", form);
 }
 
-static int find_guest(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nguests; i++)
-        if (strcmp(s->guests[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int find_lan(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nlans; i++)
-        if (strcmp(s->lans[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* ---- pass 1: machines= and the LAB_ keys ---- */
 
 static int do_machines(struct conf *c, const char *value)
@@ -218,7 +202,7 @@ static int do_machines(struct conf *c, const char *value)
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         if (!nk_name_ok(w))
             return fail(c, "machine name '%s': %s", w, name_rules);
-        if (find_guest(c->lab->spec, w) >= 0)
+        if (labfile_find_guest(c->lab->spec, w) >= 0)
             return fail(c, "machines names %s twice", w);
         if (nk_add_guest(c->lab, w, c->file, c->line, c->e) < 0)
             return -1;
@@ -248,10 +232,10 @@ static int guest_for(struct conf *c, const char *name, int *gi)
     struct lab_spec *s = c->lab->spec;
     if (!nk_name_ok(name))
         return fail(c, "machine name '%s': %s", name, name_rules);
-    if (find_lan(s, name) >= 0)
+    if (labfile_find_lan(s, name) >= 0)
         return fail(c, "'%s' is both a machine and a collision domain (umlab needs two names)",
                     name);
-    if ((*gi = find_guest(s, name)) >= 0)
+    if ((*gi = labfile_find_guest(s, name)) >= 0)
         return 0;
     if (c->machines_line) {
         for (size_t i = 0; i < c->nskipped; i++)
@@ -365,7 +349,7 @@ static int do_nic(struct conf *c, int gi, const char *arg, const char *value)
         }
         if (!nk_name_ok(dom))
             return fail(c, "collision domain '%s': %s", dom, name_rules);
-        if (find_guest(s, dom) >= 0)
+        if (labfile_find_guest(s, dom) >= 0)
             return fail(c, "'%s' is both a machine and a collision domain (umlab needs two names)",
                         dom);
         for (size_t g = 0; g < c->nskipped; g++)
@@ -374,7 +358,7 @@ static int do_nic(struct conf *c, int gi, const char *arg, const char *value)
                             "'%s' is both a machine and a collision domain (umlab needs two "
                             "names)",
                             dom);
-        int li = find_lan(s, dom);
+        int li = labfile_find_lan(s, dom);
         if (li < 0) {
             if (s->nlans == LABFILE_MAX_LANS)
                 return fail(c, "more than %d collision domains", LABFILE_MAX_LANS);

@@ -18,14 +18,6 @@ static bool blank(char ch)
     return ch == ' ' || ch == '\t';
 }
 
-static int find(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nguests; i++)
-        if (strcmp(s->guests[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* Reads the names of the words in LIST (blank-separated) into IDX. */
 static int names(const struct lab_spec *s, char *list, int *idx, size_t *n, const char *file,
                  int line, struct err *e)
@@ -33,7 +25,7 @@ static int names(const struct lab_spec *s, char *list, int *idx, size_t *n, cons
     *n = 0;
     char *save = NULL;
     for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-        int g = find(s, w);
+        int g = labfile_find_guest(s, w);
         if (g < 0)
             return nk_fail(e, file, line, "unknown machine '%s'", w);
         if (*n == LABFILE_MAX_GUESTS)

@@ -174,20 +174,12 @@ struct walk {
     char rel[REL_MAX];
 };
 
-static bool is_guest(const struct lab_spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->nguests; i++)
-        if (strcmp(s->guests[i].name, name) == 0)
-            return true;
-    return false;
-}
-
 /* A directory at the top that is no machine of lab.conf: Netkit would have
  * started one for it, umlab says it does not. */
 static int top_dir(struct walk *w, const char *name)
 {
     if (!w->lab || name[0] == '.' || !strcmp(name, "shared") || !strcmp(name, "_test") ||
-        is_guest(w->lab->spec, name))
+        labfile_find_guest(w->lab->spec, name) >= 0)
         return 0;
     struct strbuf b = {0};
     where(&b, w->dir, name);
