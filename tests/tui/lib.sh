@@ -79,6 +79,28 @@ wait_for() {
     fail "timed out after ${secs}s waiting for /$re/"
 }
 
+# The side pane: what follows its border on each row.
+side() {
+    screen | sed -n 's/.*│ //p'
+}
+
+# wait_side REGEX SECONDS: until a side pane row matches.
+wait_side() {
+    end=$(($(date +%s) + $2))
+    until side | grep -Eq -- "$1"; do
+        [ "$(date +%s)" -ge "$end" ] && fail "no /$1/ in the side pane"
+        sleep 0.3
+    done
+}
+
+# Types COMMAND at the console's prompt (Ctrl-] :) and runs it.
+prompt() {
+    keys C-] :
+    wait_for 'umlab> *$' 5
+    type_text "$1"
+    keys Enter
+}
+
 # The first line of the screen matching REGEX.
 screen_line() {
     screen | grep -E -m1 -- "$1"

@@ -6,25 +6,6 @@
 LAB=tuifault
 tui_start "$LAB" 160 48
 
-# The side pane: what follows its border on each row.
-side() {
-    screen | sed -n 's/.*│ //p'
-}
-prompt() {
-    keys C-] :
-    wait_for 'umlab> *$' 5
-    type_text "$1"
-    keys Enter
-}
-# wait_side REGEX SECONDS: until a side pane row matches
-wait_side() {
-    end=$(($(date +%s) + $2))
-    until side | grep -Eq -- "$1"; do
-        [ "$(date +%s)" -ge "$end" ] && fail "no /$1/ in the side pane"
-        sleep 0.3
-    done
-}
-
 wait_for 'F1Help' 30
 wait_side '^g1 +tap0 ' 60
 side | grep -q 'fault:' && fail "a fault shows before any was made"

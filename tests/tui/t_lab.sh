@@ -7,10 +7,6 @@
 LAB=tuilab
 tui_start "$LAB" 160 48
 
-# The side pane: what follows its border on each row.
-side() {
-    screen | sed -n 's/.*│ //p'
-}
 # rx packets of GUEST's tap as the side pane shows them.
 tap_rx_packets() {
     side | awk -v g="$1" '$1 == g && $2 ~ /^tap/ { getline; sub(/p$/, "", $3); print $3; exit }'

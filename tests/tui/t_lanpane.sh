@@ -8,22 +8,6 @@
 LAB=tuilan
 tui_start "$LAB" 160 48
 
-side() {
-    screen | sed -n 's/.*│ //p'
-}
-prompt() {
-    keys C-] :
-    wait_for 'umlab> *$' 5
-    type_text "$1"
-    keys Enter
-}
-wait_side() {
-    end=$(($(date +%s) + $2))
-    until side | grep -Eq -- "$1"; do
-        [ "$(date +%s)" -ge "$end" ] && fail "no /$1/ in the side pane"
-        sleep 0.3
-    done
-}
 # the LAN's rx packets: the first "rx" row after its title
 lan_rx() {
     side | sed -n '/^LAN A br-A/{n;p;q}' | awk '{print $3}' | tr -d p

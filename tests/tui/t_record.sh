@@ -20,13 +20,6 @@ echo "ok: batch mode has no screen to record"
 tui_start "$LAB" 120 40
 wait_for 'F1Help' 30
 
-prompt() {
-    keys C-] :
-    wait_for 'umlab> *$' 5
-    type_text "$1"
-    keys Enter
-}
-
 # a link is refused and its target untouched; an existing file needs --force
 echo keep >"$TUI_TMP/target"
 ln -s "$TUI_TMP/target" "$TUI_TMP/link.cast"
