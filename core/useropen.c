@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -64,63 +66,69 @@ int useropen_become(const struct useropen_who *w, struct err *e)
     return 0;
 }
 
-/* In the child: become the user, open, send the descriptor (or the error
- * text) back over SOCK. Never returns. */
-static void open_as_user(const struct useropen_who *w, const char *what, const char *path,
-                         useropen_fn opener, const void *arg, int sock)
+/* In the child: become the user, run FN(CTX), send its answer back over
+ * SOCK: a status byte ('0' done, '1' failed), the message and, when PASS_FD,
+ * FN's descriptor. WHAT starts the error of a failed drop. Never returns. */
+static void child_as_user(const struct useropen_who *w, const char *what,
+                          int (*fn)(void *ctx, struct err *e), void *ctx, bool pass_fd, int sock)
 {
     struct err ce = {""};
-    int fd = -1;
+    int r = -1;
     if (useropen_become(w, &ce) < 0) {
         if (what) {
             struct err why = ce;
             err_set(&ce, "%s: %s", what, why.msg);
         }
     } else {
-        fd = opener(path, arg, &ce);
+        r = fn(ctx, &ce);
     }
-    struct iovec iov = {.iov_base = ce.msg, .iov_len = strlen(ce.msg) + 1};
+    char msg[1 + sizeof ce.msg];
+    msg[0] = r >= 0 ? '0' : '1';
+    size_t len = strlen(ce.msg) + 1;
+    memcpy(msg + 1, ce.msg, len);
+    struct iovec iov = {.iov_base = msg, .iov_len = 1 + len};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } u;
     struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (fd >= 0) {
+    if (pass_fd && r >= 0) {
         m.msg_control = u.buf;
         m.msg_controllen = sizeof u.buf;
         struct cmsghdr *c = CMSG_FIRSTHDR(&m);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
         c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        memcpy(CMSG_DATA(c), &r, sizeof r);
     }
     _exit(sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? 1 : 0);
 }
 
-int useropen_with(const struct useropen_who *w, const char *what, const char *path,
-                  useropen_fn opener, const void *arg, struct err *e)
+/* Runs FN(CTX) as W's user in a short child (W->drop is true) and returns
+ * its answer: with PASS_FD the descriptor it opened, else 0; -1 with its
+ * message in E. WHAT, when not NULL, starts the errors; LABEL ("history
+ * PATH", "PATH" or "") names what the handover's own errors are about. */
+static int as_user(const struct useropen_who *w, const char *what, const char *label,
+                   int (*fn)(void *ctx, struct err *e), void *ctx, bool pass_fd, struct err *e)
 {
-    if (!w->drop)
-        return opener(path, arg, e);
-    /* "history PATH" or "PATH": what the handover's own errors start with */
-    const char *pre = what ? what : "", *sp = what ? " " : "";
+    const char *colon = *label ? ": " : "";
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return err_sys(e, "%s%s%s: socketpair", pre, sp, path);
+        return err_sys(e, "%s%ssocketpair", label, colon);
     pid_t pid = fork();
     if (pid < 0) {
-        err_sys(e, "%s%s%s: fork", pre, sp, path);
+        err_sys(e, "%s%sfork", label, colon);
         close(sv[0]);
         close(sv[1]);
         return -1;
     }
     if (pid == 0) {
         close(sv[0]);
-        open_as_user(w, what, path, opener, arg, sv[1]);
+        child_as_user(w, what, fn, ctx, pass_fd, sv[1]);
     }
     close(sv[1]);
-    struct err ce = {""};
-    struct iovec iov = {.iov_base = ce.msg, .iov_len = sizeof ce.msg - 1};
+    char msg[1 + sizeof e->msg + 1];
+    struct iovec iov = {.iov_base = msg, .iov_len = sizeof msg - 1};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -140,15 +148,42 @@ int useropen_with(const struct useropen_who *w, const char *what, const char *pa
     if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
         c->cmsg_len == CMSG_LEN(sizeof(int)))
         memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    if (fd >= 0)
-        return fd;
     if (n <= 0) {
         errno = n < 0 ? saved : EIO;
-        return err_sys(e, "%s%s%s: no answer from the opener", pre, sp, path);
+        return err_sys(e, "%s%sno answer from the child running as uid %u", label, colon,
+                       (unsigned)w->uid);
     }
-    if (ce.msg[0])
-        return err_set(e, "%s", ce.msg);
-    return err_set(e, "%s%s%s: cannot open", pre, sp, path);
+    msg[n] = '\0';
+    if (msg[0] == '0' && (!pass_fd || fd >= 0))
+        return pass_fd ? fd : 0;
+    if (fd >= 0)
+        close(fd);
+    if (msg[0] != '0' && msg[1])
+        return err_set(e, "%s", msg + 1);
+    return err_set(e, "%s%s%s", label, colon, pass_fd ? "cannot open" : "failed");
+}
+
+struct opener_call {
+    useropen_fn opener;
+    const char *path;
+    const void *arg;
+};
+
+static int call_opener(void *ctx, struct err *e)
+{
+    const struct opener_call *oc = ctx;
+    return oc->opener(oc->path, oc->arg, e);
+}
+
+int useropen_with(const struct useropen_who *w, const char *what, const char *path,
+                  useropen_fn opener, const void *arg, struct err *e)
+{
+    if (!w->drop)
+        return opener(path, arg, e);
+    char label[PATH_MAX + 64];
+    snprintf(label, sizeof label, "%s%s%s", what ? what : "", what ? " " : "", path);
+    struct opener_call oc = {opener, path, arg};
+    return as_user(w, what, label, call_opener, &oc, true, e);
 }
 
 struct open_how {
@@ -173,51 +208,5 @@ int useropen_run(const struct useropen_who *w, int (*fn)(void *ctx, struct err *
 {
     if (!w->drop)
         return fn(ctx, e);
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return err_sys(e, "pipe");
-    pid_t pid = fork();
-    if (pid < 0) {
-        err_sys(e, "fork");
-        close(p[0]);
-        close(p[1]);
-        return -1;
-    }
-    if (pid == 0) { /* the answer: one byte '0' or '1', then the message */
-        close(p[0]);
-        struct err ce = {""};
-        char rc = '1';
-        if (setgroups(1, &w->gid) < 0 || setgid(w->gid) < 0 || setuid(w->uid) < 0)
-            err_sys(&ce, "cannot become uid %u", (unsigned)w->uid);
-        else if (fn(ctx, &ce) == 0)
-            rc = '0';
-        char buf[sizeof ce.msg + 1];
-        buf[0] = rc;
-        size_t n = strlen(ce.msg);
-        memcpy(buf + 1, ce.msg, n);
-        _exit(write(p[1], buf, n + 1) == (ssize_t)(n + 1) ? 0 : 1);
-    }
-    close(p[1]);
-    char buf[sizeof e->msg + 1];
-    size_t got = 0;
-    for (;;) {
-        ssize_t n = read(p[0], buf + got, sizeof buf - 1 - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        if (got == sizeof buf - 1)
-            break;
-    }
-    close(p[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    buf[got] = '\0';
-    if (got == 0)
-        return err_set(e, "no answer from the child running as uid %u", (unsigned)w->uid);
-    if (buf[0] == '0')
-        return 0;
-    return err_set(e, "%s", buf[1] ? buf + 1 : "failed");
+    return as_user(w, NULL, "", fn, ctx, false, e);
 }
