@@ -5,7 +5,8 @@
 #   usage: mkdebian.sh systemd|sysvinit|frr OUTDIR   (needs root: debootstrap)
 # frr is the systemd image with Debian's FRR routing suite (its frr.service
 # starts the daemons /etc/frr/daemons enables: zebra, staticd, watchfrr; a lab
-# turns on ospfd there and restarts it).
+# turns on ospfd there and restarts it), iptables, and the UML kernel's modules
+# in /lib/modules (iptables' nat table is one).
 # Prints the image's path. Cached in OUTDIR under a name holding a hash of this
 # script, so an edit of the script rebuilds it. Root's password is "umlab".
 set -eu
@@ -14,7 +15,7 @@ outdir=$2
 case "$flavour" in
 systemd) init_pkgs=systemd-sysv ;;
 sysvinit) init_pkgs=sysvinit-core ;;
-frr) init_pkgs=systemd-sysv,frr ;;
+frr) init_pkgs=systemd-sysv,frr,iptables,kmod ;;
 *) echo "mkdebian: flavour '$flavour': give systemd, sysvinit or frr" >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "mkdebian: needs root (debootstrap)" >&2; exit 1; }
@@ -51,6 +52,15 @@ if [ "$flavour" = frr ]; then
     # debootstrap's empty fstab, nothing remounts it: a lab that edits
     # /etc/frr needs it writable (the guest's writes go to its COW file).
     printf '/dev/ubda / ext4 defaults 0 0\n' >"$root/etc/fstab"
+    # iptables' nat table and nf_tables are modules of Debian's UML kernel:
+    # the guest loads them from its own /lib/modules, as Debian's UML README
+    # says to install them (a NAT-gateway lab needs them).
+    for m in /usr/lib/uml/modules/*; do
+        [ -d "$m" ] && mkdir -p "$root/lib/modules" && cp -a "$m" "$root/lib/modules/"
+    done
+    # Its nf_tables lacks the nat chain type (nft_chain_nat): iptables-nft
+    # cannot make the nat table, the legacy x_tables backend can.
+    chroot "$root" update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy
 fi
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
 

@@ -36,7 +36,7 @@ for f in "$dir"/*.lab; do
         if [ -n "${UMLAB_LABS_ROOTFS:-}" ]; then
             rootfs_opt="--rootfs $UMLAB_LABS_ROOTFS"
         else
-            need="$need iptables in the guest image (set UMLAB_LABS_ROOTFS to a Debian image)"
+            need="$need iptables in the guest image (t_ospf.sh runs it on its Debian image)"
         fi
     fi
     # FRR labs run with the FRR image in their own test (t_ospf.sh builds it).

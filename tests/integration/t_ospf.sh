@@ -5,7 +5,8 @@
 # build/images/). `umlab check` passes every check; then, in a second build,
 # FRR stopped on r2 takes r1's route to LAN B away and pc1 no longer reaches
 # pc2: the route came from OSPF. The same lab as a Netkit directory
-# (examples/netkit/ospf) builds and passes its ltest. Skipped (exit 0, a SKIP line with the reason)
+# (examples/netkit/ospf) builds and passes its ltest; the gallery's
+# nat-gateway.lab (iptables in the guests) passes on the same image. Skipped (exit 0, a SKIP line with the reason)
 # when debootstrap cannot reach the package mirror.
 # (root; sandboxed lab umlab-itospf.)
 . "$(dirname "$0")/lib.sh"
@@ -92,6 +93,18 @@ check "umlab check of the Netkit directory: exit 0" test $rc = 0
 check "pc1's ltest passes (reaches pc2)" grep -qx "pc1: pass (user test)" "$work/nk.out"
 check "r1's ltest passes (its route is proto ospf)" grep -qx "r1: pass (user test)" "$work/nk.out"
 [ "$FAILS" = "$f0" ] || cat "$work/nk.out" "$work/nk.err" >&2
+assert_lab_gone $LAB
+# 4. The gallery's NAT-gateway lab needs iptables (and the UML kernel's nat
+# module) in its guests: this image has both, so `make check` runs it here.
+f0=$FAILS
+t0=$(date +%s)
+"$UMLAB" check --sandbox --lab $LAB --rootfs "$img" --login root:umlab \
+    "$examples/labs/nat-gateway.lab" >"$work/nat.out" 2>"$work/nat.err"
+rc=$?
+echo "umlab check nat-gateway.lab: exit $rc in $(($(date +%s) - t0)) s"
+check "nat-gateway.lab: every check passes" test $rc = 0
+check "nat-gateway.lab: pc1 reaches the internet through gw" grep -q "^pass .*reach pc1 internet" "$work/nat.out"
+[ "$FAILS" = "$f0" ] || cat "$work/nat.out" "$work/nat.err" >&2
 assert_lab_gone $LAB
 echo "t_ospf: $(($(date +%s) - start)) s"
 [ "$FAILS" = 0 ]
