@@ -630,9 +630,10 @@ out:
     return rc;
 }
 
-int labfile_read_fd(int fd, const char *name, struct lab_spec **out, struct err *e)
+int labfile_slurp_fd(int fd, const char *name, char **buf_out, size_t *len_out, struct err *e)
 {
-    *out = NULL;
+    *buf_out = NULL;
+    *len_out = 0;
     struct stat st;
     if (fstat(fd, &st) < 0)
         return err_sys(e, "%s", name);
@@ -660,6 +661,18 @@ int labfile_read_fd(int fd, const char *name, struct lab_spec **out, struct err 
             return err_set(e, "%s: larger than %d bytes", name, LABFILE_SIZE_MAX);
         }
     }
+    *buf_out = buf;
+    *len_out = len;
+    return 0;
+}
+
+int labfile_read_fd(int fd, const char *name, struct lab_spec **out, struct err *e)
+{
+    *out = NULL;
+    char *buf;
+    size_t len;
+    if (labfile_slurp_fd(fd, name, &buf, &len, e) < 0)
+        return -1;
     int rc = labfile_parse(name, buf, len, out, e);
     free(buf);
     return rc;

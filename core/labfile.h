@@ -149,6 +149,9 @@ struct lab_spec {
  * directory). 0 with *OUT set, or -1 with E = "NAME:LINE: message". */
 int labfile_parse(const char *name, const char *text, size_t len, struct lab_spec **out,
                   struct err *e);
+/* Reads FD (a regular file, at most LABFILE_SIZE_MAX bytes) into *BUF (the
+ * caller frees it) of *LEN bytes; the lab and lesson readers share it. */
+int labfile_slurp_fd(int fd, const char *name, char **buf, size_t *len, struct err *e);
 /* Reads a lab file from FD (a regular file, at most LABFILE_SIZE_MAX bytes)
  * and parses it. The caller decides how FD was opened: umlab runs as root and
  * errors quote the file's words ("unknown keyword '…'"), so a file named by

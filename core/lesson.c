@@ -161,31 +161,10 @@ int lesson_parse(const char *name, const char *text, size_t len, struct lesson *
 
 int lesson_read_fd(int fd, const char *name, struct lesson **out, struct err *e)
 {
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return err_sys(e, "%s", name);
-    if (!S_ISREG(st.st_mode))
-        return err_set(e, "%s: not a regular file", name);
-    char *buf = malloc(LABFILE_SIZE_MAX + 1);
-    if (!buf)
-        return err_sys(e, "%s", name);
-    size_t len = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf + len, LABFILE_SIZE_MAX + 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            return err_sys(e, "%s: read", name);
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > LABFILE_SIZE_MAX) {
-            free(buf);
-            return err_set(e, "%s: larger than %d bytes", name, LABFILE_SIZE_MAX);
-        }
-    }
+    char *buf;
+    size_t len;
+    if (labfile_slurp_fd(fd, name, &buf, &len, e) < 0)
+        return -1;
     int rc = lesson_parse(name, buf, len, out, e);
     free(buf);
     return rc;

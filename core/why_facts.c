@@ -104,7 +104,9 @@ static struct in_addr nic_addr(const struct guest *g, int k)
     return g->nics[k].present ? g->nics[k].addr : g->addr;
 }
 
-static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_guest *w)
+/* What umlab knows of G through NIC K without asking it; false when it is not
+ * running (nothing more to learn). */
+static bool guest_known(const struct lab *lab, const struct guest *g, int k, struct why_guest *w)
 {
     memset(w, 0, sizeof *w);
     snprintf(w->name, sizeof w->name, "%s", g->name);
@@ -113,7 +115,12 @@ static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_gues
     w->want_prefix =
         g->nics[k].present && g->nics[k].addr.s_addr ? g->nics[k].prefix : lab->subnet.prefix;
     w->running = g->state != GUEST_EXITED;
-    if (!w->running)
+    return w->running;
+}
+
+static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_guest *w)
+{
+    if (!guest_known(lab, g, k, w))
         return;
     struct err e;
     struct strbuf text = {0};
@@ -146,14 +153,7 @@ static void guest_facts(struct lab *lab, struct guest *g, int k, struct why_gues
  * static routes umlab typed. Looked at through NIC K. */
 static void guest_assumed(struct lab *lab, struct guest *g, int k, struct why_guest *w)
 {
-    memset(w, 0, sizeof *w);
-    snprintf(w->name, sizeof w->name, "%s", g->name);
-    snprintf(w->nic, sizeof w->nic, "eth%d", k);
-    w->want = nic_addr(g, k);
-    w->want_prefix =
-        g->nics[k].present && g->nics[k].addr.s_addr ? g->nics[k].prefix : lab->subnet.prefix;
-    w->running = g->state != GUEST_EXITED;
-    if (!w->running)
+    if (!guest_known(lab, g, k, w))
         return;
     if (g->state != GUEST_RUNNING) {
         snprintf(w->unknown_why, sizeof w->unknown_why, "still booting");
