@@ -129,8 +129,9 @@ static void netmask_note(const struct why_guest *g, char *out, size_t outsz)
 static void fix_guest_ip(struct why_hop *h, const struct why_guest *g, struct in_addr gw, bool lan)
 {
     char as[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+    /* `ip GUEST ADDR` without ethN addresses the routed tap: a LAN NIC is named. */
     if (g->want.s_addr && lan)
-        fix(h, "ip %s %s/%d", g->name, ip(g->want, as), g->want_prefix);
+        fix(h, "ip %s %s %s/%d", g->name, g->nic, ip(g->want, as), g->want_prefix);
     else
         fix(h, "ip %s", g->name);
     if (!g->want.s_addr)
@@ -359,8 +360,8 @@ static void guest_route(struct walk *w, struct why_hop *h, const struct why_gues
         return;
     }
     if (strcmp(rt->dev, g->nic) != 0) {
-        say(h, WHY_FAIL, "%s routes %s out of %s, not %s (umlab's NIC)", g->name, ip(dst, ds),
-            rt->dev, g->nic);
+        say(h, WHY_FAIL, "%s routes %s out of %s, not %s (umlab's NIC)%s", g->name, ip(dst, ds),
+            rt->dev, g->nic, note);
         fix_guest_ip(h, g, gw, w->lan);
         return;
     }

@@ -422,6 +422,20 @@ static void probe(struct lab *lab, struct guest *src, struct why_facts *f)
 
 /* ---- the target ---- */
 
+/* The guest one of whose NICs has A (a LAN NIC's too: `why g1 10.0.1.2`). */
+static struct guest *guest_with_addr(const struct lab *lab, struct in_addr a)
+{
+    for (size_t i = 0; i < lab->nguests; i++) {
+        struct guest *g = lab->guests[i];
+        if (g->addr.s_addr == a.s_addr)
+            return g;
+        for (int k = 0; k < GUEST_MAX_NICS; k++)
+            if (g->nics[k].present && g->nics[k].addr.s_addr == a.s_addr)
+                return g;
+    }
+    return NULL;
+}
+
 static int resolve(struct lab *lab, struct guest *src, const char *t, struct why_facts *f,
                    struct guest **tg, struct err *e)
 {
@@ -449,18 +463,18 @@ static int resolve(struct lab *lab, struct guest *src, const char *t, struct why
                            t);
         f->dst = a;
         f->kind = a.s_addr == lab->host.s_addr ? WHY_T_HOST : WHY_T_ADDR;
-        for (size_t i = 0; i < lab->nguests && f->kind == WHY_T_ADDR; i++)
-            if (lab->guests[i]->addr.s_addr == a.s_addr)
-                g = lab->guests[i];
+        if (f->kind == WHY_T_ADDR)
+            g = guest_with_addr(lab, a);
         if (!g)
             return 0;
+    } else {
+        if (!g->addr.s_addr)
+            return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name, g->name);
+        f->dst = g->addr;
     }
     if (g == src)
         return err_set(e, "why: %s is the source itself", g->name);
-    if (!g->addr.s_addr)
-        return err_set(e, "%s has no address yet (give it one with `ip %s`)", g->name, g->name);
     f->kind = WHY_T_GUEST;
-    f->dst = g->addr;
     *tg = g;
     return 0;
 }

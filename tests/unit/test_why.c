@@ -341,10 +341,50 @@ static void test_wrong_netmask_on_lan(void **state)
     struct why_report r;
     why_diagnose(f, &r);
     expect_cause(&r, "return", "wrong netmask, 10.0.1.130/25 on eth0 where the subnet is /24",
-                 "ip g2 10.0.1.130/24", NULL);
+                 "ip g2 eth0 10.0.1.130/24", NULL);
     /* A LAN is one segment: no host route, proxy_arp or forwarding hop. */
     for (size_t i = 0; i < r.n; i++)
         assert_true(strcmp(r.hops[i].id, "ip-forward") != 0 && strcmp(r.hops[i].id, "arp") != 0);
+    teardown_lab(&L);
+}
+
+/* A LAN NIC beside the routed tap: g1 and g2 are also on LAN L (their eth1),
+ * g2 typed /30 there, so g1's 10.0.1.1 is off-link for it and its default
+ * route takes the answer out of eth0 to the host. The fix names eth1: `ip g2
+ * 10.0.1.6/24` would readdress the routed tap. */
+static void lan_nic(struct why_guest *g, const char *addr, int prefix)
+{
+    snprintf(g->nic, sizeof g->nic, "eth1");
+    g->want = ip4(addr);
+    g->want_prefix = 24;
+    g->links[g->nlinks++] = (struct why_link){"eth1", true, true};
+    g->addrs[g->naddrs++] = (struct why_addr){"eth1", ip4(addr), prefix};
+    uint32_t m = htonl(0xffffffffU << (32 - prefix));
+    g->routes[g->nroutes++] = (struct why_route){{ip4(addr).s_addr & m}, prefix, {0}, "eth1"};
+}
+
+static void test_wrong_netmask_on_lan_nic(void **state)
+{
+    (void)state;
+    struct lab_facts L;
+    healthy(&L, WHY_T_GUEST);
+    struct why_facts *f = &L.f;
+    lan_nic(&f->src, "10.0.1.1", 24);
+    lan_nic(&f->dst_guest, "10.0.1.6", 30);
+    f->dst = ip4("10.0.1.6");
+    snprintf(f->target, sizeof f->target, "10.0.1.6");
+    tap(&f->src_tap, "tap2");
+    tap(&f->dst_tap, "tap3");
+    snprintf(f->src_tap.bridge, sizeof f->src_tap.bridge, "br-L");
+    snprintf(f->dst_tap.bridge, sizeof f->dst_tap.bridge, "br-L");
+    f->src_tap.bridge_up = f->dst_tap.bridge_up = true;
+    no_answer(&L);
+    struct why_report r;
+    why_diagnose(f, &r);
+    expect_cause(&r, "return", "wrong netmask, 10.0.1.6/30 on eth1 where the subnet is /24",
+                 "ip g2 eth1 10.0.1.6/24", "ip link set eth1 up; ip addr flush dev eth1");
+    assert_string_equal(r.hops[r.first_fail].shell[1], "ip addr add 10.0.1.6/24 dev eth1");
+    assert_int_equal(r.hops[r.first_fail].nshell, 2); /* no default route on a LAN */
     teardown_lab(&L);
 }
 
@@ -649,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_no_default_route),
         cmocka_unit_test(test_tap_down),
         cmocka_unit_test(test_wrong_netmask_on_lan),
+        cmocka_unit_test(test_wrong_netmask_on_lan_nic),
         cmocka_unit_test(test_wrong_netmask_routed),
         cmocka_unit_test(test_legacy_forward_drop),
         cmocka_unit_test(test_nft_unread_rule_is_unknown),
