@@ -34,7 +34,7 @@ const struct key_binding keys_table[] = {
     {{FKEY(3), PCHR('i')}, ACT_PROMPT, "ip %g %a", "IP", "assign an IP"},
     {{FKEY(4), PCHR('t')}, ACT_RUN, "nat %n", "NAT%n", "NAT on / off"},
     {{FKEY(5), PCHR('d')}, ACT_RUN, "dump %g %d", "Dump", "tcpdump split"},
-    {{FKEY(6), PCHR('g')}, ACT_PROMPT, "ping %g %p", "Ping", "ping from guest"},
+    {{FKEY(6), PCHR('g')}, ACT_PROMPT, "ping %g %p --walk", "Ping", "ping + walk"},
     {{KEY(KEY_F(18), "Shift-F6"), PCHR('G')}, ACT_RUN, "pingall", NULL, "pingall"},
     {{FKEY(7), PCHR('r')}, ACT_RUN, "guest restart %g", "Restart", "restart", ACT_SHELL},
     {{FKEY(8), PCHR('x')}, ACT_RUN, "guest halt %g", "Halt", "halt guest"},

@@ -1,8 +1,9 @@
 #!/bin/sh
 # t_lab.sh — the whole story with keys only: a guest's prompt in its tab, a
-# second guest, addresses, NAT, pings between guests and to the stand-in
-# internet, counters and the MASQUERADE rule moving in the side pane, tcpdump
-# beside the console, a resize, the scrollback, and a clean quit.
+# second guest, addresses, NAT, pings between guests (F6: with the packet
+# walk) and to the stand-in internet, counters and the MASQUERADE rule moving
+# in the side pane, tcpdump beside the console, a resize, the scrollback, and
+# a clean quit.
 . "$(dirname "$0")/lib.sh"
 LAB=tuilab
 tui_start "$LAB" 160 48
@@ -48,10 +49,12 @@ wait_for '\* +[0-9.]+[KMG]?p .*MASQUERADE -o uplink0' 10
 echo "ok: F4 turned NAT on"
 
 keys F6
-wait_for 'umlab> ping g2 g1' 10
+wait_for 'umlab> ping g2 g1 --walk' 10
 keys Enter
-wait_for 'g2 -> g1 .*received, 0% loss' 60
-echo "ok: F6 pinged g1 from g2"
+# the walk's lines follow the ping's in the log: its last says all moved
+wait_for 'ok reply +tap1 tx +\+[1-9]' 60
+wait_for 'every counter on the path moved' 10
+echo "ok: F6 pinged g1 from g2 and showed the packet walk"
 
 keys C-] :
 wait_for 'umlab> *$' 5

@@ -57,7 +57,7 @@ static void test_function_keys(void **state)
         {ACT_PROMPT, "ip %g %a"},
         {ACT_RUN, "nat %n"},
         {ACT_RUN, "dump %g %d"},
-        {ACT_PROMPT, "ping %g %p"},
+        {ACT_PROMPT, "ping %g %p --walk"},
         {ACT_RUN, "guest restart %g"},
         {ACT_RUN, "guest halt %g"},
         {ACT_RUN, "shell"},
