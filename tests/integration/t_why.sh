@@ -1,11 +1,13 @@
 #!/bin/sh
 # `why` on a real sandboxed lab (root; umlab creates namespaces umlab-itwhy and
 # umlab-itwhy-inet and the test checks they are gone after). The lab is broken
-# in six ways, each from inside the sandbox's own namespace (umlab's `host`,
-# `send`, `nat`): proxy_arp off, ip_forward 0, NAT off, g1's default route
-# deleted, tap0 down, FORWARD policy DROP in nf_tables. Each time `why` must
-# name the cause; then the test runs the umlab commands `why` suggests (asking
-# again while it still finds a cause) and the ping must pass.
+# in the issue's eight ways, each from inside the sandbox's own namespace
+# (umlab's `host`, `send`, `nat`): proxy_arp off, ip_forward 0, the host route
+# to g1 deleted, NAT off, g1's default route deleted, tap0 down, FORWARD
+# policy DROP in nf_tables, and a wrong netmask on a LAN (g1 and g2 also get a
+# NIC on LAN L; g2 types /30 there, so g1 is off-link for it). Each time `why`
+# must name the cause; then the test runs the umlab commands `why` suggests
+# (asking again while it still finds a cause) and the ping must pass.
 . "$(dirname "$0")/lib.sh"
 need_root
 LAB=itwhy
@@ -40,6 +42,7 @@ run() {
     fi
 }
 res() { jline "$out" "$nline" "$1"; }
+has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
 
 # case NAME TARGET CAUSE BREAK...: breaks the lab with the BREAK commands
 # (one per argument), checks `why g1 TARGET` names CAUSE, applies its fixes
@@ -57,6 +60,14 @@ case_() {
     if [ -n "${want_shell:-}" ]; then
         check "$name: the plain shell fix is '$want_shell'" test "$(res '.result.shell[0]')" = "$want_shell"
         want_shell=
+    fi
+    if [ -n "${want_fix:-}" ]; then
+        check "$name: the umlab fix is '$want_fix'" test "$(res '.result.fix[0]')" = "$want_fix"
+        want_fix=
+    fi
+    if [ -n "${want_words:-}" ]; then
+        check "$name: the diagnosis says '$want_words'" has "$(res .result.summary)" "$want_words"
+        want_words=
     fi
     rounds=0
     while [ "$(res .result.cause)" != null ] && [ $rounds -lt 3 ]; do
@@ -76,6 +87,7 @@ case_() {
 }
 
 run guest add g1 --ip auto
+g1addr=$(res .result.address)
 run guest add g2 --ip auto
 run wait g1
 run wait g2
@@ -86,6 +98,9 @@ want_shell="sysctl -w net.ipv4.conf.tap0.proxy_arp=1"
 case_ "proxy_arp off" g2 arp "host sysctl -w net.ipv4.conf.tap0.proxy_arp=0"
 want_shell="sysctl -w net.ipv4.ip_forward=1"
 case_ "ip_forward 0 (the sandbox's own)" g2 ip-forward "host sysctl -w net.ipv4.ip_forward=0"
+want_shell="ip route add $g1addr/32 dev tap0"
+want_fix="host ip route add $g1addr/32 dev tap0"
+case_ "no host route" g2 host-route "host ip route del $g1addr/32 dev tap0"
 case_ "NAT off" internet nat "nat off"
 case_ "no default route" internet guest-route "send g1 ip route del default" "sleep 1"
 case_ "tap down" host tap "host ip link set tap0 down"
@@ -94,6 +109,14 @@ if command -v nft >/dev/null; then
 else
     echo "skip: nft is not installed (the nf_tables case needs it)"
 fi
+# Two guests on one LAN, beside their routed taps: the target's netmask.
+run lan add L --subnet 10.0.1.0/24
+run nic add g1 L:10.0.1.1/24
+run nic add g2 L:10.0.1.6/24
+want_fix="ip g2 eth1 10.0.1.6/24"
+want_words="wrong netmask, 10.0.1.6/30 on eth1 where the subnet is /24"
+case_ "wrong netmask on a LAN" 10.0.1.6 return \
+    "send g2 ip addr flush dev eth1; ip addr add 10.0.1.6/30 dev eth1" "sleep 1"
 check "the root namespace's ip_forward is as it was ($root_fwd)" \
     test "$(cat /proc/sys/net/ipv4/ip_forward)" = "$root_fwd"
 
