@@ -5,7 +5,7 @@
 static int check_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, struct err *e)
 {
     (void)a;
-    int failed = labapply_check(lab, o, e);
+    int failed = labapply_check(lab, o, NULL, e);
     if (failed < 0)
         return -1;
     if (failed > 0)

@@ -1,6 +1,8 @@
 /* labapply.c — see labapply.h. */
 #include "core/labapply.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,7 @@ static void applied_free(void *p)
     struct labapply *a = p;
     if (!a)
         return;
+    checkserve_stop(a->serve);
     labcheck_base_free(&a->base);
     if (a->nk)
         netkit_free(a->nk);
@@ -117,6 +120,30 @@ static int run_line(void *ctx, const char *line)
     return 0;
 }
 
+/* A part's check service, said in the progress (not serving is no error:
+ * this host's checks are then only run here). */
+static void start_service(struct lab *lab, struct labapply *a,
+                          void (*progress)(void *ctx, const char *line), void *ctx)
+{
+    const struct lab_spec *s = a->spec;
+    struct err e;
+    char line[LABCHECK_WHY_MAX + 128], as[INET_ADDRSTRLEN];
+    if (checkserve_start(&a->serve, lab, s, &a->base, &e) < 0)
+        snprintf(line, sizeof line,
+                 "check service not started: %s: other hosts' `check` cannot run this host's "
+                 "checks",
+                 e.msg);
+    else if (a->serve)
+        snprintf(line, sizeof line,
+                 "check service: host %s's checks answered on %s TCP port %d (docs/MULTIHOST.md)",
+                 s->hosts[s->as_host].name, addr_str(s->hosts[s->as_host].addr, as),
+                 s->hosts[s->as_host].check_port);
+    else
+        return;
+    if (progress)
+        progress(ctx, line);
+}
+
 int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk,
                    void (*progress)(void *ctx, const char *line), void *ctx, struct err *e)
 {
@@ -144,7 +171,10 @@ int labapply_build(struct lab *lab, struct lab_spec *spec, struct netkit_lab *nk
         return netkit_to_commands(nk, run_line, &r) ? -1 : 0;
     }
     labfile_to_commands(s, count_line, &r);
-    return labfile_to_commands(s, run_line, &r) ? -1 : 0;
+    if (labfile_to_commands(s, run_line, &r))
+        return -1;
+    start_service(lab, a, progress, ctx);
+    return 0;
 }
 
 /* Runs CMD (a test script's line) in guest NAME: its output into OUT; false
@@ -190,7 +220,76 @@ static int netkit_checks(struct lab *lab, const struct netkit_lab *nk, struct ou
     return failed;
 }
 
-int labapply_check(struct lab *lab, struct out *o, struct err *e)
+/* Whether check I of S is asked of its guest's host (a part's check of
+ * another host's guest, that host serving checks). */
+static bool asked_elsewhere(const struct lab_spec *s, size_t i)
+{
+    const struct labfile_check *c = &s->checks[i];
+    return s->as_host >= 0 && c->guest >= 0 && !labfile_guest_here(s, (size_t)c->guest) &&
+           s->hosts[s->guests[c->guest].host].check_port != 0;
+}
+
+/* Check I run by its guest's host; *SKIP when that host says so. A host
+ * that did not answer is not asked again in this round (DOWN, its why). */
+static void ask_host(struct lab *lab, const struct lab_spec *s, size_t i,
+                     char (*down)[LABCHECK_WHY_MAX], bool *skip, struct labcheck_result *r)
+{
+    int h = s->guests[s->checks[i].guest].host;
+    enum checkpeer_verdict v = CHECKPEER_FAIL;
+    struct labcheck_result got;
+    *skip = false;
+    r->pass = false;
+    if (down[h][0]) {
+        snprintf(r->why, sizeof r->why, "%s", down[h]);
+        return;
+    }
+    if (checkask_run(lab, s, i, &v, &got) < 0) {
+        snprintf(down[h], LABCHECK_WHY_MAX, "%s", got.why);
+        snprintf(r->why, sizeof r->why, "%s", got.why);
+        return;
+    }
+    *skip = v == CHECKPEER_SKIP;
+    r->pass = v == CHECKPEER_PASS;
+    snprintf(r->why, sizeof r->why, "on host %s%s: %s", s->hosts[h].name,
+             v == CHECKPEER_REFUSED ? ", refused" : "", got.why);
+}
+
+/* A reach check of S to a guest on a host that did not answer (DOWN):
+ * pinged once, not waited for. */
+static bool to_down_host(const struct lab_spec *s, size_t i, char (*down)[LABCHECK_WHY_MAX])
+{
+    const struct labfile_check *c = &s->checks[i];
+    return c->kind == LABFILE_CHECK_REACH && c->to == LABFILE_TO_GUEST && s->as_host >= 0 &&
+           !labfile_guest_here(s, (size_t)c->to_guest) && down[s->guests[c->to_guest].host][0];
+}
+
+struct judged {
+    struct labcheck_result r;
+    bool skip, asked;
+};
+
+/* Each check's result into J: first those asked of other hosts (quick, and
+ * they tell which hosts do not answer), then this host's own. */
+static void judge_all(struct lab *lab, struct labapply *a, struct judged *j,
+                      char (*down)[LABCHECK_WHY_MAX])
+{
+    const struct lab_spec *s = a->spec;
+    for (size_t i = 0; i < s->nchecks; i++)
+        if ((j[i].asked = asked_elsewhere(s, i)))
+            ask_host(lab, s, i, down, &j[i].skip, &j[i].r);
+    for (size_t i = 0; i < s->nchecks; i++) {
+        if (j[i].asked)
+            continue;
+        /* a multi-host lab's part: what no host here or there can run is skipped */
+        if ((j[i].skip = labfile_check_elsewhere(s, i, j[i].r.why, sizeof j[i].r.why)))
+            j[i].r.pass = false;
+        else
+            labcheck_eval_tries(lab, s, &a->base, i,
+                                to_down_host(s, i, down) ? 1 : LABCHECK_PEER_TRIES, &j[i].r);
+    }
+}
+
+int labapply_check(struct lab *lab, struct out *o, int *nskipped, struct err *e)
 {
     struct labapply *a = lab->applied;
     if (a && a->nk)
@@ -199,33 +298,41 @@ int labapply_check(struct lab *lab, struct out *o, struct err *e)
         return err_set(e, "check: this lab has no checks (open a lab file with `check` lines)");
     const struct lab_spec *s = a->spec;
     int failed = 0, skipped = 0;
+    char(*down)[LABCHECK_WHY_MAX] = calloc(s->nhosts + 1, sizeof *down);
+    struct judged *j = calloc(s->nchecks, sizeof *j);
+    if (!down || !j) {
+        free(down);
+        free(j);
+        return err_sys(e, "check");
+    }
+    judge_all(lab, a, j, down);
     out_arr_begin(o, "checks");
     for (size_t i = 0; i < s->nchecks; i++) {
-        struct labcheck_result r;
-        /* a multi-host lab's part: a check of another host's guest is skipped */
-        bool skip = labfile_check_elsewhere(s, i, r.why, sizeof r.why);
-        if (skip)
-            r.pass = false;
-        else
-            labcheck_eval(lab, s, &a->base, i, &r);
+        const struct labcheck_result *r = &j[i].r;
         struct strbuf what = {0};
         labfile_check_format(s, &s->checks[i], &what);
-        out_printf(o, "%s  %s:", skip ? "skip" : r.pass ? "pass" : "FAIL", s->source);
+        out_printf(o, "%s  %s:", j[i].skip ? "skip" : r->pass ? "pass" : "FAIL", s->source);
         out_obj_begin(o, NULL);
         out_int(o, "line", "%lld: ", s->checks[i].line);
         out_str(o, "check", "%s — ", sb_str(&what));
-        out_bool(o, "pass", NULL, r.pass);
-        out_bool(o, "skipped", NULL, skip);
-        out_str(o, "why", "%s\n", r.why);
+        out_bool(o, "pass", NULL, r->pass);
+        out_bool(o, "skipped", NULL, j[i].skip);
+        if (j[i].asked)
+            out_str(o, "host", NULL, s->hosts[s->guests[s->checks[i].guest].host].name);
+        out_str(o, "why", "%s\n", r->why);
         out_obj_end(o);
         sb_free(&what);
-        skipped += skip;
-        if (!r.pass && !skip)
+        skipped += j[i].skip;
+        if (!r->pass && !j[i].skip)
             failed++;
     }
     out_arr_end(o);
     out_int(o, "passed", NULL, (int)s->nchecks - failed - skipped);
     out_int(o, "failed", NULL, failed);
     out_int(o, "skipped", NULL, skipped);
+    free(down);
+    free(j);
+    if (nskipped)
+        *nskipped = skipped;
     return failed;
 }

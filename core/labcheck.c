@@ -120,7 +120,7 @@ static int ping_once(struct lab *lab, const char *from, const char *to, struct l
 }
 
 static void check_reach(struct lab *lab, const struct lab_spec *s, const struct labfile_check *c,
-                        struct labcheck_result *r)
+                        int tries, struct labcheck_result *r)
 {
     char as[INET_ADDRSTRLEN];
     const char *to = c->to == LABFILE_TO_HOST       ? "host"
@@ -138,10 +138,10 @@ static void check_reach(struct lab *lab, const struct lab_spec *s, const struct 
      * while that host's part may still be starting, for a while. */
     addr_str(ra, as);
     const char *host = s->hosts[s->guests[c->to_guest].host].name;
-    for (int t = 0; t < LABCHECK_PEER_TRIES; t++) {
+    for (int t = 0; t < tries; t++) {
         if (ping_once(lab, from, as, r) == 0 || c->negate || lab->quit_signal)
             break;
-        if (t == 0 && lab->cur_out)
+        if (t == 0 && tries > 1 && lab->cur_out)
             out_progress(lab->cur_out, "waiting for %s (%s) on host %s to answer", to, as, host);
     }
     if (!r->pass) {
@@ -353,6 +353,10 @@ static int reach_addr(struct lab *lab, const struct lab_spec *s, const struct la
         return 0;
     case LABFILE_TO_GUEST: {
         const char *name = s->guests[c->to_guest].name;
+        /* a guest on another host: by its address in the lab file */
+        if (!labfile_guest_here(s, (size_t)c->to_guest) &&
+            labfile_remote_addr(s, (size_t)c->guest, (size_t)c->to_guest, a))
+            return 0;
         const struct guest *t = lab_find_guest(lab, name);
         if (!t || !t->addr.s_addr) {
             why(r, t ? "%s has no address yet" : "no guest named '%s' in the lab", name);
@@ -443,12 +447,18 @@ void labcheck_judge(struct lab *lab, const struct lab_spec *s, size_t i, int sta
 void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
                    size_t i, struct labcheck_result *r)
 {
+    labcheck_eval_tries(lab, s, b, i, LABCHECK_PEER_TRIES, r);
+}
+
+void labcheck_eval_tries(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
+                         size_t i, int peer_tries, struct labcheck_result *r)
+{
     const struct labfile_check *c = &s->checks[i];
     r->pass = false;
     r->why[0] = '\0';
     switch (c->kind) {
     case LABFILE_CHECK_REACH:
-        check_reach(lab, s, c, r);
+        check_reach(lab, s, c, peer_tries < 1 ? 1 : peer_tries, r);
         break;
     case LABFILE_CHECK_ADDR:
         check_addr(lab, s, c, r);

@@ -41,6 +41,10 @@ void labcheck_base_free(struct labcheck_base *b);
 /* Evaluates check I of S now (B may be NULL: counters then count from 0). */
 void labcheck_eval(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
                    size_t i, struct labcheck_result *r);
+/* The same, a reach to a guest on another host pinging at most PEER_TRIES
+ * times (1: that host's part is known not to answer). */
+void labcheck_eval_tries(struct lab *lab, const struct lab_spec *s, const struct labcheck_base *b,
+                         size_t i, int peer_tries, struct labcheck_result *r);
 
 /* For live evaluation (checklist.h), which runs a guest's part through its
  * control channel instead of typing: the command check I runs in its guest

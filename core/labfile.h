@@ -29,8 +29,9 @@
 #define LABFILE_MAX_ROUTES    32 /* per guest */
 #define LABFILE_MAX_STARTUP   64 /* startup lines per guest */
 #define LABFILE_MAX_CHECKS    256
-#define LABFILE_MAX_DESC      64 /* description lines */
-#define LABFILE_MAX_HOSTS     65 /* `host` lines: a full VXLAN mesh of 64 remotes each */
+#define LABFILE_MAX_DESC      64   /* description lines */
+#define LABFILE_MAX_HOSTS     65   /* `host` lines: a full VXLAN mesh of 64 remotes each */
+#define LABFILE_CHECK_PORT    4790 /* a host's check service (checkpeer.h), unless it says */
 #define LABFILE_REGEX_MAX     256
 #define LABFILE_REGEX_ATOMS   2000             /* once repetitions are expanded (regex_size.h) */
 #define LABFILE_REGEX_LOOPS   100              /* *, + and ? once expanded */
@@ -76,6 +77,7 @@ struct labfile_guest {
 struct labfile_host {
     char name[LABFILE_NAME_MAX];
     struct in_addr addr;
+    int check_port; /* TCP port of its check service (checkpeer.h); 0: none */
     int line;
 };
 

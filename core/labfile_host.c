@@ -5,6 +5,7 @@
  * checks it can run. Pure, as the rest of the parser. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/lab.h"
 #include "core/labfile_internal.h"
@@ -23,8 +24,9 @@ int lf_kw_host(struct lf_parser *p, const char *line)
     struct lf_words ws;
     if (lf_split(p, line, LF_MAX_WORDS, &ws) < 0)
         return -1;
-    if (ws.n != 3)
-        return lf_fail(p, "usage: host NAME ADDR (the address the other hosts reach it at)");
+    if (ws.n != 3 && !(ws.n == 5 && strcmp(ws.w[3], "check-port") == 0))
+        return lf_fail(p, "usage: host NAME ADDR [check-port PORT|off] (the address the other "
+                          "hosts reach it at)");
     struct lab_spec *s = p->s;
     if (!guest_name_valid(ws.w[1]))
         return lf_fail(p,
@@ -36,7 +38,17 @@ int lf_kw_host(struct lf_parser *p, const char *line)
         return lf_fail(p, "host %s given twice (first at line %d)", ws.w[1], s->hosts[k].line);
     if (s->nhosts == LABFILE_MAX_HOSTS)
         return lf_fail(p, "more than %d hosts", LABFILE_MAX_HOSTS);
-    struct labfile_host h = {.line = p->line};
+    struct labfile_host h = {.line = p->line, .check_port = LABFILE_CHECK_PORT};
+    if (ws.n == 5 && strcmp(ws.w[4], "off") == 0) {
+        h.check_port = 0;
+    } else if (ws.n == 5) {
+        char *end;
+        long v = strtol(ws.w[4], &end, 10);
+        if (*end || end == ws.w[4] || v < 1 || v > 65535)
+            return lf_fail(p, "host %s: check-port '%s': a TCP port 1..65535, or off", ws.w[1],
+                           ws.w[4]);
+        h.check_port = (int)v;
+    }
     snprintf(h.name, sizeof h.name, "%s", ws.w[1]);
     if (lf_addr_value(p, ws.w[2], &h.addr) < 0)
         return -1;
@@ -194,6 +206,13 @@ void labfile_format_hosts(const struct lab_spec *s, struct strbuf *out)
     char as[INET_ADDRSTRLEN];
     if (s->nhosts)
         sb_printf(out, "\n");
-    for (size_t i = 0; i < s->nhosts; i++)
-        sb_printf(out, "host %s %s\n", s->hosts[i].name, addr_str(s->hosts[i].addr, as));
+    for (size_t i = 0; i < s->nhosts; i++) {
+        const struct labfile_host *h = &s->hosts[i];
+        sb_printf(out, "host %s %s", h->name, addr_str(h->addr, as));
+        if (h->check_port == 0)
+            sb_printf(out, " check-port off");
+        else if (h->check_port != LABFILE_CHECK_PORT)
+            sb_printf(out, " check-port %d", h->check_port);
+        sb_printf(out, "\n");
+    }
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkpeer.h"
 #include "core/lab.h"
 #include "core/labfile.h"
 
@@ -219,6 +220,70 @@ static void test_round_trip(void **state)
     labfile_free(s2);
 }
 
+static void test_check_port(void **state)
+{
+    (void)state;
+    struct lab_spec *s = parse_ok("host a 203.0.113.1 check-port 4791\nhost b 203.0.113.2 "
+                                  "check-port off\nhost c 203.0.113.3\n");
+    assert_int_equal(s->hosts[0].check_port, 4791);
+    assert_int_equal(s->hosts[1].check_port, 0);
+    assert_int_equal(s->hosts[2].check_port, LABFILE_CHECK_PORT);
+    struct strbuf b = {0};
+    labfile_format(s, &b);
+    assert_non_null(strstr(sb_str(&b), "\nhost a 203.0.113.1 check-port 4791\nhost b 203.0.113.2 "
+                                       "check-port off\nhost c 203.0.113.3\n"));
+    sb_free(&b);
+    labfile_free(s);
+    parse_bad("host a 203.0.113.1 check-port 0\n", "mh.lab:1: host a: check-port '0'");
+    parse_bad("host a 203.0.113.1 check-port 65536\n", "check-port '65536'");
+    parse_bad("host a 203.0.113.1 check-port 47x\n", "check-port '47x'");
+    parse_bad("host a 203.0.113.1 port 4790\n", "usage: host NAME ADDR [check-port");
+    parse_bad("host a 203.0.113.1 check-port\n", "usage: host NAME ADDR [check-port");
+}
+
+/* The check service's lines (core/checkpeer.c): a request names one of the
+ * lab's checks byte for byte, or nothing is run. */
+static void test_checkpeer_lines(void **state)
+{
+    (void)state;
+    struct lab_spec *s = parse_ok(TWO_HOSTS);
+    char why[LABCHECK_WHY_MAX];
+    struct strbuf req = {0};
+    checkpeer_request("exec pb true", &req);
+    assert_string_equal(sb_str(&req), "umlab-check 1 exec pb true\n");
+    sb_free(&req);
+    assert_int_equal(checkpeer_match(s, "umlab-check 1 exec pb true", why, sizeof why), 2);
+    assert_int_equal(checkpeer_match(s, "umlab-check 1 reach pb ra", why, sizeof why), 0);
+    const char *refused[] = {"umlab-check 1 exec pb reboot",
+                             "umlab-check 1 exec pb true ",
+                             "umlab-check 1 exec pb  true",
+                             "umlab-check 1 ",
+                             "exec pb true",
+                             "umlab-check 2 exec pb true",
+                             ""};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        assert_int_equal(checkpeer_match(s, refused[i], why, sizeof why), -1);
+    assert_string_equal(why, "not a umlab check request");
+    checkpeer_match(s, "umlab-check 1 exec pb reboot", why, sizeof why);
+    assert_string_equal(why, "not a check of this lab (only its own checks are run)");
+
+    struct strbuf rep = {0};
+    checkpeer_reply(CHECKPEER_FAIL, "exit 1:\tno\nsuch", &rep);
+    assert_string_equal(sb_str(&rep), "FAIL exit 1: no such\n");
+    sb_free(&rep);
+    enum checkpeer_verdict v;
+    assert_int_equal(checkpeer_parse_reply("skip pc has no control channel", &v, why, sizeof why),
+                     0);
+    assert_int_equal(v, CHECKPEER_SKIP);
+    assert_string_equal(why, "pc has no control channel");
+    assert_int_equal(checkpeer_parse_reply("refused x\x1b[2J", &v, why, sizeof why), 0);
+    assert_int_equal(v, CHECKPEER_REFUSED);
+    assert_string_equal(why, "x [2J"); /* a peer's escape is not printed */
+    assert_int_equal(checkpeer_parse_reply("SSH-2.0-OpenSSH", &v, why, sizeof why), -1);
+    assert_int_equal(checkpeer_parse_reply("pass", &v, why, sizeof why), -1);
+    labfile_free(s);
+}
+
 static void test_default_vni(void **state)
 {
     (void)state;
@@ -243,7 +308,8 @@ int main(void)
         cmocka_unit_test(test_parse_placement),      cmocka_unit_test(test_refused),
         cmocka_unit_test(test_whole_lab_without_as), cmocka_unit_test(test_parts),
         cmocka_unit_test(test_checks_elsewhere),     cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_default_vni),
+        cmocka_unit_test(test_default_vni),          cmocka_unit_test(test_check_port),
+        cmocka_unit_test(test_checkpeer_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
