@@ -23,6 +23,13 @@ struct lab_spec *labsave_spec(const struct lab *lab, const char *source, struct 
  * still has (indices remapped by name). Pure. 0, or -1 out of memory. */
 int labsave_carry(struct lab_spec *s, const struct lab_spec *from);
 
+/* A multi-host lab's part (FROM has labfile_set_as): copies FROM's `host`
+ * lines into S, places S's guests (the running ones) on this host, and
+ * adds the other hosts' guests as FROM has them, with the LANs they are on
+ * and FROM's NAT when another host does it, so the saved file is the whole
+ * lab again. Called by labsave_carry. Pure. 0, or -1 out of memory. */
+int labsave_carry_part(struct lab_spec *s, const struct lab_spec *from);
+
 /* True when S holds a password (a `login USER:PW`): save then makes the file
  * 0600, not 0644. */
 bool labsave_has_password(const struct lab_spec *s);

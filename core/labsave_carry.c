@@ -67,6 +67,8 @@ int labsave_carry(struct lab_spec *s, const struct lab_spec *from)
 {
     if (!from)
         return 0;
+    if (labsave_carry_part(s, from) < 0) /* before startup lines and checks: they follow */
+        return -1;
     memcpy(s->name, from->name, sizeof s->name);
     if (!s->title && dup_to(&s->title, from->title) < 0)
         return -1;
