@@ -117,11 +117,12 @@ echo "echo b-built" >&4
 wait_for "$tmp/b.out" 'b-built' 60 || fail "b: its part is built"
 cat "$tmp/b.err"
 
-cat >&4 <<'EOF'
+cat >&4 <<EOF
 status
 check
 exec pb cat /sys/class/net/eth0/mtu
 ping pb 198.51.100.1 --count 2
+save $tmp/saved.lab
 echo b-done
 EOF
 cat >&3 <<'EOF'
@@ -133,6 +134,10 @@ EOF
 wait_for "$tmp/b.out" 'b-done' 90 && wait_for "$tmp/a.out" 'a-done' 90 || fail "both sides answered"
 check "b: status --json shows lan0's VXLAN (VNI, remote 203.0.113.1, over ul0, MTU 1450)" sh -c \
     "j() { grep '\"command\":\"status\"' '$tmp/b.out'; }; j | jq -e '.result.lans[0].vxlan | .vni > 0 and .remotes == [\"203.0.113.1\"] and .dev == \"ul0\" and .mtu == 1450' >/dev/null"
+check "b: save writes the whole lab: host lines, pb on b, ra on a as the file has it" sh -c \
+    "grep -q '^host a 203.0.113.1\$' '$tmp/saved.lab' && grep -q '^host b 203.0.113.2\$' '$tmp/saved.lab' &&
+     grep -q '^guest pb .*host b\$' '$tmp/saved.lab' && grep -q '^guest ra .*host a\$' '$tmp/saved.lab' &&
+     grep -q '^nic ra tap 10.79.0.1\$' '$tmp/saved.lab' && grep -q '^check reach ra pb\$' '$tmp/saved.lab'"
 # Both parts ran `check` at once, each asking the other for its guest's checks.
 for side in a b; do
     echo "$side's check:"
