@@ -55,7 +55,7 @@ static int read_counter(struct lab *lab, const char *iface, bool tx, uint64_t *v
     if (lan) { /* a LAN counts as the side pane shows it: the sum of its ports */
         struct snap_counters c;
         int ifindex, nports;
-        if (lab_lan_counters(lab, lan, &c, &ifindex, &nports) < 0)
+        if (lab_lan_counters(lab, NULL, lan, &c, &ifindex, &nports) < 0)
             return -1;
         *v = tx ? c.tx_packets : c.rx_packets;
         return 0;

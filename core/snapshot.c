@@ -9,6 +9,7 @@
 #include "core/lab_fault.h"
 #include "netcfg/iptc.h"
 #include "netcfg/link.h"
+#include "netcfg/nettable.h"
 #include "netcfg/rules.h"
 #include "netcfg/sysctl.h"
 
@@ -140,12 +141,13 @@ static int sync_ifaces(struct snapshot *s, const struct lab *lab)
 
 /* A LAN: the sum of its ports; one joining or leaving restarts the rates
  * instead of counting a jump. */
-static void read_lan(struct snap_iface *f, struct lab *lab, int64_t now, bool rates)
+static void read_lan(struct snap_iface *f, struct lab *lab, const struct nettable *t, int64_t now,
+                     bool rates)
 {
     const struct lab_lan *l = lab_lan_of_bridge(lab, f->name);
     struct snap_counters c;
     int ifindex = 0, nports = 0;
-    if (!l || lab_lan_counters(lab, l, &c, &ifindex, &nports) < 0) {
+    if (!l || lab_lan_counters(lab, t, l, &c, &ifindex, &nports) < 0) {
         snap_iface_feed(f, NULL, 0, now, rates);
         snprintf(f->err, sizeof f->err, "%s: cannot read its bridge", f->name);
         return;
@@ -156,17 +158,18 @@ static void read_lan(struct snap_iface *f, struct lab *lab, int64_t now, bool ra
     snap_iface_feed(f, &c, ifindex, now, rates);
 }
 
-static void read_ifaces(struct snapshot *s, struct lab *lab, int64_t now, bool rates)
+static void read_ifaces(struct snapshot *s, struct lab *lab, const struct nettable *t, int64_t now,
+                        bool rates)
 {
     for (size_t i = 0; i < s->nifs; i++) {
         struct snap_iface *f = &s->ifs[i];
         struct link_stats st;
         struct err e;
         if (f->kind == SNAP_BRIDGE) {
-            read_lan(f, lab, now, rates);
+            read_lan(f, lab, t, now, rates);
             continue;
         }
-        if (link_get_stats(lab->nl, f->name, &st, &e) < 0) {
+        if (nettable_stats(t, f->name, &st, &e) < 0) {
             snap_iface_feed(f, NULL, 0, now, rates);
             snprintf(f->err, sizeof f->err, "%s", e.msg);
             continue;
@@ -187,22 +190,37 @@ static void read_ifaces(struct snapshot *s, struct lab *lab, int64_t now, bool r
     }
 }
 
-static void read_host(struct snapshot *s, struct lab *lab)
+/* A /proc/sys value as 0/1/..., -1 when unreadable: what the table lacks. */
+static int sysctl_int(const char *key)
 {
-    if (sysctl_read(SYSCTL_FORWARD, s->ip_forward, sizeof s->ip_forward, NULL) < 0)
+    char val[16];
+    if (sysctl_read(key, val, sizeof val, NULL) < 0 || val[0] < '0' || val[0] > '9')
+        return -1;
+    return atoi(val);
+}
+
+static void read_host(struct snapshot *s, struct lab *lab, const struct nettable *t)
+{
+    int fwd = nettable_ip_forward(t);
+    if (fwd < 0)
+        fwd = sysctl_int(SYSCTL_FORWARD);
+    if (fwd < 0)
         snprintf(s->ip_forward, sizeof s->ip_forward, "?");
-    struct route_table routes;
-    route_table_load(lab->nl, &routes);
+    else
+        snprintf(s->ip_forward, sizeof s->ip_forward, "%d", fwd);
     for (size_t i = 0; i < s->nifs; i++) {
         struct snap_iface *f = &s->ifs[i];
         if (f->kind != SNAP_TAP)
             continue;
-        char key[SYSCTL_KEYSZ], val[16];
-        snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", f->name);
-        f->proxy_arp = sysctl_read(key, val, sizeof val, NULL) == 0 && strcmp(val, "1") == 0;
-        f->route = f->addr.s_addr && route_table_has(&routes, f->addr, 32, f->name);
+        int proxy = nettable_proxy_arp(t, f->name);
+        if (proxy < 0) {
+            char key[SYSCTL_KEYSZ];
+            snprintf(key, sizeof key, "net/ipv4/conf/%s/proxy_arp", f->name);
+            proxy = sysctl_int(key);
+        }
+        f->proxy_arp = proxy == 1;
+        f->route = f->addr.s_addr && nettable_has_route(t, f->addr, 32, f->name);
     }
-    route_table_free(&routes);
     /* The faults are in the journal: only the faulted links are read. */
     struct lab_fault faults[16];
     size_t nf = lab_faults(lab, faults, sizeof faults / sizeof *faults);
@@ -272,10 +290,17 @@ static int refresh(struct lab *lab, unsigned parts, bool rates)
     struct snapshot *s = &lab->snap;
     if (sync_ifaces(s, lab) < 0) /* out of memory: the last snapshot stays */
         return -1;
+    /* one dump each of the links, routes and per-link settings for all */
+    struct nettable t;
+    nettable_load(lab->nl,
+                  (parts & SNAP_IFACES ? NETTABLE_LINKS : 0) |
+                      (parts & SNAP_HOST ? NETTABLE_ROUTES | NETTABLE_NETCONF : 0),
+                  &t);
     if (parts & SNAP_IFACES)
-        read_ifaces(s, lab, loop_now_ms(), rates);
+        read_ifaces(s, lab, &t, loop_now_ms(), rates);
     if (parts & SNAP_HOST)
-        read_host(s, lab);
+        read_host(s, lab, &t);
+    nettable_free(&t);
     if (parts & SNAP_RULES) {
         if (!s->iptables)
             s->iptables = iptables_flavor();

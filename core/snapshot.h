@@ -111,10 +111,12 @@ const struct snap_iface *snapshot_iface(const struct snapshot *s, const char *na
 
 /* The LAN whose bridge is BRIDGE sums its ports' counters into *SUM (up and
  * carrier: the bridge's own) and counts them in *NPORTS: its guests' NICs
- * and its VXLAN port. -1 when the bridge cannot be read. */
+ * and its VXLAN port. -1 when the bridge cannot be read. The links are
+ * looked up in T (read once for many: nettable.h), or asked for when T is NULL. */
 struct lab_lan;
-int lab_lan_counters(struct lab *lab, const struct lab_lan *lan, struct snap_counters *sum,
-                     int *ifindex, int *nports);
+struct nettable;
+int lab_lan_counters(struct lab *lab, const struct nettable *t, const struct lab_lan *lan,
+                     struct snap_counters *sum, int *ifindex, int *nports);
 /* The LAN whose bridge is NAME, NULL when none. */
 const struct lab_lan *lab_lan_of_bridge(const struct lab *lab, const char *name);
 /* The VXLAN port of BRIDGE that umlab made (from the journal), "" when none. */

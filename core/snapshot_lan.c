@@ -6,6 +6,7 @@
 #include "core/lab.h"
 #include "core/snapshot.h"
 #include "netcfg/link.h"
+#include "netcfg/nettable.h"
 
 const struct lab_lan *lab_lan_of_bridge(const struct lab *lab, const char *name)
 {
@@ -52,14 +53,21 @@ static void add(struct snap_counters *sum, const struct link_stats *st)
     sum->tx_dropped += st->tx_dropped;
 }
 
-int lab_lan_counters(struct lab *lab, const struct lab_lan *lan, struct snap_counters *sum,
-                     int *ifindex, int *nports)
+/* From the table when there is one, else asked for. */
+static int stats(struct lab *lab, const struct nettable *t, const char *name, struct link_stats *st,
+                 struct err *e)
+{
+    return t ? nettable_stats(t, name, st, e) : link_get_stats(lab->nl, name, st, e);
+}
+
+int lab_lan_counters(struct lab *lab, const struct nettable *t, const struct lab_lan *lan,
+                     struct snap_counters *sum, int *ifindex, int *nports)
 {
     struct link_stats st;
     struct err e;
     memset(sum, 0, sizeof *sum);
     *nports = 0;
-    if (link_get_stats(lab->nl, lan->bridge, &st, &e) < 0)
+    if (stats(lab, t, lan->bridge, &st, &e) < 0)
         return -1;
     sum->up = st.up;
     sum->carrier = st.carrier;
@@ -67,14 +75,14 @@ int lab_lan_counters(struct lab *lab, const struct lab_lan *lan, struct snap_cou
     for (size_t i = 0; i < lab->nguests; i++)
         for (int k = 0; k < GUEST_MAX_NICS; k++) {
             const struct guest_nic *n = &lab->guests[i]->nics[k];
-            if (n->present && n->lan == lan && link_get_stats(lab->nl, n->tap, &st, &e) == 0) {
+            if (n->present && n->lan == lan && stats(lab, t, n->tap, &st, &e) == 0) {
                 add(sum, &st);
                 ++*nports;
             }
         }
     char vx[SNAP_IFNAMSIZ];
     lab_lan_vxlan_port(lab, lan->bridge, vx, sizeof vx);
-    if (vx[0] && link_get_stats(lab->nl, vx, &st, &e) == 0) {
+    if (vx[0] && stats(lab, t, vx, &st, &e) == 0) {
         /* its rx is what came from other hosts: into the segment, as a
          * guest's tap rx is what the guest sent */
         add(sum, &st);

@@ -3,6 +3,7 @@
  * Every request goes through the nlconn's socket, so everything acts on the
  * namespace the socket was opened in, even if the thread moved since. */
 #include "netcfg/link.h"
+#include "netcfg/nettable.h"
 #include "netcfg/nl_internal.h"
 
 #include <arpa/inet.h>
@@ -306,7 +307,7 @@ int addr_del(struct nlconn *c, const char *ifname, struct in_addr addr, int pref
     return 0;
 }
 
-static bool nl_addr_is(struct nl_addr *na, struct in_addr a)
+bool netcfg_nl_addr_is(struct nl_addr *na, struct in_addr a)
 {
     return na && nl_addr_get_family(na) == AF_INET && nl_addr_get_len(na) == sizeof a &&
            memcmp(nl_addr_get_binary_addr(na), &a, sizeof a) == 0;
@@ -326,7 +327,8 @@ bool addr_exists(struct nlconn *c, const char *ifname, struct in_addr addr, int 
     for (struct nl_object *o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
         struct rtnl_addr *ra = (struct rtnl_addr *)o;
         found = rtnl_addr_get_family(ra) == AF_INET && rtnl_addr_get_ifindex(ra) == idx &&
-                rtnl_addr_get_prefixlen(ra) == prefix && nl_addr_is(rtnl_addr_get_local(ra), addr);
+                rtnl_addr_get_prefixlen(ra) == prefix &&
+                netcfg_nl_addr_is(rtnl_addr_get_local(ra), addr);
     }
     nl_cache_free(cache);
     return found;
@@ -465,81 +467,19 @@ int route_del(struct nlconn *c, struct in_addr dst, int prefix, const char *ifna
     return 0;
 }
 
-static bool route_matches(struct rtnl_route *r, struct in_addr dst, int prefix, int ifindex)
-{
-    if (rtnl_route_get_family(r) != AF_INET || rtnl_route_get_table(r) != RT_TABLE_MAIN ||
-        rtnl_route_get_type(r) != RTN_UNICAST)
-        return false;
-    struct nl_addr *d = rtnl_route_get_dst(r);
-    if (!d || (int)nl_addr_get_prefixlen(d) != prefix)
-        return false;
-    /* A default route may come back with an empty address. */
-    if (prefix > 0 && !nl_addr_is(d, dst))
-        return false;
-    if (ifindex <= 0)
-        return true;
-    int n = rtnl_route_get_nnexthops(r);
-    for (int i = 0; i < n; i++) {
-        struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
-        if (nh && rtnl_route_nh_get_ifindex(nh) == ifindex)
-            return true;
-    }
-    return false;
-}
-
 bool route_exists(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname)
 {
-    struct route_table t;
-    route_table_load(c, &t);
-    bool found = route_table_has(&t, dst, prefix, ifname);
-    route_table_free(&t);
+    struct nettable t;
+    nettable_load(c, NETTABLE_ROUTES, &t);
+    bool found = nettable_has_route(&t, dst, prefix, ifname);
+    nettable_free(&t);
     return found;
-}
-
-void route_table_load(struct nlconn *c, struct route_table *t)
-{
-    t->routes = t->links = NULL;
-    if (rtnl_route_alloc_cache(c->sk, AF_INET, 0, &t->routes) < 0)
-        t->routes = NULL;
-    if (rtnl_link_alloc_cache(c->sk, AF_UNSPEC, &t->links) < 0)
-        t->links = NULL;
-}
-
-bool route_table_has(const struct route_table *t, struct in_addr dst, int prefix,
-                     const char *ifname)
-{
-    if (!t->routes || prefix < 0 || prefix > 32)
-        return false;
-    int idx = 0;
-    if (ifname && *ifname) {
-        if (netcfg_ifname_problem(ifname) || !t->links)
-            return false;
-        idx = rtnl_link_name2i(t->links, ifname);
-        if (idx <= 0)
-            return false;
-    }
-    for (struct nl_object *o = nl_cache_get_first(t->routes); o; o = nl_cache_get_next(o))
-        if (route_matches((struct rtnl_route *)o, dst, prefix, idx))
-            return true;
-    return false;
-}
-
-void route_table_free(struct route_table *t)
-{
-    if (t->routes)
-        nl_cache_free(t->routes);
-    if (t->links)
-        nl_cache_free(t->links);
-    t->routes = t->links = NULL;
 }
 
 /* ---- counters ---- */
 
-int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out, struct err *e)
+void netcfg_link_stats_of(struct rtnl_link *link, struct link_stats *out)
 {
-    struct rtnl_link *link = get_named_link(c, ifname, "stats", e);
-    if (!link)
-        return -1;
     *out = (struct link_stats){
         .rx_bytes = rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES),
         .tx_bytes = rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES),
@@ -553,6 +493,14 @@ int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out,
         .carrier = rtnl_link_get_carrier(link) != 0,
         .ifindex = rtnl_link_get_ifindex(link),
     };
+}
+
+int link_get_stats(struct nlconn *c, const char *ifname, struct link_stats *out, struct err *e)
+{
+    struct rtnl_link *link = get_named_link(c, ifname, "stats", e);
+    if (!link)
+        return -1;
+    netcfg_link_stats_of(link, out);
     rtnl_link_put(link);
     return 0;
 }

@@ -38,18 +38,7 @@ int route_add(struct nlconn *c, struct in_addr dst, int prefix, const char *ifna
 int route_del(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname,
               struct in_addr gw, struct err *e);
 bool route_exists(struct nlconn *c, struct in_addr dst, int prefix, const char *ifname);
-
-/* The main IPv4 table read once, for callers asking about many routes (the
- * side pane, once per tap: a dump each would grow with the square of the taps). */
-struct nl_cache;
-struct route_table {
-    struct nl_cache *routes, *links; /* NULL when not read: nothing is found */
-};
-void route_table_load(struct nlconn *c, struct route_table *t);
-/* As route_exists, from the table. */
-bool route_table_has(const struct route_table *t, struct in_addr dst, int prefix,
-                     const char *ifname);
-void route_table_free(struct route_table *t);
+/* (Many links or routes at once: nettable.h.) */
 
 struct link_stats {
     uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;

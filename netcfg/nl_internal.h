@@ -1,4 +1,4 @@
-/* nl_internal.h — what netcfg's libnl files (link.c, bridge.c, vxlan.c) share
+/* nl_internal.h — what netcfg's libnl files (link.c, nettable.c, bridge.c, vxlan.c) share
  * and nobody else uses: the socket behind an nlconn, the name checks and a
  * link lookup. */
 #ifndef UMLAB_NL_INTERNAL_H
@@ -9,6 +9,10 @@
 
 #include "base/err.h"
 
+#include <netinet/in.h>
+
+struct link_stats;
+struct nl_addr;
 struct rtnl_link;
 
 struct nlconn {
@@ -29,5 +33,10 @@ int netcfg_find_ifindex(struct nl_sock *sk, const char *ctx, const char *name, s
  * -1 error or bad name (E says it under CTX). */
 int netcfg_get_link(struct nl_sock *sk, const char *ctx, const char *name, struct rtnl_link **out,
                     struct err *e);
+
+/* LINK's counters, flags and index into *OUT. */
+void netcfg_link_stats_of(struct rtnl_link *link, struct link_stats *out);
+/* NA is the IPv4 address A. */
+bool netcfg_nl_addr_is(struct nl_addr *na, struct in_addr a);
 
 #endif

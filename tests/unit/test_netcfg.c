@@ -9,12 +9,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netcfg/bridge.h"
 #include "netcfg/link.h"
 #include "netcfg/netns.h"
+#include "netcfg/nettable.h"
 #include "netcfg/sysctl.h"
 #include "netcfg/tap.h"
 #include "netcfg/vxlan.h"
@@ -296,6 +298,38 @@ static void test_link_loopback_queries(void **state)
     assert_false(route_exists(c, ip4("192.0.2.77"), 32, NULL));
 }
 
+/* The side pane's one-dump table answers as the per-link reads and /proc/sys do. */
+static void test_nettable_agrees(void **state)
+{
+    struct nlconn *c = *state;
+    struct err e = {{0}};
+    struct nettable t;
+    nettable_load(c, NETTABLE_LINKS | NETTABLE_ROUTES | NETTABLE_NETCONF, &t);
+    assert_non_null(t.links);
+    struct link_stats one, all;
+    assert_int_equal(link_get_stats(c, "lo", &one, &e), 0);
+    assert_int_equal(nettable_stats(&t, "lo", &all, &e), 0);
+    assert_int_equal(all.ifindex, one.ifindex);
+    assert_int_equal(all.up, one.up);
+    assert_true(all.rx_bytes >= one.rx_bytes);
+    assert_int_equal(nettable_stats(&t, MISSING_IF, &all, &e), -1);
+    assert_msg_has(&e, "link " MISSING_IF ": no such interface");
+    assert_int_equal(nettable_stats(&t, LONG_IFNAME, &all, &e), -1);
+    assert_msg_has(&e, "too long");
+    assert_false(nettable_has_route(&t, ip4("127.0.0.1"), 32, "lo"));
+    assert_false(nettable_has_route(&t, ip4("192.168.0.1"), 32, MISSING_IF));
+    char val[16];
+    assert_int_equal(sysctl_read("net/ipv4/ip_forward", val, sizeof val, &e), 0);
+    assert_int_equal(nettable_ip_forward(&t), atoi(val));
+    assert_int_equal(sysctl_read("net/ipv4/conf/lo/proxy_arp", val, sizeof val, &e), 0);
+    assert_int_equal(nettable_proxy_arp(&t, "lo"), atoi(val));
+    assert_int_equal(nettable_proxy_arp(&t, MISSING_IF), -1);
+    nettable_free(&t);
+    assert_null(t.links); /* not read: nothing is found */
+    assert_int_equal(nettable_stats(&t, "lo", &all, &e), -1);
+    assert_int_equal(nettable_ip_forward(&t), -1);
+}
+
 /* ---- bridge (lookups, refusals and a create that EXCL makes fail) ---- */
 
 static void test_bridge_bad_names(void **state)
@@ -568,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_vxlan_mtu_decide),
         cmocka_unit_test_setup_teardown(test_vxlan_refusals, link_setup, link_teardown),
         cmocka_unit_test_setup_teardown(test_vxlan_underlay_queries, link_setup, link_teardown),
+        cmocka_unit_test_setup_teardown(test_nettable_agrees, link_setup, link_teardown),
         cmocka_unit_test(test_netns_names),
         cmocka_unit_test(test_netns_missing),
         cmocka_unit_test(test_netns_current_roundtrip),
