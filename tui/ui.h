@@ -75,6 +75,7 @@ struct tui {
     unsigned dirty;
     int64_t last_frame;
     int64_t frame_cost; /* how long the last frame took to draw, ms */
+    int schedfd;        /* /proc/thread-self/schedstat (tui.c: run_delay_ns), -1 */
     int timerfd;
     bool timer_armed;
     struct keystate ks;
