@@ -5,6 +5,7 @@
 # rules up to R) in a namespace of its own, and build/sidebench reading the
 # snapshot from it ITER times (root; nothing outside the namespace).
 #   usage: make sidebench; bench/sidebench.sh [N] [R] [ITER]   (32 200 1000)
+# Result: bench/out/sidebench-N-TIME.md (and on stdout).
 set -eu
 N=${1:-32}
 R=${2:-200}
@@ -51,4 +52,11 @@ done
     done
     echo "COMMIT"
 } | x iptables-legacy-restore
-x ${WRAP:-} "$BIN" "$N" "$R" "$ITER" live
+out=$(dirname "$0")/out
+mkdir -p "$out"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+res=$(x ${WRAP:-} "$BIN" "$N" "$R" "$ITER" live) || exit 1
+echo "$res"
+printf '%s (%s, %s CPUs, load %s before, %s after)\n' "$res" "$stamp" "$(nproc)" "$load0" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/sidebench-$N-$stamp.md"
