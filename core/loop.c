@@ -309,6 +309,10 @@ int loop_run_once(struct loop *l, int max_wait_ms, struct err *e)
 
     now = loop_now_ms();
     if (now >= l->next_tick) {
+        /* What the events changed (a key's echo) is drawn before the tick's
+         * work (the side pane's refresh), not after it. */
+        if (l->on_idle)
+            l->on_idle(l->idle_ctx);
         l->next_tick = now + 1000 - (now - l->next_tick) % 1000;
         reap_children(l); /* belt and braces: a SIGCHLD may coalesce */
         for (int i = 0; i < LOOP_MAX_TICKS; i++)

@@ -40,6 +40,8 @@ void loop_on_tick(struct loop *l, loop_fn fn, void *ctx);
 #define LOOP_MAX_TICKS 4
 int loop_add_tick(struct loop *l, loop_fn fn, void *ctx, struct err *e);
 void loop_remove_tick(struct loop *l, loop_fn fn, void *ctx);
+/* After each round of events (for redraw); in a round with a tick, also
+ * before the tick callbacks, so what the events changed is shown first. */
 void loop_on_idle(struct loop *l, loop_fn fn, void *ctx);
 
 /* Waits at most MAX_WAIT_MS (-1: until the next tick) for events and serves them. */

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/loop.h"
@@ -218,6 +219,46 @@ static void test_disarmed_watch_not_polled(void **state)
     assert_int_equal(F->calls[0], 0);
 }
 
+static char order[64];
+static size_t norder;
+
+static void note(char c)
+{
+    if (norder + 1 < sizeof order)
+        order[norder++] = c;
+}
+static void on_idle_note(void *ctx)
+{
+    (void)ctx;
+    note('i');
+}
+static void on_tick_note(void *ctx)
+{
+    (void)ctx;
+    note('t');
+}
+
+/* In a round with a tick, the idle hook (the console's frame: a key's echo)
+ * runs before the tick's work (the side pane's refresh) as well as after. */
+static void test_idle_before_tick(void **state)
+{
+    (void)state;
+    struct err e;
+    norder = 0;
+    memset(order, 0, sizeof order);
+    loop_on_idle(F->l, on_idle_note, NULL);
+    assert_int_equal(loop_add_tick(F->l, on_tick_note, NULL, &e), 0);
+    int64_t t0 = loop_now_ms();
+    while (!strchr(order, 't') && loop_now_ms() - t0 < 3000)
+        assert_int_equal(loop_run_once(F->l, -1, &e), 0);
+    const char *t = strchr(order, 't');
+    assert_non_null(t);
+    assert_true(t > order && t[-1] == 'i');
+    assert_int_equal(t[1], 'i');
+    loop_on_idle(F->l, NULL, NULL);
+    loop_remove_tick(F->l, on_tick_note, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fd_rewatched_during_dispatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_run_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disarmed_watch_not_polled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_before_tick, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
