@@ -17,6 +17,8 @@
 /* A wakeup that drained this much may have emptied a pty the guest was blocked
  * on (big writes, e.g. `cat` of a file): see guest_kick_if_stalled. */
 #define DRAIN_KICK 4096
+/* The autogroup nice of each guest's session (pty.h: session_nice). */
+#define GUEST_SESSION_NICE 5
 
 static void notify(struct guest *g)
 {
@@ -329,6 +331,9 @@ int guest_start(struct guest *g, struct err *e)
         .drop_priv = lab->drop_priv,
         .cwd = lab->statedir,
         .keep_fds = {g->ctl ? ctlchan_guest_fd(g->ctl) : -1, -1, -1, -1},
+        /* each guest is a session, so a scheduling group as heavy as umlab's
+         * own: lighter, umlab answers keys while 32 guests boot on its CPU */
+        .session_nice = GUEST_SESSION_NICE,
     };
     cpu_set_t one;
     g->cpu = place_guest(g);

@@ -89,6 +89,15 @@ static _Noreturn void child(const char *slave_name, int errfd, char *const argv[
 
     if (setsid() < 0)
         child_fail(errfd, STEP_SETSID);
+    if (o->session_nice > 0) { /* before dropping root: others may set it 10 times a second */
+        int ag = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+        int nice = o->session_nice > 19 ? 19 : o->session_nice;
+        char v[3] = {(char)('0' + nice / 10), (char)('0' + nice % 10), '\0'};
+        if (ag >= 0) {
+            (void)!write(ag, nice < 10 ? v + 1 : v, nice < 10 ? 1 : 2); /* a hint only */
+            close(ag);
+        }
+    }
     int s = open(slave_name, O_RDWR);
     if (s < 0)
         child_fail(errfd, STEP_OPEN_SLAVE);

@@ -18,6 +18,7 @@ struct pty_spawn_opts {
     char *const *env;          /* NULL: inherit; else the whole environment */
     int keep_fds[4];           /* fds the child keeps (besides 0..2), -1 = unused */
     const cpu_set_t *affinity; /* NULL: inherit; else set before exec (children inherit it) */
+    int session_nice;          /* > 0: the child's new session runs at this nice (below) */
 };
 
 /* At most this much input waits for a child that does not read (a guest
@@ -33,7 +34,10 @@ struct ptyproc {
 };
 
 /* Starts ARGV[0] (searched on PATH) on a new pty. The child is a session leader
- * with the pty as controlling terminal. */
+ * with the pty as controlling terminal. With the kernel's autogroups each
+ * session is a scheduling group of its own, weighed against the others by
+ * its autogroup's nice (/proc/self/autogroup), not its processes': SESSION_NICE
+ * sets that (best effort: a kernel without autogroups has nothing to set). */
 int pty_spawn(struct ptyproc *p, char *const argv[], const struct pty_spawn_opts *opts,
               struct err *e);
 

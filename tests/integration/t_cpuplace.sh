@@ -2,7 +2,8 @@
 # CPU placement (root, --sandbox): every process of a guest (UML forks helpers
 # and tracees) is kept on the guest's one CPU, guests spread over the CPUs,
 # umlab sits on a spare one, a restarted guest is placed again, status shows
-# it; --no-pin leaves everything to the scheduler; bad --cpus is refused.
+# it; each guest's session is a lighter scheduling group (autogroup nice 5);
+# --no-pin leaves everything to the scheduler; bad --cpus is refused.
 . "$(dirname "$0")/lib.sh"
 need_root
 lab_setup itcpu
@@ -57,6 +58,14 @@ if wait_for "$work/out.pin" 'echo READY|"ok":false' 120 && ! grep -q '"ok":false
     check "g1 has several host processes ($n1)" test "$n1" -ge 2
     check "every process of g1 is on cpu $c1 only" sh -c "[ -z \"\$(echo '$(guest_cpus g1)' | grep -vx '$c1')\" ]"
     check "every process of g2 is on cpu $c2 only" sh -c "[ -z \"\$(echo '$(guest_cpus g2)' | grep -vx '$c2')\" ]"
+    # each guest's session is a lighter scheduling group than umlab's (pty.h: session_nice)
+    if [ -r /proc/self/autogroup ]; then
+        ag=$(for p in $(pgrep -f "[u]mid=umlab-$LAB-g1( |\$)"); do cat /proc/$p/autogroup; done | sort -u)
+        check "g1's processes share one autogroup at nice 5 ($ag)" \
+            sh -c "[ \"\$(echo '$ag' | wc -l)\" = 1 ] && echo '$ag' | grep -q ' nice 5\$'"
+        check "umlab's own autogroup is not lowered" \
+            sh -c "! grep -q ' nice 5\$' /proc/$upid/autogroup"
+    fi
     if [ "$ncpu" -ge 2 ]; then
         check "two guests on two CPUs" test "$c1" != "$c2"
         check "umlab itself is on cpu $ucpu" \

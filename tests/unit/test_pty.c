@@ -297,6 +297,34 @@ static void test_size_and_resize(void **state)
     free(out.data);
 }
 
+/* SESSION_NICE: the child's new session (its autogroup) runs at that nice;
+ * without it the child's session keeps the default. */
+static void test_session_nice(void **state)
+{
+    (void)state;
+    if (access("/proc/self/autogroup", R_OK) != 0)
+        skip(); /* a kernel without autogroups */
+    struct ptyproc p;
+    struct err e = {{0}};
+    char *argv[] = {"cat", "/proc/self/autogroup", NULL};
+    struct pty_spawn_opts o = opts(24, 80);
+    o.session_nice = 5;
+    assert_int_equal(pty_spawn(&p, argv, &o, &e), 0);
+    struct buf out = {0};
+    assert_true(pump(&p, &out, NULL));
+    assert_non_null(strstr(out.data, " nice 5\r\n"));
+    reap(&p);
+    pty_close(&p);
+    o.session_nice = 0;
+    assert_int_equal(pty_spawn(&p, argv, &o, &e), 0);
+    out.len = 0;
+    assert_true(pump(&p, &out, NULL));
+    assert_non_null(strstr(out.data, " nice 0\r\n"));
+    reap(&p);
+    pty_close(&p);
+    free(out.data);
+}
+
 static void test_exec_errors(void **state)
 {
     (void)state;
@@ -422,7 +450,7 @@ int main(void)
         cmocka_unit_test(test_write_queue),     cmocka_unit_test(test_big_write),
         cmocka_unit_test(test_queue_cap),       cmocka_unit_test(test_size_and_resize),
         cmocka_unit_test(test_exec_errors),     cmocka_unit_test(test_fds_env_cwd_signals),
-        cmocka_unit_test(test_drop_priv),
+        cmocka_unit_test(test_drop_priv),       cmocka_unit_test(test_session_nice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
