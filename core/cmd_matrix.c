@@ -56,9 +56,14 @@ static int matrix_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
     }
     out_arr_end(o);
     out_int(o, "failures", NULL, failures);
-    if (m->nguests)
-        out_printf(o, "(~ inferred from the lab's state by `why`, not probed; the host's row is "
-                      "real pings)\n");
+    bool inferred = false;
+    for (size_t r = 0; r < m->nguests; r++)
+        for (size_t c = 0; c < ncols; c++)
+            inferred |= m->cell[r][c].inferred;
+    if (inferred)
+        out_printf(o,
+                   "(~ inferred from the lab's state by `why`: the guest has no control channel, "
+                   "its image its own init; the other cells are real pings)\n");
     for (size_t r = 0; r <= m->nguests; r++)
         for (size_t c = 0; c < ncols; c++) {
             const struct mx_cell *cell = &m->cell[r][c];
@@ -72,7 +77,7 @@ static int matrix_cmd(struct lab *lab, const struct cmd_args *a, struct out *o, 
 const struct cmd_entry cmd_matrix = {
     .name = "matrix",
     .usage = "",
-    .summary = "the reachability matrix (guests, host, internet): the host's row pinged, the "
-               "guests' inferred by `why` (~)",
+    .summary = "the reachability matrix (guests, host, internet), pinged from the host and the "
+               "guests; a guest without a control channel inferred by `why` (~)",
     .exec = matrix_cmd,
 };

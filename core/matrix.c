@@ -11,26 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/lab.h"
-#include "core/why_facts.h"
+#include "core/matrix_internal.h"
 
-#define MX_COLS (MX_MAX_GUESTS + 2)
 /* `matrix` waits this long for the host's answers. */
 #define MX_WAIT_MS 1500
 /* What a watched round may spend inferring guests' rows (the loop waits). */
 #define MX_BUDGET_MS 8
-
-struct matrix_state {
-    struct mx_matrix m;
-    bool watched;
-    int fd; /* raw ICMP socket in the lab's namespace, -1: closed */
-    uint16_t ident, seq;
-    bool round_open;
-    int64_t round_start;
-    struct in_addr dst[MX_COLS]; /* the host row's probe per column */
-    bool pending[MX_COLS];
-    size_t next_row; /* the guests' row a watched round infers first */
-};
 
 const char *mx_col_name(const struct mx_matrix *m, size_t c)
 {
@@ -62,7 +48,7 @@ const struct mx_matrix *lab_matrix(struct lab *lab)
     return s ? &s->m : &empty;
 }
 
-static void cell_set(struct mx_cell *c, enum mx_state st, bool inferred, const char *why)
+void mx_cell_set(struct mx_cell *c, enum mx_state st, bool inferred, const char *why)
 {
     memset(c, 0, sizeof *c);
     c->st = st;
@@ -115,7 +101,7 @@ static void on_reply(void *ctx, int fd, short revents)
             struct mx_cell *cell = &s->m.cell[row][c];
             if (cell->st != MX_PASS)
                 s->m.gen++;
-            cell_set(cell, MX_PASS, false, "answered");
+            mx_cell_set(cell, MX_PASS, false, "answered");
         }
     }
 }
@@ -166,43 +152,8 @@ static void send_probe(struct matrix_state *s, size_t c)
         s->pending[c] = false;
         char why[MX_WHYSZ];
         snprintf(why, sizeof why, "the host cannot send to it: %s", strerror(errno));
-        cell_set(&s->m.cell[mx_host(&s->m)][c], MX_FAIL, false, why);
+        mx_cell_set(&s->m.cell[mx_host(&s->m)][c], MX_FAIL, false, why);
     }
-}
-
-/* ---- a guest's row: `why` on umlab's view of the lab ---- */
-
-static void infer(struct lab *lab, struct guest *g, const char *target, struct mx_cell *c)
-{
-    struct why_gathered got;
-    struct err e;
-    if (why_gather_host(lab, g, target, &got, &e) < 0) {
-        cell_set(c, MX_FAIL, true, e.msg);
-        return;
-    }
-    struct why_report r;
-    why_diagnose(&got.f, &r);
-    why_gathered_free(&got);
-    const struct why_hop *unknown = NULL;
-    for (size_t i = 0; i < r.n; i++) {
-        const struct why_hop *h = &r.hops[i];
-        if (strcmp(h->id, "probe") == 0 || strcmp(h->id, "nftables") == 0)
-            continue; /* no probe is sent; nf_tables is not read here */
-        if (h->status == WHY_FAIL) {
-            char why[MX_WHYSZ];
-            snprintf(why, sizeof why, "%s: %s", h->id, h->detail);
-            cell_set(c, MX_FAIL, true, why);
-            return;
-        }
-        if (h->status == WHY_UNKNOWN && !unknown)
-            unknown = h;
-    }
-    if (unknown) {
-        char why[MX_WHYSZ];
-        snprintf(why, sizeof why, "%s: %s", unknown->id, unknown->detail);
-        cell_set(c, MX_UNKNOWN, true, why);
-    } else
-        cell_set(c, MX_PASS, true, "every hop `why` checks passes");
 }
 
 /* ---- rounds ---- */
@@ -218,13 +169,13 @@ static void round_finish(struct matrix_state *s)
         s->pending[c] = false;
         if (s->m.cell[row][c].st != MX_FAIL)
             s->m.gen++;
-        cell_set(&s->m.cell[row][c], MX_FAIL, false, "no answer to the host's echo request");
+        mx_cell_set(&s->m.cell[row][c], MX_FAIL, false, "no answer to the host's echo request");
     }
     s->round_open = false;
     s->m.rounds++;
 }
 
-static const struct mx_cell *old_cell(const struct mx_matrix *o, const char *row, const char *col)
+const struct mx_cell *mx_old_cell(const struct mx_matrix *o, const char *row, const char *col)
 {
     size_t r = SIZE_MAX, c = SIZE_MAX;
     for (size_t i = 0; i <= o->nguests; i++)
@@ -247,30 +198,23 @@ static int round_start(struct lab *lab, struct matrix_state *s, bool all, struct
     for (size_t i = 0; i < lab->nguests && n->nguests < MX_MAX_GUESTS; i++)
         snprintf(n->names[n->nguests++], MX_NAMESZ, "%s", lab->guests[i]->name);
     size_t ncols = mx_ncols(n), host = mx_host(n);
-    /* The guests' rows cost `why`'s reads per cell: a watched round spends at
-     * most MX_BUDGET_MS on them, going on from where the last one stopped;
-     * the rows it did not reach keep their last cells. */
+    /* A probed row costs a command written to the guest. An inferred one
+     * costs `why`'s reads per cell: a watched round spends at most
+     * MX_BUDGET_MS on those, going on from where the last one stopped; the
+     * rows it did not reach keep their last cells. */
     int64_t t0 = loop_now_ms();
-    size_t done = 0;
+    size_t done = 0, last = 0;
     for (size_t k = 0; k < n->nguests; k++) {
         size_t r = (s->next_row + k) % n->nguests;
         bool now = all || done == 0 || loop_now_ms() - t0 < MX_BUDGET_MS;
-        struct guest *g = lab->guests[r];
-        for (size_t c = 0; c < ncols; c++) {
-            const struct mx_cell *o = now ? NULL : old_cell(&s->m, n->names[r], mx_col_name(n, c));
-            if (c == r)
-                cell_set(&n->cell[r][c], MX_SELF, false, NULL);
-            else if (now)
-                infer(lab, g, mx_col_name(n, c), &n->cell[r][c]);
-            else if (o)
-                n->cell[r][c] = *o;
-            else
-                cell_set(&n->cell[r][c], MX_PENDING, true, "not inferred yet");
-        }
-        if (now)
+        bool inferred = !mx_guest_probed(lab->guests[r]);
+        mx_guest_row(lab, s, n, r, now);
+        if (now && inferred) {
             done++;
+            last = k;
+        }
     }
-    s->next_row = n->nguests ? (s->next_row + done) % n->nguests : 0;
+    s->next_row = done ? (s->next_row + last + 1) % n->nguests : 0;
     /* The host's row: last round's answers stay until this round's are in. */
     s->seq++;
     memset(s->pending, 0, sizeof s->pending);
@@ -279,27 +223,27 @@ static int round_start(struct lab *lab, struct matrix_state *s, bool all, struct
     for (size_t c = 0; c < ncols; c++) {
         struct mx_cell *cell = &n->cell[host][c];
         if (c == host) {
-            cell_set(cell, MX_SELF, false, NULL);
+            mx_cell_set(cell, MX_SELF, false, NULL);
             continue;
         }
         struct guest *g = c < n->nguests ? lab->guests[c] : NULL;
         if (g && g->state == GUEST_EXITED) {
-            cell_set(cell, MX_FAIL, false, "not running");
+            mx_cell_set(cell, MX_FAIL, false, "not running");
             continue;
         }
         if (g && !g->addr.s_addr) {
-            cell_set(cell, MX_FAIL, false, "no address yet");
+            mx_cell_set(cell, MX_FAIL, false, "no address yet");
             continue;
         }
         if (!sock) {
-            cell_set(cell, MX_UNKNOWN, false, e->msg);
+            mx_cell_set(cell, MX_UNKNOWN, false, e->msg);
             continue;
         }
-        const struct mx_cell *o = old_cell(&s->m, "host", mx_col_name(n, c));
+        const struct mx_cell *o = mx_old_cell(&s->m, "host", mx_col_name(n, c));
         if (o && (o->st == MX_PASS || o->st == MX_FAIL))
             *cell = *o;
         else
-            cell_set(cell, MX_PENDING, false, "probe sent");
+            mx_cell_set(cell, MX_PENDING, false, "probe sent");
         if (g)
             s->dst[c] = g->addr;
         else if (inet_pton(AF_INET, SANDBOX_INET, &s->dst[c]) != 1)
@@ -353,9 +297,13 @@ struct mx_wait {
     int64_t until;
 };
 
+/* The host's replies are in (or late) and every guest answered (its channel
+ * times its command out). */
 static bool answered(void *ctx)
 {
     struct mx_wait *w = ctx;
+    if (mx_probes_out(w->s))
+        return false;
     if (loop_now_ms() >= w->until)
         return true;
     for (size_t c = 0; c < MX_COLS; c++)
@@ -372,7 +320,7 @@ int lab_matrix_now(struct lab *lab, struct err *e)
     if (round_start(lab, s, true, e) < 0)
         return -1;
     struct mx_wait w = {s, loop_now_ms() + MX_WAIT_MS};
-    int rc = lab_wait(lab, answered, &w, MX_WAIT_MS + 1000, "the host's echo replies", e);
+    int rc = lab_wait(lab, answered, &w, MX_PROBE_MS + 2000, "the matrix's echo replies", e);
     round_finish(s);
     if (!s->watched)
         sock_close(lab, s);
@@ -384,6 +332,7 @@ void matrix_free(struct lab *lab)
     if (!lab->matrix)
         return;
     sock_close(lab, lab->matrix);
+    mx_probes_forget(lab->matrix);
     free(lab->matrix);
     lab->matrix = NULL;
 }

@@ -4,7 +4,12 @@
  *
  * The host's row is measured: umlab sends ICMP echo requests from the lab's
  * namespace (a raw socket the event loop reads; nothing waits). A guest's row
- * is inferred, never typed into its console: `why`'s walk run on umlab's own
+ * is measured too when the guest has umlab's hidden control channel (the
+ * embedded image): one command a round pings all its targets at once
+ * (mxprobe.h), its answer, read by the event loop, fills the row; a guest
+ * that does not answer in time leaves its row unknown, not the others'.
+ * Nothing is typed into its console. The row of a guest without the channel
+ * (an image with its own init) is inferred: `why`'s walk run on umlab's own
  * view of the lab (why_gather_host: the host's taps, routes, sysctls and
  * rules, the guests as umlab set them up), so a cell fails at the first hop
  * `why` finds broken and passes when none is. */
@@ -69,8 +74,8 @@ const struct mx_matrix *lab_matrix(struct lab *lab);
 void lab_matrix_watch(struct lab *lab, bool on);
 /* The lab's tick: a round when watched and due. */
 void matrix_tick(struct lab *lab);
-/* One whole round now, waiting (the loop keeps running) for the host's
- * probes; for the `matrix` command. */
+/* One whole round now, waiting (the loop keeps running) for the host's and
+ * the guests' probes; for the `matrix` command. */
 int lab_matrix_now(struct lab *lab, struct err *e);
 void matrix_free(struct lab *lab);
 

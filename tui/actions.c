@@ -339,10 +339,9 @@ void tui_action(struct tui *t, const struct key_event *ev)
             tabs_apply_sizes(t);
         }
         set_status(t, false,
-                   t->matrix
-                       ? "ping matrix: host row pinged, ~ inferred by `why` (" KEYS_PREFIX_NAME
-                         " m hides it)"
-                       : "ping matrix off");
+                   t->matrix ? "ping matrix: pinged from the host and the guests, ~ inferred by "
+                               "`why` (" KEYS_PREFIX_NAME " m hides it)"
+                             : "ping matrix off");
         tui_mark(t, D_ALL);
         break;
     case ACT_LOG:

@@ -1,7 +1,8 @@
 /* mxpane.c — the ping matrix atop the side pane (core/matrix.h), kept current
  * by the lab while it shows: a row per source, a column per target; green
  * passes, red fails, yellow unknown; "~" marks a cell inferred from the lab's
- * state by `why` (drawn dim) rather than pinged. */
+ * state by `why` (drawn dim) rather than pinged: the row of a guest without
+ * umlab's control channel. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ int mxpane_draw(struct tui *t, int y, int x, int w, int h)
     int n = 0;
     if (h < 3 || w < 12)
         return 0;
-    draw_text(y + n++, x, w, A_BOLD, title, "Ping matrix (~ inferred; " KEYS_PREFIX_NAME " m)");
+    draw_text(y + n++, x, w, A_BOLD, title, "Ping matrix (" KEYS_PREFIX_NAME " m)");
     if (m->rounds == 0 && m->nguests == 0 && !m->internet) {
         draw_text(y + n++, x, w, A_DIM, 0, "(measuring...)");
         return n + 1;
@@ -76,5 +77,11 @@ int mxpane_draw(struct tui *t, int y, int x, int w, int h)
             draw_text(y + n, x + px, w - px, a, pair, word);
         }
     }
+    bool inferred = false;
+    for (size_t r = 0; r < m->nguests; r++)
+        for (size_t c = 0; c < ncols; c++)
+            inferred |= m->cell[r][c].inferred;
+    if (inferred && n < h - 1)
+        draw_text(y + n++, x, w, A_DIM, 0, "~ inferred (no control channel)");
     return n + 1; /* and a blank line */
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The packet walk and the ping matrix on a sandboxed lab (root; umlab creates
 # namespaces umlab-itwalk and umlab-itwalk-inet, checked gone after).
-# matrix: the host's route to g2 deleted turns host -> g2 (pinged) and
-# g1 -> g2 (inferred, cause target-route) to fail; `ip g2` puts it back and
-# both pass; g1 -> internet passes only after `nat on`.
+# matrix (every row pinged: the embedded image's guests answer on their
+# control channel): the host's route to g2 deleted turns host -> g2 and
+# g1 -> g2 to fail; `ip g2` puts it back and both pass; g1 -> internet passes
+# only after `nat on`.
 # ping --walk: with NAT off the count stops at uplink0 rx (the stand-in
 # internet has no way back; the sleep lets the new links' IPv6 chatter, which
 # the interface counters count too, die down first); through NAT it lists tap0 rx, FORWARD,
@@ -39,12 +40,13 @@ check "batch exits 1 (the ping with NAT off fails)" test "$rc" = 1
 cell() { jline "$out" "$1" ".result.cells[] | select(.from==\"$2\" and .to==\"$3\") | .$4"; }
 check "matrix: host -> g2 pinged ok" test "$(cell 5 host g2 state)/$(cell 5 host g2 inferred)" = pass/false
 check "matrix: host -> internet pinged ok" test "$(cell 5 host internet state)" = pass
-check "matrix: g1 -> g2 inferred ok" test "$(cell 5 g1 g2 state)/$(cell 5 g1 g2 inferred)" = pass/true
-check "matrix: g1 -> internet inferred to fail at nat ($(cell 5 g1 internet why))" \
-    sh -c "test '$(cell 5 g1 internet state)' = fail && echo '$(cell 5 g1 internet why)' | grep -q '^nat:'"
+check "matrix: g1 -> g2 pinged (not inferred) ok" test "$(cell 5 g1 g2 state)/$(cell 5 g1 g2 inferred)" = pass/false
+check "matrix: g2 -> host pinged ok" test "$(cell 5 g2 host state)/$(cell 5 g2 host inferred)" = pass/false
+check "matrix: g1 -> internet pinged, fails without NAT ($(cell 5 g1 internet why))" \
+    test "$(cell 5 g1 internet state)/$(cell 5 g1 internet inferred)" = fail/false
+check "matrix: no cell inferred" test "$(jline "$out" 5 '[.result.cells[] | select(.inferred)] | length')" = 0
 check "matrix without the host route: host -> g2 fails" test "$(cell 7 host g2 state)" = fail
-check "matrix without the host route: g1 -> g2 fails at target-route ($(cell 7 g1 g2 why))" \
-    sh -c "echo '$(cell 7 g1 g2 why)' | grep -q '^target-route:'"
+check "matrix without the host route: g1 -> g2 fails ($(cell 7 g1 g2 why))" test "$(cell 7 g1 g2 state)" = fail
 check "route back: host -> g2 passes again" test "$(cell 9 host g2 state)" = pass
 check "route back: g1 -> g2 passes again" test "$(cell 9 g1 g2 state)" = pass
 check "nat on: g1 -> internet passes" test "$(cell 15 g1 internet state)" = pass
