@@ -294,17 +294,20 @@ void matrix_tick(struct lab *lab)
 
 struct mx_wait {
     struct matrix_state *s;
-    int64_t until;
+    int64_t until, give_up;
 };
 
 /* The host's replies are in (or late) and every guest answered (its channel
- * times its command out). */
+ * times a running command out; one queued behind another is given up). */
 static bool answered(void *ctx)
 {
     struct mx_wait *w = ctx;
+    int64_t now = loop_now_ms();
+    if (now >= w->give_up)
+        return true;
     if (mx_probes_out(w->s))
         return false;
-    if (loop_now_ms() >= w->until)
+    if (now >= w->until)
         return true;
     for (size_t c = 0; c < MX_COLS; c++)
         if (w->s->pending[c])
@@ -319,9 +322,11 @@ int lab_matrix_now(struct lab *lab, struct err *e)
         return err_set(e, "matrix: out of memory");
     if (round_start(lab, s, true, e) < 0)
         return -1;
-    struct mx_wait w = {s, loop_now_ms() + MX_WAIT_MS};
-    int rc = lab_wait(lab, answered, &w, MX_PROBE_MS + 2000, "the matrix's echo replies", e);
+    int64_t now = loop_now_ms();
+    struct mx_wait w = {s, now + MX_WAIT_MS, now + MX_PROBE_MS + 1000};
+    int rc = lab_wait(lab, answered, &w, MX_PROBE_MS + 3000, "the matrix's echo replies", e);
     round_finish(s);
+    mx_probes_late(s);
     if (!s->watched)
         sock_close(lab, s);
     return rc;

@@ -140,6 +140,11 @@ static void probed_row(struct lab *lab, struct matrix_state *s, struct mx_matrix
     /* One command out per guest: while it runs its row keeps what it had. */
     struct mx_probe *p = probe_out(s, g->ctl);
     bool busy = p != NULL;
+    /* Its command may wait behind others on the channel (a check, `exec`):
+     * past the probe's time its last cells are no longer news. */
+    bool stale = busy && loop_now_ms() - p->sent_ms > MX_PROBE_MS;
+    char late[MX_WHYSZ];
+    snprintf(late, sizeof late, "no answer from %s in %d s", n->names[r], MX_PROBE_MS / 1000);
     if (!busy && up)
         p = probe_out(s, NULL);
     if (p && !busy)
@@ -161,7 +166,9 @@ static void probed_row(struct lab *lab, struct matrix_state *s, struct mx_matrix
             continue;
         }
         const struct mx_cell *o = mx_old_cell(&s->m, n->names[r], mx_col_name(n, c));
-        if (o && !o->inferred && o->st != MX_SELF && (busy || o->st != MX_UNKNOWN))
+        if (stale)
+            mx_cell_set(cell, MX_UNKNOWN, false, late);
+        else if (o && !o->inferred && o->st != MX_SELF && (busy || o->st != MX_UNKNOWN))
             *cell = *o;
         else
             mx_cell_set(cell, MX_PENDING, false, "probe sent");
@@ -178,6 +185,7 @@ static void probed_row(struct lab *lab, struct matrix_state *s, struct mx_matrix
         err_set(&e, "the probe's command is too long");
     else if (ctlchan_exec(g->ctl, cmd, MX_PROBE_MS, probed, p, &e) == 0) {
         p->on = g->ctl;
+        p->sent_ms = loop_now_ms();
         snprintf(p->row, sizeof p->row, "%s", n->names[r]);
         return;
     }
@@ -203,6 +211,23 @@ bool mx_probes_out(const struct matrix_state *s)
         if (s->probe[i].on)
             return true;
     return false;
+}
+
+void mx_probes_late(struct matrix_state *s)
+{
+    struct mx_matrix *m = &s->m;
+    for (size_t i = 0; i < MX_MAX_GUESTS; i++) {
+        const struct mx_probe *p = &s->probe[i];
+        for (size_t r = 0; p->on && r < m->nguests; r++) {
+            if (strcmp(m->names[r], p->row) != 0)
+                continue;
+            char why[MX_WHYSZ];
+            snprintf(why, sizeof why, "no answer from %s in %d s", p->row, MX_PROBE_MS / 1000);
+            for (size_t c = 0; c < mx_ncols(m); c++)
+                if (c != r && m->cell[r][c].st == MX_PENDING)
+                    cell_update(m, &m->cell[r][c], MX_UNKNOWN, why);
+        }
+    }
 }
 
 void mx_probes_forget(struct matrix_state *s)

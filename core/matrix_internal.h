@@ -18,6 +18,7 @@ struct mx_probe {
     struct lab *lab;
     struct ctlchan *on; /* the channel it runs on, NULL: none out */
     char row[MX_NAMESZ];
+    int64_t sent_ms; /* when it was queued on the channel */
     size_t n;
     char col[MX_COLS][MX_NAMESZ];
     struct in_addr addr[MX_COLS];
@@ -48,6 +49,8 @@ void mx_guest_row(struct lab *lab, struct matrix_state *s, struct mx_matrix *n, 
 bool mx_guest_probed(const struct guest *g);
 /* Whether a guest's probe is still out. */
 bool mx_probes_out(const struct matrix_state *s);
+/* The rows of the guests whose probe is still out turn unknown. */
+void mx_probes_late(struct matrix_state *s);
 /* Their answers go nowhere (the matrix goes away). */
 void mx_probes_forget(struct matrix_state *s);
 

@@ -4,7 +4,8 @@
 # matrix (every row pinged: the embedded image's guests answer on their
 # control channel): the host's route to g2 deleted turns host -> g2 and
 # g1 -> g2 to fail; `ip g2` puts it back and both pass; g1 -> internet passes
-# only after `nat on`.
+# only after `nat on`. g2's control channel stopped (its shell loop gets
+# SIGSTOP): g2's row turns unknown, g1's and the host's are still measured.
 # ping --walk: with NAT off the count stops at uplink0 rx (the stand-in
 # internet has no way back; the sleep lets the new links' IPv6 chatter, which
 # the interface counters count too, die down first); through NAT it lists tap0 rx, FORWARD,
@@ -32,6 +33,8 @@ ping g1 internet --count 5 --walk
 nat on
 ping g1 internet --count 3 --walk
 matrix
+exec g2 --timeout 2 --hidden kill -STOP $$
+matrix
 BATCH
 rc=$?
 
@@ -50,6 +53,9 @@ check "matrix without the host route: g1 -> g2 fails ($(cell 7 g1 g2 why))" test
 check "route back: host -> g2 passes again" test "$(cell 9 host g2 state)" = pass
 check "route back: g1 -> g2 passes again" test "$(cell 9 g1 g2 state)" = pass
 check "nat on: g1 -> internet passes" test "$(cell 15 g1 internet state)" = pass
+check "g2's channel stopped: g2 -> g1 unknown ($(cell 17 g2 g1 why))" test "$(cell 17 g2 g1 state)" = unknown
+check "g2's channel stopped: g1 -> g2 still pinged ok" test "$(cell 17 g1 g2 state)" = pass
+check "g2's channel stopped: host -> g2 still pinged ok" test "$(cell 17 host g2 state)" = pass
 
 steps() { jline "$out" "$1" '[.result.walk.steps[].where] | join(",")'; }
 check "walk g1 -> g2 (NAT off: no rule, FORWARD's policy): tap0 rx, FORWARD, tap1 tx, tap1 rx, FORWARD, tap0 tx ($(steps 10))" \
