@@ -296,13 +296,18 @@ int guest_start(struct guest *g, struct err *e)
         .share_mount = lab->share.mount,
     };
     /* A new control channel each boot; only the embedded image runs its shell
-     * loop on tty2 (other images: none, and checks that need one say so). */
+     * loop on tty2 (other images: none, and checks that need one say so).
+     * Its console starts clean too: the kernel's KERN_ERR notes of a UML boot
+     * (SELinux's checkreqprot, mmapper_init) stay in dmesg, and its init puts
+     * quiet's level back, so the guest's own errors still show. Other images'
+     * inits would not: they keep quiet's level. */
     ctlchan_free(g->ctl);
     g->ctl = NULL;
     if (lab->embedded_rootfs[0] && strcmp(g->rootfs, lab->embedded_rootfs) == 0) {
         if (ctlchan_new(&g->ctl, lab->loop, e) < 0)
             return -1;
         p.ctl_fd = ctlchan_guest_fd(g->ctl);
+        p.loglevel = 3;
     }
     char **argv = uml_argv_build(&p, e);
     if (!argv) {

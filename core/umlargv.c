@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define UML_MAX_ARGS (20 + 2 * UML_MAX_NICS + UML_MAX_ROUTES)
+/* 22 fixed words at most, 3 per NIC (ethN=, its address, its MTU), 1 per route */
+#define UML_MAX_ARGS (24 + 3 * UML_MAX_NICS + UML_MAX_ROUTES)
 
 __attribute__((format(printf, 3, 4))) static int push(char **argv, int *n, const char *fmt, ...)
 {
@@ -163,6 +164,10 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
           (p->share_cow && check_word("shared folder COW", p->share_cow, e) < 0) ||
           check_word("shared folder mount point", p->share_mount, e) < 0)))
         return NULL;
+    if (p->loglevel < 0 || p->loglevel > 7) {
+        err_set(e, "uml: loglevel %d out of range (0..7)", p->loglevel);
+        return NULL;
+    }
     if (p->mem_mb < 16 || p->mem_mb > 65536) {
         err_set(e, "uml: memory %d MiB out of range (16..65536)", p->mem_mb);
         return NULL;
@@ -173,14 +178,19 @@ char **uml_argv_build(const struct uml_params *p, struct err *e)
         return NULL;
     }
     int n = 0;
-    /* || keeps the order of the words and stops at the first failure */
+    /* rw: the root is mounted read-write, as a distribution's image expects
+     * (debootstrap leaves an empty fstab, so nothing would remount it): the
+     * guest writes only to its own COW file, never to the shared image.
+     * || keeps the order of the words and stops at the first failure */
     bool bad =
         push(argv, &n, "%s", p->kernel) || push(argv, &n, "mem=%dM", p->mem_mb) ||
         push(argv, &n, "ubd0=%s,%s", p->cow, p->rootfs) || push(argv, &n, "root=/dev/ubda") ||
-        (p->init && push(argv, &n, "init=%s", p->init)) || push(argv, &n, "umid=%s", p->umid) ||
-        push(argv, &n, "uml_dir=%s", p->uml_dir) || push_console(argv, &n) ||
+        push(argv, &n, "rw") || (p->init && push(argv, &n, "init=%s", p->init)) ||
+        push(argv, &n, "umid=%s", p->umid) || push(argv, &n, "uml_dir=%s", p->uml_dir) ||
+        push_console(argv, &n) ||
         (p->ctl_fd >= 3 && push(argv, &n, "con2=fd:%d,fd:%d", p->ctl_fd, p->ctl_fd)) ||
-        push(argv, &n, "ssl=null") || push(argv, &n, "quiet") || push_nics(argv, &n, p) ||
+        push(argv, &n, "ssl=null") || push(argv, &n, "quiet") ||
+        (p->loglevel > 0 && push(argv, &n, "loglevel=%d", p->loglevel)) || push_nics(argv, &n, p) ||
         (p->hostname && push(argv, &n, "umlab.hostname=%s", p->hostname)) ||
         push_addrs(argv, &n, p) || (p->gateway && push(argv, &n, "umlab.gw=%s", p->gateway)) ||
         push_routes(argv, &n, p) || push_share(argv, &n, p);

@@ -52,6 +52,10 @@ struct uml_params {
      * image's init to mount it. SHARE_IMAGE NULL: none. */
     const char *share_image, *share_cow, *share_mount;
     int ctl_fd; /* >= 3: con2=fd:N,fd:N, umlab's control channel (ctlchan.h); else none */
+    /* loglevel=N after quiet (whose level is 4): 3 keeps the kernel's KERN_ERR
+     * boot notes off the console, for an init that puts 4 back (the embedded
+     * image's); 0: quiet's level. */
+    int loglevel;
 };
 
 /* A NULL-terminated argv, malloc'd (free with uml_argv_free). */

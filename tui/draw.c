@@ -196,6 +196,23 @@ static void draw_log(struct tui *t)
     }
 }
 
+/* The log pane shows TEXT on one of its rows (as draw_log fills them). */
+static bool log_shows(const struct tui *t, const char *text)
+{
+    int rows = t->lay.log.h - 1;
+    for (int i = 0, k = 0; i < rows; k++) {
+        const struct log_line *l = logring_back(&t->log, k);
+        if (!l)
+            return false;
+        if (l->level == LOG_SHELL && t->hide_shell)
+            continue;
+        if (strcmp(l->text, text) == 0)
+            return true;
+        i++;
+    }
+    return false;
+}
+
 /* Returns the cursor column when the prompt is open, else -1. */
 static int draw_status(struct tui *t)
 {
@@ -249,7 +266,9 @@ static int draw_status(struct tui *t)
             x = draw_text(r->y, 0, left_w, A_BOLD, ui_pair(COLOR_BLACK, COLOR_YELLOW), b);
             x++;
         }
-        if (x < left_w)
+        /* the last message, unless the log pane shows it already (it
+         * would be on screen twice: "b: running" in both) */
+        if (x < left_w && !log_shows(t, t->status))
             draw_text(r->y, x, left_w - x, t->status_err ? A_BOLD : A_NORMAL,
                       t->status_err ? ui_pair(COLOR_RED, -1) : 0, t->status);
     }

@@ -3,7 +3,9 @@
 # a Buildroot-style busybox image (getty on the console, root without a
 # password), Debian 12 with systemd and Debian 12 with sysvinit-core (root's
 # password given with --login root:PASS). Each logs in, takes an address,
-# pings the host and, through NAT, the sandbox's internet.
+# pings the host and, through NAT, the sandbox's internet. The Debian guests'
+# roots are writable (umlab's `rw`; debootstrap's fstab is empty) while their
+# images stay untouched (each guest writes to its own COW file).
 # (root; sandboxed lab umlab-itimg; the Debian images come from debootstrap
 # once and are cached in build/images/.)
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +16,7 @@ lab_setup itimg
 img_buildroot "$work/br.ext2" || exit 1
 sd=$(img_debian systemd) || exit 1
 sv=$(img_debian sysvinit) || exit 1
+sums=$(sha256sum "$sd" "$sv")
 
 # The three boot side by side; each then answers on its own console.
 "$UMLAB" --sandbox --lab $LAB --json --keep-going --batch - >"$work/out" 2>&1 <<BATCH
@@ -37,6 +40,8 @@ pingall
 screen sd 60
 screen sv 60
 status
+exec sd touch /umlab-rw
+exec sv touch /umlab-rw
 BATCH
 
 okline() { test "$(jline "$work/out" "$1" '.ok')" = true; }
@@ -57,6 +62,9 @@ check "systemd's console shows the login as root" sd_login_shown
 check "the log says what umlab typed" grep -q "typed 'root' and password \*\*\*\*" "$work/out"
 check "the buildroot guest got a note about its 48 MiB" grep -q "br: note: 48 MiB" "$work/out"
 check "all three running" test "$(jline "$work/out" 20 '[.result.guests[].state] | unique | join(",")')" = running
+check "the systemd guest's root is writable" okline 21
+check "the sysvinit guest's root is writable" okline 22
+check "the images are unchanged" test "$(sha256sum "$sd" "$sv")" = "$sums"
 assert_lab_gone $LAB
 if [ "$FAILS" != 0 ]; then cat "$work/out"; fi
 [ "$FAILS" = 0 ]

@@ -18,13 +18,21 @@ prompt "lan add A --subnet 10.0.9.0/24"
 wait_side '^LAN A br-A up 0 ports' 10
 echo "ok: a LAN shows in the side pane with its bridge"
 prompt "guest add p1 --nic A:10.0.9.1/24"
+prompt "wait p1"
+wait_for 'p1: at its shell prompt' 30
 prompt "guest add p2 --nic A:10.0.9.2/24"
 prompt "wait p2"
 wait_side '^LAN A br-A up 2 ports' 30
 wait_side '^ p2 eth0 tap[0-9]+ LAN A 10.0.9.2/24' 5
 echo "ok: its ports counted, each guest's NICs in the host section"
+# The newest message shows once: in the log pane, not again in the status line.
+wait_for 'p2: at its shell prompt' 30
+n=$(screen | grep -c 'p2: at its shell prompt')
+[ "$n" = 1 ] || fail "'p2: at its shell prompt' is on the screen $n times"
+n=$(screen | grep -c 'p2: running')
+[ "$n" -le 1 ] || fail "'p2: running' is on the screen $n times"
+echo "ok: the last message shows once"
 
-prompt "wait p1"
 sleep 2 # a quiet moment: the count before the ping
 before=$(lan_rx)
 prompt "ping p1 p2 --count 3"

@@ -56,6 +56,7 @@ static void test_full(void **state)
         "mem=64M",
         "ubd0=/var/lib/umlab/lab1/g1.cow,/usr/share/umlab/rootfs.ext2",
         "root=/dev/ubda",
+        "rw",
         "umid=umlab-lab1-g1",
         "uml_dir=/var/lib/umlab/lab1/uml",
         "con=null",
@@ -119,6 +120,7 @@ static void test_minimal_no_network(void **state)
         "mem=64M",
         "ubd0=/var/lib/umlab/lab1/g1.cow,/usr/share/umlab/rootfs.ext2",
         "root=/dev/ubda",
+        "rw",
         "umid=umlab-lab1-g1",
         "uml_dir=/var/lib/umlab/lab1/uml",
         "con=null",
@@ -143,9 +145,9 @@ static void test_no_tap_keeps_the_rest(void **state)
     for (; argv[n]; n++)
         if (strncmp(argv[n], "eth", 3) == 0)
             fail_msg("argv[%d] = \"%s\" without a tap", n, argv[n]);
-    assert_int_equal(n, 14);
-    assert_string_equal(argv[11], "umlab.hostname=g1");
-    assert_string_equal(argv[13], "umlab.gw=192.168.0.254");
+    assert_int_equal(n, 15);
+    assert_string_equal(argv[12], "umlab.hostname=g1");
+    assert_string_equal(argv[14], "umlab.gw=192.168.0.254");
     uml_argv_free(argv);
 }
 
@@ -164,7 +166,7 @@ static void test_init_only_when_given(void **state)
     p.init = "/bin/sh";
     argv = uml_argv_build(&p, &e);
     assert_non_null(argv);
-    assert_string_equal(argv[4], "init=/bin/sh");
+    assert_string_equal(argv[5], "init=/bin/sh");
     uml_argv_free(argv);
     p.init = "/bin/sh -x";
     assert_null(uml_argv_build(&p, &e));
@@ -272,6 +274,27 @@ static void tail_is(const struct uml_params *p, const char *const *want, size_t 
     uml_argv_free(argv);
 }
 
+/* loglevel=N right after quiet when asked (the embedded image's init puts
+ * quiet's 4 back), nothing otherwise; a level the kernel has not is refused. */
+static void test_loglevel(void **state)
+{
+    (void)state;
+    struct uml_params p = full();
+    struct err e = {""};
+    char **argv = uml_argv_build(&p, &e);
+    assert_non_null(argv);
+    for (int i = 0; argv[i]; i++)
+        if (strncmp(argv[i], "loglevel=", 9) == 0)
+            fail_msg("argv[%d] = \"%s\" without a loglevel asked for", i, argv[i]);
+    uml_argv_free(argv);
+    p.loglevel = 3;
+    static const char *const want[] = {"loglevel=3", "eth0=tuntap,umlab-g1", "umlab.hostname=g1",
+                                       "umlab.ip=192.168.0.1/24", "umlab.gw=192.168.0.254"};
+    tail_is(&p, want, sizeof want / sizeof want[0]);
+    REFUSED(loglevel, 8, "loglevel 8");
+    REFUSED(loglevel, -1, "loglevel -1");
+}
+
 static void test_several_nics(void **state)
 {
     (void)state;
@@ -344,7 +367,8 @@ static void test_one_nic_in_the_list_is_the_old_line(void **state)
     uml_argv_free(b);
 }
 
-/* As many NICs and routes as allowed, each with its words, fit. */
+/* As many NICs and routes as allowed, each with all its words, and every
+ * optional word, fit. */
 static void test_most_nics_and_routes(void **state)
 {
     (void)state;
@@ -353,7 +377,7 @@ static void test_most_nics_and_routes(void **state)
     for (int i = 0; i < UML_MAX_NICS; i++) {
         snprintf(taps[i], sizeof taps[i], "tap%d", i);
         snprintf(addrs[i], sizeof addrs[i], "10.%d.0.2/24", i);
-        nics[i] = (struct uml_nic){taps[i], addrs[i]};
+        nics[i] = (struct uml_nic){taps[i], addrs[i], 1450};
     }
     struct uml_route routes[UML_MAX_ROUTES];
     for (int i = 0; i < UML_MAX_ROUTES; i++)
@@ -366,6 +390,11 @@ static void test_most_nics_and_routes(void **state)
     p.routes = routes;
     p.nroutes = UML_MAX_ROUTES;
     p.forward = true;
+    p.ctl_fd = 9;
+    p.loglevel = 3;
+    p.share_image = "/run/umlab/lab1/guests/share.ext2";
+    p.share_cow = "/run/umlab/lab1/guests/g1.share.cow";
+    p.share_mount = "/hostlab";
     struct err e = {""};
     char **argv = uml_argv_build(&p, &e);
     if (!argv)
@@ -373,9 +402,10 @@ static void test_most_nics_and_routes(void **state)
     int n = 0;
     while (argv[n])
         n++;
-    /* 12 fixed words with init=, hostname, gw; two per NIC; the routes; forward */
-    assert_int_equal(n, 14 + 2 * UML_MAX_NICS + UML_MAX_ROUTES + 1);
-    assert_string_equal(argv[n - 1], "umlab.forward=1");
+    /* 17 fixed words with init=, con2=, loglevel=, hostname, gw; three per NIC
+     * (ethN=, address, MTU); the routes; forward; three of the shared folder */
+    assert_int_equal(n, 17 + 3 * UML_MAX_NICS + UML_MAX_ROUTES + 1 + 3);
+    assert_string_equal(argv[n - 1], "umlab.share_rw=1");
     uml_argv_free(argv);
 }
 
@@ -508,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_refuses_spaces_and_commas),
         cmocka_unit_test(test_refuses_missing),
         cmocka_unit_test(test_mem_range),
+        cmocka_unit_test(test_loglevel),
         cmocka_unit_test(test_free_null),
         cmocka_unit_test(test_several_nics),
         cmocka_unit_test(test_nic_mtu),
