@@ -366,7 +366,13 @@ static int run_checks(struct lab *lab, bool json)
     else
         printf("all %zu check(s) passed\n", s->nchecks);
     out_free(&o);
-    fflush(stdout);
+    /* results nobody got are no pass (`umlab check LAB | true`): as in batch mode */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int err = errno;
+        fprintf(stderr, "umlab: %s: the check results were not written\n",
+                err == EPIPE ? "output closed (broken pipe)" : strerror(err));
+        return err == EPIPE ? 128 + SIGPIPE : 1;
+    }
     return failed == 0 ? 0 : 1;
 }
 

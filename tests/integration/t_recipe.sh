@@ -31,6 +31,8 @@ nat off
 ping g1 internet --count 2
 status
 pingall
+screen g1 1000
+exec g1 dmesg | grep -c mmapper_init; cut -f1 /proc/sys/kernel/printk
 BATCH
 rc=$?
 
@@ -70,6 +72,15 @@ check "status lists both guests running" \
 check "status: proxy_arp and routes on" \
     test "$(jline "$out" 18 '[.result.guests[] | select(.proxy_arp and .route)] | length')" = 2
 check "pingall: every pair ok" test "$(jline "$out" 19 '.result.failures')" = 0
+# The embedded image's console starts clean: UML's KERN_ERR boot notes stay in
+# dmesg (loglevel=3), and its init puts quiet's console level 4 back.
+console_clean() {
+    t=$(jline "$out" 20 '.result.text')
+    echo "$t" | grep -q 'g1:/#' && ! echo "$t" | grep -Eq 'SELinux|mmapper_init'
+}
+check "g1's console has no kernel boot notes" console_clean
+check "they are in g1's dmesg; console level 4 again" \
+    test "$(jline "$out" 21 '.result.output' | tr '\n' ' ')" = "1 4 "
 
 assert_lab_gone $LAB
 if [ "$FAILS" != 0 ]; then
