@@ -1,7 +1,9 @@
 /* ttybench.c — drives a full-screen program on a pty as a terminal would and
  * measures it (umlab's console benchmarks). Steps come on standard input:
  *   send TEXT           write TEXT (\r \n \e \xHH escapes) to the program
- *   wait TEXT SECONDS   read until TEXT shows in the output since the last mark
+ *   wait TEXT SECONDS   read until TEXT shows in the output since the last mark;
+ *                       TEXT|OTHER|...: until any of them shows, printed as
+ *                       waited=TEXT (an error can end the wait at once)
  *   mark                forget the output so far
  *   start NAME / stop NAME   time between the two, printed as NAME_s=...
  *   keylat N CHAR       N times: write CHAR, wait for it in the output; prints
@@ -60,16 +62,25 @@ static int pump(int ms)
     return 0;
 }
 
-static int wait_for(const char *text, double timeout)
+/* Which of the N texts shows first (its index), or -1 on timeout or when the
+ * program is gone. */
+static int wait_any(char *const *texts, int n, double timeout)
 {
     double end = now() + timeout;
-    size_t tl = strlen(text);
-    while (!memmem(seen, seen_len, text, tl)) {
+    for (;;) {
+        for (int i = 0; i < n; i++)
+            if (memmem(seen, seen_len, texts[i], strlen(texts[i])))
+                return i;
         double left = end - now();
         if (left <= 0 || pump((int)(left * 1000) + 1) < 0)
             return -1;
     }
-    return 0;
+}
+
+static int wait_for(const char *text, double timeout)
+{
+    char *one = (char *)text;
+    return wait_any(&one, 1, timeout);
 }
 
 static size_t unescape(const char *s, char *out)
@@ -199,11 +210,22 @@ int main(int argc, char **argv)
                 *sp = '\0';
             size_t n = unescape(arg, bytes);
             bytes[n] = '\0';
-            if (wait_for(bytes, t) < 0) {
+            char *alts[8];
+            int nalts = 0;
+            for (char *p = bytes; p && nalts < 8; nalts++) {
+                alts[nalts] = p;
+                p = strchr(p, '|');
+                if (p)
+                    *p++ = '\0';
+            }
+            int got = wait_any(alts, nalts, t);
+            if (got < 0) {
                 fprintf(stderr, "ttybench: timed out waiting for '%s'\n", arg);
                 rc = 1;
                 break;
             }
+            if (nalts > 1)
+                printf("waited=%s\n", alts[got]);
         } else if (strcmp(line, "mark") == 0) {
             seen_len = 0;
         } else if (strcmp(line, "start") == 0 && nstarts < 16) {
