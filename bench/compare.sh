@@ -26,21 +26,15 @@ dir=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$UMLAB")
 ROOTFS=$build/rootfs.ext2
 [ -f "$ROOTFS" ] || ROOTFS=$(dirname "$dir")/build/rootfs.ext2
-LAB=benchcmp
-work=$(mktemp -d)
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
+. "$dir/lib.sh"
+bench_cleanup_more() {
     pkill -9 -f '[u]mid=benchcmp-bare' 2>/dev/null
     tmux -L umlab-benchcmp kill-server 2>/dev/null
-    "$UMLAB" cleanup $LAB >/dev/null 2>&1
     "$UMLAB" cleanup ${LAB}c >/dev/null 2>&1
-    rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
-cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/ptydrain" "$dir/ptydrain.c" -lutil || exit 1
-cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/ttybench" "$dir/ttybench.c" -lutil || exit 1
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
-mkdir -p "$dir/out"
+bench_setup benchcmp
+bench_tool ptydrain
+bench_tool ttybench
 HZ=$(getconf CLK_TCK)
 COMPUTE='seq 1 200000 >/dev/null; echo DONE'
 
@@ -115,15 +109,7 @@ umlab_single() {
     "$UMLAB" --sandbox --lab $LAB $1 --json --keep-going --batch "$work/in" >"$work/u.json" 2>&1 &
     upid=$!
     exec 3>"$work/in"
-    step() { # step MARK: wait for `echo MARK`
-        n=0
-        until grep -q "\"command\":\"echo $1\"" "$work/u.json"; do
-            sleep 0.05
-            n=$((n + 1))
-            [ $n -gt 6000 ] && return 1
-        done
-        return 0 # (an until loop's status is its body's last command's)
-    }
+    step() { batch_step "$work/u.json" "$1"; } # step MARK: `echo MARK` done
     cat >&3 <<BATCH
 guest add g1 --wait
 send g1 $COMPUTE
@@ -194,7 +180,7 @@ while [ "$r" -le "$ROUNDS" ]; do
     fi
     r=$((r + 1))
 done
-load1=$(cut -d' ' -f1-3 /proc/loadavg)
+load1=$(loadavg)
 
 # median of column COL over rows named NAME; "stall" (no result within the
 # step's timeout: the guest's console stopped) when any round stalled

@@ -16,35 +16,17 @@ set -u
 UMLAB=$(readlink -f "${1:?usage: net.sh UMLAB}")
 MB=${NETMB:-50}
 COUNT=$((MB * 16)) # 64 KiB blocks
-dir=$(cd "$(dirname "$0")" && pwd)
-LAB=benchnet
+. "$(dirname "$0")/lib.sh"
+bench_cleanup_more() { for p in ${rpids:-}; do kill "$p" 2>/dev/null; done; }
+bench_setup benchnet
 NS=umlab-$LAB
-work=$(mktemp -d)
-cleanup() {
-    [ -n "${upid:-}" ] && kill -9 "$upid" 2>/dev/null
-    for p in ${rpids:-}; do kill "$p" 2>/dev/null; done
-    "$UMLAB" cleanup $LAB >/dev/null 2>&1
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-"$UMLAB" cleanup $LAB >/dev/null 2>&1
-mkdir -p "$dir/out"
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mkfifo "$work/in"
 # shellcheck disable=SC2086
 "$UMLAB" --sandbox --lab $LAB ${EXTRA:-} --json --keep-going --batch "$work/in" >"$work/n.json" 2>&1 &
 upid=$!
 exec 3>"$work/in"
-step() { # step MARK: wait for `echo MARK`
-    n=0
-    until grep -q "\"command\":\"echo $1\"" "$work/n.json"; do
-        sleep 0.1
-        n=$((n + 1))
-        [ $n -gt 3000 ] && return 1
-    done
-    return 0
-}
+step() { batch_step "$work/n.json" "$1"; } # step MARK: `echo MARK` done
 cat >&3 <<BATCH
 lan add L --subnet 10.0.5.0/24
 guest add g1 --ip auto
@@ -93,7 +75,7 @@ step DONE || { echo "net: the run did not finish" >&2; cat "$work/n.json" >&2; e
 exec 3>&- 4>&-
 wait $upid
 upid=
-load1=$(cut -d' ' -f1-3 /proc/loadavg)
+load1=$(loadavg)
 
 js() { jq -s "$1" "$work/n.json"; }
 rtt() { js "[.[] | select(.command == \"ping $1 $2 --count 10\")][0].result | {avg: .rtt_avg_ms, min: .rtt_min_ms, max: .rtt_max_ms, received}"; }

@@ -22,21 +22,10 @@ UMLAB=$(readlink -f "${1:?usage: scale.sh UMLAB [N]}")
 N=${2:-32}
 FILL=${LINES_PER_TAB:-6000}
 RULES=${RULES:-200}
-dir=$(cd "$(dirname "$0")" && pwd)
-LAB=benchscl
+. "$(dirname "$0")/lib.sh"
+bench_setup benchscl
 NS=umlab-$LAB
-work=$(mktemp -d)
-cleanup() {
-    exec 3>&- 2>/dev/null
-    [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null && sleep 3
-    "$UMLAB" cleanup $LAB >/dev/null 2>&1
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-"$UMLAB" cleanup $LAB >/dev/null 2>&1
-cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/ttybench" "$dir/ttybench.c" -lutil || exit 1
-mkdir -p "$dir/out"
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_tool ttybench
 now() { date +%s.%N; }
 
 mkfifo "$work/steps"
@@ -48,12 +37,8 @@ n_sync=0
 sync_() { # every step so far done
     n_sync=$((n_sync + 1))
     echo "say SYNC-$n_sync" >&3
-    i=0
-    until grep -q "^SYNC-$n_sync\$" "$work/out"; do
-        sleep 0.1
-        i=$((i + 1))
-        [ $i -gt 9000 ] && { echo "scale: stuck before SYNC-$n_sync" >&2; cat "$work/err" >&2; exit 1; }
-    done
+    until_line "$work/out" "^SYNC-$n_sync\$" 900 "$tpid" ||
+        { echo "scale: stuck before SYNC-$n_sync" >&2; cat "$work/err" >&2; exit 1; }
 }
 # a command at the prompt, then a typist's pause: keys typed while a command
 # runs are not kept for the next prompt
@@ -68,8 +53,10 @@ sync_
 # prompt" (the console draws only what changed on a row, so earlier lines that
 # look alike would hide a repeated text: one wait, on a line unlike the others)
 cmd "wait g$N 900"
-echo "wait shell prompt 900" >&3
+echo "wait shell prompt|error: 900" >&3 # or the error a guest that exited gives
 sync_
+grep -q '^waited=shell prompt$' "$work/out" ||
+    { echo "scale: wait g$N failed (a guest exited?)" >&2; exit 1; }
 t1=$(now)
 boot=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 pid=$(umpid)
@@ -125,7 +112,7 @@ printf 'send \\e[21~\nidle 1\nsend y\n' >&3
 exec 3>&-
 wait $tpid
 tpid=
-load1=$(cut -d' ' -f1-3 /proc/loadavg)
+load1=$(loadavg)
 
 o() { sed -n "$1" "$work/out" | head -1; }
 p50=$(o 's/^keylat_p50_ms=//p'); p99=$(o 's/^keylat_p99_ms=//p'); kmax=$(o 's/^keylat_max_ms=//p')
