@@ -48,8 +48,8 @@ for v in "$@"; do
     if until_line "$work/out" '^BOOTED$' 360 "$tpid" && grep -q '^waited=shell prompt$' "$work/out"; then
         boot="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
     else
-        w=$(sed -n 's/^waited=//p' "$work/out")
-        boot="stalled (wait g$N: ${w:-no answer in 320 s})"
+        w=$(sed -n 's/^waited_line=//p' "$work/out" | tr -d '|')
+        boot="stalled (wait g$N: ${w:-no answer})"
         echo "bootkeys: $v stalled: ${w:-no answer} $(cat "$work/err")" >&2
     fi
     # quit, unless ttybench gave up already (a write to its closed fifo would

@@ -3,7 +3,8 @@
  *   send TEXT           write TEXT (\r \n \e \xHH escapes) to the program
  *   wait TEXT SECONDS   read until TEXT shows in the output since the last mark;
  *                       TEXT|OTHER|...: until any of them shows, printed as
- *                       waited=TEXT (an error can end the wait at once)
+ *                       waited=TEXT and waited_line= the rest of its line
+ *                       (an error can end the wait at once)
  *   mark                forget the output so far
  *   start NAME / stop NAME   time between the two, printed as NAME_s=...
  *   keylat N CHAR       N times: write CHAR, wait for it in the output; prints
@@ -224,8 +225,13 @@ int main(int argc, char **argv)
                 rc = 1;
                 break;
             }
-            if (nalts > 1)
-                printf("waited=%s\n", alts[got]);
+            if (nalts > 1) { /* which, and the rest of its line (an error's words) */
+                const char *at = memmem(seen, seen_len, alts[got], strlen(alts[got]));
+                size_t len = 0, left = seen_len - (size_t)(at - seen);
+                while (len < left && len < 120 && (unsigned char)at[len] >= ' ' && at[len] != 0x7f)
+                    len++;
+                printf("waited=%s\nwaited_line=%.*s\n", alts[got], (int)len, at);
+            }
         } else if (strcmp(line, "mark") == 0) {
             seen_len = 0;
         } else if (strcmp(line, "start") == 0 && nstarts < 16) {
