@@ -196,9 +196,23 @@ static void draw_log(struct tui *t)
     }
 }
 
-/* The log pane shows TEXT on one of its rows (as draw_log fills them). */
+/* TEXT fits in W columns whole (draw_text would not clip it). */
+static bool text_fits(const char *text, int w)
+{
+    wchar_t ws[512];
+    size_t n = mbstowcs(ws, text, sizeof ws / sizeof ws[0]);
+    if (n == (size_t)-1 || n >= sizeof ws / sizeof ws[0])
+        return false;
+    int cols = wcswidth(ws, n);
+    return cols >= 0 && cols <= w;
+}
+
+/* The log pane shows TEXT whole on one of its rows (as draw_log fills them):
+ * a clipped row does not count, the status line still has the whole text. */
 static bool log_shows(const struct tui *t, const char *text)
 {
+    if (!text_fits(text, t->lay.log.w))
+        return false;
     int rows = t->lay.log.h - 1;
     for (int i = 0, k = 0; i < rows; k++) {
         const struct log_line *l = logring_back(&t->log, k);
